@@ -1,0 +1,79 @@
+"""``warungin``: the command line. Every command takes ``--data-dir``.
+
+Commands live in small modules of this package, each with a ``register(sub, common)``
+function; output is JSON on stdout, refusals a one-line message on stderr naming the field
+and a non-zero exit (2 for bad input, 3 for a refusal or conflict, 4 for a damaged database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from local_db.migrate import DatabaseDamaged
+from services.errors import BadInput, ShopError
+
+COMMAND_MODULES = ["status", "demo", "sale", "refund", "shift", "products", "stock", "kasbon",
+                   "customers", "users", "keys", "verify", "bench"]
+
+log = logging.getLogger("warungin")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="the shop's data folder (default: WARUNGIN_DATA_DIR "
+                                           "or the user data folder)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(prog="warungin", parents=[common],
+                                     description="Warungin: offline-first point of sale")
+    sub = parser.add_subparsers(dest="command")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"app.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"app.cli.{name}":
+                continue  # a command group not built yet
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def emit(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=None) + "\n")
+    sys.stdout.flush()
+
+
+def fail(error: ShopError) -> int:
+    sys.stderr.write(f"error: {error}\n")
+    sys.stderr.flush()
+    return 2 if isinstance(error, BadInput) else 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        from app.cli.status import run_default
+        handler = run_default
+    try:
+        return handler(args)
+    except ShopError as exc:
+        return fail(exc)
+    except DatabaseDamaged as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 4
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

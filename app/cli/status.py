@@ -1,0 +1,78 @@
+"""``warungin`` with no command, and ``warungin status``: what this till holds right now.
+
+On a fresh machine the first run seeds the demo shop, so a newcomer sees a working till.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy import func, select
+
+from app.cli.main import emit
+from app.paths import data_dir
+from app.shop import Shop, open_shop
+from local_db.models import OutboxEvent, Product, ProviderJob, Sale
+from services.shifts_query import open_shift_id
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("status", parents=[common], help="what this till holds (JSON)")
+    p.set_defaults(handler=run)
+
+
+def status(shop: Shop) -> dict[str, object]:
+    cfg = shop.config
+    with shop.uow(write=False) as uow:
+        s = uow.session
+        pending = s.scalar(select(func.count()).select_from(OutboxEvent)
+                           .where(OutboxEvent.status == "pending"))
+        oldest = s.scalar(select(func.min(OutboxEvent.created_at))
+                          .where(OutboxEvent.status == "pending"))
+        return {
+            "data_dir": str(shop.folder), "store": cfg.store_code, "store_name": cfg.store_name,
+            "terminal": cfg.terminal_code, "demo": cfg.demo,
+            "products": s.scalar(select(func.count()).select_from(Product)),
+            "sales": s.scalar(select(func.count()).select_from(Sale)),
+            "open_shift": open_shift_id(uow.conn, cfg.terminal_id),
+            "outbox_pending": pending, "outbox_oldest_pending": oldest,
+            "provider_jobs_open": s.scalar(select(func.count()).select_from(ProviderJob)
+                                           .where(ProviderJob.state.not_in(
+                                               ["succeeded", "dead"]))),
+        }
+
+
+def run(args: argparse.Namespace) -> int:
+    shop = open_shop(data_dir(args.data_dir))
+    try:
+        if not shop.has_shop():
+            sys.stderr.write("error: no shop in this data folder; run 'warungin demo'\n")
+            return 3
+        emit(status(shop))
+        return 0
+    finally:
+        shop.close()
+
+
+def run_default(args: argparse.Namespace) -> int:
+    """First run: seed the demo shop, then show the till's state and how to sell."""
+    folder = data_dir(args.data_dir)
+    shop = open_shop(folder)
+    try:
+        if not shop.has_shop():
+            from app.demo import seed_demo
+            demo = seed_demo(shop)
+            sys.stderr.write("Toko Demo Warungin is ready (demo shop). Users and PINs:\n")
+            for name, role, pin in demo.users:
+                sys.stderr.write(f"  {name:<6} {role:<10} PIN {pin}\n")
+        emit(status(shop))
+        sys.stderr.write(
+            "\nSell from the command line, e.g.:\n"
+            "  echo '{\"lines\":[{\"sku\":\"MI-0001\",\"qty\":2}],"
+            "\"payments\":[{\"method\":\"cash\",\"tendered\":10000}]}' | warungin sale\n"
+            "More: warungin --help\n")
+        return 0
+    finally:
+        shop.close()

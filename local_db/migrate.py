@@ -1,0 +1,102 @@
+"""Start-up checks and schema migrations for the terminal database.
+
+Order at start-up: ``PRAGMA quick_check`` (a damaged file is reported plainly, never
+migrated), then, only if the schema is behind, an online backup of the file, then Alembic.
+Alembic is imported only when a migration is due, so an up-to-date start stays fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from local_db.engine import Database, open_database
+
+#: The newest migration; tests check it equals Alembic's head.
+HEAD_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseDamaged(Exception):
+    """The database file failed its integrity check."""
+
+
+def quick_check(path: Path) -> list[str]:
+    """Problems SQLite's ``PRAGMA quick_check`` finds (empty when the file is healthy)."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+    return [] if rows == ["ok"] else rows
+
+
+def current_revision(path: Path) -> str | None:
+    conn = sqlite3.connect(path)
+    try:
+        has = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
+                           "AND name='alembic_version'").fetchone()
+        if not has:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    finally:
+        conn.close()
+
+
+def backup(path: Path, backup_dir: Path, label: str) -> Path:
+    """An online, consistent copy through SQLite's backup API (safe while others read)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = backup_dir / f"{path.stem}-{stamp}-{label}.db"
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(path: Path, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def prepare(path: Path, *, backup_dir: Path | None = None,
+            synchronous: str = "FULL") -> Database:
+    """Check, back up if needed, migrate, and open the database at ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        problems = quick_check(path)
+        if problems:
+            raise DatabaseDamaged(
+                f"The shop database {path.name} failed its integrity check "
+                f"({'; '.join(problems[:3])}). Nothing was changed. Restore the newest copy "
+                f"from the backups folder, or ask for help before selling on this file.")
+    rev = current_revision(path) if existed else None
+    if rev != HEAD_REVISION:
+        if existed and rev is not None:
+            backup(path, backup_dir or path.parent / "backups", f"before-{HEAD_REVISION}")
+        upgrade(path)
+        # WAL is a property of the file: set it once here so every later connection has it.
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.close()
+    return open_database(path, synchronous=synchronous)

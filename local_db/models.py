@@ -1,0 +1,398 @@
+"""SQLAlchemy 2 typed models of the terminal's local database.
+
+Conventions (ARCHITECTURE.md):
+- rows that leave the terminal have a client-made UUIDv7 ``id`` (identity, never order);
+- money is integer rupiah, quantities are integer thousandths (``*_milli``);
+- wall-clock times are ISO-8601 UTC text: data, never order. Order comes from the
+  terminal's gapless counters (``counter``) and from the audit/outbox sequences.
+Append-only rules and the balanced-journal rule are enforced by triggers created in the
+first migration, so that no code path (or hand edit through SQLAlchemy) can break them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+Money = BigInteger
+Uuid = String(36)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Counter(Base):
+    """Gapless per-terminal sequences, incremented inside the business transaction."""
+
+    __tablename__ = "counter"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TaxClass(Base):
+    __tablename__ = "tax_class"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    rate: Mapped[str] = mapped_column(String(16))  # Decimal as text, e.g. "0.12"
+    base_numerator: Mapped[int] = mapped_column(Integer, default=1)
+    base_denominator: Mapped[int] = mapped_column(Integer, default=1)
+    inclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Category(Base):
+    __tablename__ = "category"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Product(Base):
+    __tablename__ = "product"
+    # An integer key only for the FTS index (external content needs a stable rowid).
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(Uuid, unique=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    category_id: Mapped[str | None] = mapped_column(ForeignKey("category.id"))
+    unit: Mapped[str] = mapped_column(String(12), default="pcs")
+    price: Mapped[int] = mapped_column(Money)
+    cost: Mapped[int] = mapped_column(Money, default=0)
+    tax_class: Mapped[str] = mapped_column(ForeignKey("tax_class.code"))
+    tracks_stock: Mapped[bool] = mapped_column(Boolean, default=True)
+    low_stock_milli: Mapped[int] = mapped_column(BigInteger, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("cost >= 0", name="cost_not_negative"),
+    )
+
+
+class Barcode(Base):
+    __tablename__ = "barcode"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"),
+                                            index=True)
+
+
+class User(Base):
+    __tablename__ = "user"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("role IN ('cashier','supervisor','owner')", name="known_role"),
+    )
+
+
+class Shift(Base):
+    __tablename__ = "shift"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(8))  # open | closed
+    opened_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    opened_at: Mapped[str] = mapped_column(String(32))
+    float_amount: Mapped[int] = mapped_column(Money)
+    closed_by: Mapped[str | None] = mapped_column(ForeignKey("user.id"))
+    closed_at: Mapped[str | None] = mapped_column(String(32))
+    expected_cash: Mapped[int | None] = mapped_column(Money)
+    counted_cash: Mapped[int | None] = mapped_column(Money)
+    counted_detail: Mapped[str | None] = mapped_column(Text)  # JSON {denomination: count}
+    z_report: Mapped[str | None] = mapped_column(Text)  # JSON, frozen at close
+    __table_args__ = (
+        # At most one open shift per terminal, enforced by the database.
+        Index("one_open_shift", "terminal_id", unique=True,
+              sqlite_where=text("status = 'open'")),
+    )
+
+
+class CashMovement(Base):
+    __tablename__ = "cash_movement"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shift.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # cash_in | cash_out | no_sale
+    amount: Mapped[int] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(200))
+    account_code: Mapped[str | None] = mapped_column(ForeignKey("account.code"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Customer(Base):
+    """Personal fields are AES-256-GCM ciphertext; ``phone_index`` is an HMAC blind index."""
+
+    __tablename__ = "customer"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_enc: Mapped[str | None] = mapped_column(Text)
+    address_enc: Mapped[str | None] = mapped_column(Text)
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    credit_limit: Mapped[int] = mapped_column(Money, default=0)
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    erased_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class Sale(Base):
+    __tablename__ = "sale"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    terminal_id: Mapped[str] = mapped_column(Uuid)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shift.id"), index=True)
+    cashier_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    subtotal: Mapped[int] = mapped_column(Money)
+    discount_total: Mapped[int] = mapped_column(Money)
+    net_total: Mapped[int] = mapped_column(Money)
+    tax_total: Mapped[int] = mapped_column(Money)
+    total: Mapped[int] = mapped_column(Money)  # before cash rounding
+    rounding: Mapped[int] = mapped_column(Money)
+    payable: Mapped[int] = mapped_column(Money)  # total + rounding
+    change: Mapped[int] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(12))  # completed
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_line"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(12))
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    list_price: Mapped[int] = mapped_column(Money)
+    unit_price: Mapped[int] = mapped_column(Money)
+    line_discount: Mapped[int] = mapped_column(Money)
+    order_discount: Mapped[int] = mapped_column(Money)
+    gross: Mapped[int] = mapped_column(Money)
+    net: Mapped[int] = mapped_column(Money)
+    tax: Mapped[int] = mapped_column(Money)
+    cost: Mapped[int] = mapped_column(Money)
+    tax_class: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (UniqueConstraint("sale_id", "line_no"),)
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(Money)
+    tendered: Mapped[int] = mapped_column(Money)
+    change: Mapped[int] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(12))  # settled | pending | failed
+    provider_ref: Mapped[str | None] = mapped_column(String(80))
+
+
+class Refund(Base):
+    __tablename__ = "refund"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    refund_no: Mapped[str] = mapped_column(String(40), unique=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), index=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shift.id"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    approved_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(16))  # cash | kasbon
+    gross: Mapped[int] = mapped_column(Money)
+    net: Mapped[int] = mapped_column(Money)
+    tax: Mapped[int] = mapped_column(Money)
+    cost: Mapped[int] = mapped_column(Money)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class RefundLine(Base):
+    __tablename__ = "refund_line"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    refund_id: Mapped[str] = mapped_column(ForeignKey("refund.id"), index=True)
+    sale_line_id: Mapped[str] = mapped_column(ForeignKey("sale_line.id"), index=True)
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    gross: Mapped[int] = mapped_column(Money)
+    net: Mapped[int] = mapped_column(Money)
+    tax: Mapped[int] = mapped_column(Money)
+    cost: Mapped[int] = mapped_column(Money)
+
+
+class KasbonEntry(Base):
+    """Store credit per customer: + when a sale goes on kasbon, - on repayment or refund."""
+
+    __tablename__ = "kasbon_entry"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    kind: Mapped[str] = mapped_column(String(12))  # sale | repayment | refund
+    ref_id: Mapped[str] = mapped_column(Uuid)
+    method: Mapped[str | None] = mapped_column(String(16))
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shift.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class GoodsReceipt(Base):
+    __tablename__ = "goods_receipt"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(120))
+    document_no: Mapped[str | None] = mapped_column(String(60))
+    total_cost: Mapped[int] = mapped_column(Money)
+    paid_from: Mapped[str] = mapped_column(String(16))  # payable | cash | capital
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class StockMovement(Base):
+    """Append-only stock ledger; levels are derived (``stock_level`` is a checked cache)."""
+
+    __tablename__ = "stock_movement"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"), index=True)
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(12))  # sale|refund|receipt|adjust|waste|count
+    ref_id: Mapped[str | None] = mapped_column(Uuid, index=True)
+    unit_cost: Mapped[int] = mapped_column(Money)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    supplier: Mapped[str | None] = mapped_column(String(120))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class StockLevel(Base):
+    __tablename__ = "stock_level"
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"), primary_key=True)
+    qty_milli: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Account(Base):
+    __tablename__ = "account"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    type: Mapped[str] = mapped_column(String(12))  # asset|liability|equity|revenue|expense
+
+
+class JournalEntry(Base):
+    """A balanced journal entry. Its lines are inserted first; inserting the entry row checks
+    the balance in a trigger, so an unbalanced entry cannot be committed."""
+
+    __tablename__ = "journal_entry"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    ref_id: Mapped[str | None] = mapped_column(Uuid, index=True)
+    memo: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class JournalLine(Base):
+    __tablename__ = "journal_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("journal_entry.id", deferrable=True, initially="DEFERRED"), index=True)
+    account_code: Mapped[str] = mapped_column(ForeignKey("account.code"))
+    debit: Mapped[int] = mapped_column(Money, default=0)
+    credit: Mapped[int] = mapped_column(Money, default=0)
+    __table_args__ = (
+        CheckConstraint("debit >= 0 AND credit >= 0 AND (debit = 0 OR credit = 0)",
+                        name="one_sided_line"),
+    )
+
+
+class AuditRecord(Base):
+    """Hash-chained audit log: each record holds the hash of the one before."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(Uuid, unique=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[str | None] = mapped_column(Uuid)
+    approver_id: Mapped[str | None] = mapped_column(Uuid)
+    entity: Mapped[str] = mapped_column(String(24))
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxEvent(Base):
+    """Events others must hear about, written in the business transaction.
+
+    ``seq`` is the terminal's gapless outbox sequence: the push order to central.
+    """
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(Uuid, unique=True)
+    type: Mapped[str] = mapped_column(String(40))
+    schema_version: Mapped[int] = mapped_column(Integer)
+    aggregate_id: Mapped[str | None] = mapped_column(Uuid, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|quarantined
+    sent_at: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("outbox_pending", "status", "seq"),)
+
+
+class ProviderJob(Base):
+    """A call to a payment, courier or messaging provider, driven by the dispatcher.
+
+    State: pending -> in_flight -> succeeded | unknown | failed -> dead.
+    """
+
+    __tablename__ = "provider_job"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(24))
+    ref_id: Mapped[str | None] = mapped_column(Uuid, index=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[str | None] = mapped_column(String(32))
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    payload: Mapped[str] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        Index("provider_job_due", "provider", "state", "next_attempt_at"),
+        CheckConstraint(
+            "state IN ('pending','in_flight','succeeded','unknown','failed','dead')",
+            name="known_job_state"),
+    )
+
+
+class HeldCart(Base):
+    __tablename__ = "held_cart"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    label: Mapped[str] = mapped_column(String(60))
+    cart_json: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32))

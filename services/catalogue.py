@@ -1,0 +1,218 @@
+"""Catalogue: products, categories, barcodes; lookup at the till and search as you type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, insert, select, text, update
+
+from local_db.ids import now_iso, uuid7
+from local_db.models import Barcode, Category, Product, StockLevel, TaxClass
+from local_db.store import append_audit, append_outbox
+from local_db.uow import UnitOfWork
+from services.barcodes import validate_barcode
+from services.cart import CartItem
+from services.errors import BadInput, Conflict, NotFound
+from services.money import MAX_RUPIAH
+from services.users import Actor, require
+
+UNITS = ("pcs", "kg", "g", "liter", "ml", "pack", "dus", "lusin", "meter", "sachet", "botol",
+         "bungkus")
+WEIGHED_UNITS = frozenset({"kg", "g", "liter", "ml", "meter"})
+_SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.]{0,39}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInput:
+    sku: str
+    name: str
+    price: int
+    cost: int = 0
+    unit: str = "pcs"
+    category: str | None = None
+    tax_class: str = "PPN"
+    barcodes: tuple[str, ...] = ()
+    tracks_stock: bool = True
+    low_stock_milli: int = 0
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    id: str
+    sku: str
+    name: str
+    category: str | None
+    unit: str
+    price: int
+    cost: int
+    tax_class: str
+    tracks_stock: bool
+    low_stock_milli: int
+    active: bool
+    barcodes: tuple[str, ...]
+
+
+def validate_product(p: ProductInput, tax_classes: set[str], *, prefix: str = "") -> None:
+    if not _SKU_RE.match(p.sku or ""):
+        raise BadInput("SKU must be 1-40 letters, digits, - _ .", field=prefix + "sku")
+    if not (p.name or "").strip() or len(p.name) > 120:
+        raise BadInput("a name of 1 to 120 characters is needed", field=prefix + "name")
+    if p.unit not in UNITS:
+        raise BadInput(f"unit must be one of {', '.join(UNITS)}", field=prefix + "unit")
+    for fname, value in (("price", p.price), ("cost", p.cost)):
+        if not 0 <= value <= MAX_RUPIAH:
+            raise BadInput("must be between 0 and Rp 10.000.000.000", field=prefix + fname)
+    if p.tax_class not in tax_classes:
+        raise BadInput(f"unknown tax class '{p.tax_class}' (known: "
+                       f"{', '.join(sorted(tax_classes))})", field=prefix + "tax_class")
+    if p.low_stock_milli < 0:
+        raise BadInput("must not be negative", field=prefix + "low_stock")
+    for code in p.barcodes:
+        validate_barcode(code, field=prefix + "barcode")
+
+
+def tax_class_codes(conn: Connection) -> set[str]:
+    return set(conn.execute(select(TaxClass.code)).scalars())
+
+
+def category_id(conn: Connection, name: str | None) -> str | None:
+    """The id of a category, created on first use."""
+    if not name:
+        return None
+    found = conn.execute(select(Category.id).where(Category.name == name)).scalar()
+    if found:
+        return str(found)
+    new_id = uuid7()
+    conn.execute(insert(Category).values(id=new_id, name=name))
+    return new_id
+
+
+def upsert_products(uow: UnitOfWork, items: list[ProductInput]) -> list[str]:
+    """Create or update products by SKU. The caller validated them and commits."""
+    conn = uow.conn
+    stamp = now_iso()
+    ids: list[str] = []
+    for p in items:
+        existing = conn.execute(select(Product.id).where(Product.sku == p.sku)).scalar()
+        values = {
+            "name": p.name.strip(), "category_id": category_id(conn, p.category),
+            "unit": p.unit, "price": p.price, "cost": p.cost, "tax_class": p.tax_class,
+            "tracks_stock": p.tracks_stock, "low_stock_milli": p.low_stock_milli,
+            "active": p.active, "updated_at": stamp,
+        }
+        if existing:
+            pid = str(existing)
+            conn.execute(update(Product).where(Product.id == pid).values(**values))
+            conn.execute(delete(Barcode).where(Barcode.product_id == pid))
+        else:
+            pid = uuid7()
+            conn.execute(insert(Product).values(id=pid, sku=p.sku, **values))
+            conn.execute(insert(StockLevel).values(product_id=pid, qty_milli=0))
+        for code in p.barcodes:
+            owner = conn.execute(select(Product.sku).join(Barcode, Barcode.product_id == Product.id)
+                                 .where(Barcode.code == code)).scalar()
+            if owner is not None and owner != p.sku:
+                raise Conflict(f"barcode {code} already belongs to {owner}", field="barcode")
+            conn.execute(insert(Barcode).values(code=code, product_id=pid))
+        append_outbox(conn, "product.upserted", {"id": pid, "sku": p.sku, **values,
+                                                 "barcodes": list(p.barcodes)},
+                      aggregate_id=pid, created_at=stamp)
+        ids.append(pid)
+    return ids
+
+
+def save_product(uow: UnitOfWork, actor: Actor, p: ProductInput) -> ProductRow:
+    require(actor, "supervisor", "editing products")
+    validate_product(p, tax_class_codes(uow.conn))
+    old_price = uow.conn.execute(select(Product.price).where(Product.sku == p.sku)).scalar()
+    (pid,) = upsert_products(uow, [p])
+    if old_price is not None and old_price != p.price:
+        append_audit(uow.conn, "product.price", entity="product", entity_id=pid,
+                     actor_id=actor.id, details={"sku": p.sku, "from": old_price, "to": p.price})
+    uow.commit()
+    return get_product(uow.conn, pid)
+
+
+_PRODUCT_COLUMNS = (Product.id, Product.sku, Product.name, Category.name, Product.unit,
+                    Product.price, Product.cost, Product.tax_class, Product.tracks_stock,
+                    Product.low_stock_milli, Product.active)
+
+
+def _row(conn: Connection, r: tuple[object, ...]) -> ProductRow:
+    codes = tuple(conn.execute(select(Barcode.code).where(Barcode.product_id == r[0])
+                               .order_by(Barcode.code)).scalars())
+    return ProductRow(str(r[0]), str(r[1]), str(r[2]), r[3] if r[3] is None else str(r[3]),
+                      str(r[4]), int(str(r[5])), int(str(r[6])), str(r[7]), bool(r[8]),
+                      int(str(r[9])), bool(r[10]), codes)
+
+
+def get_product(conn: Connection, product_id: str) -> ProductRow:
+    r = conn.execute(select(*_PRODUCT_COLUMNS).outerjoin(Category)
+                     .where(Product.id == product_id)).first()
+    if r is None:
+        raise NotFound(f"no product {product_id}", field="product")
+    return _row(conn, tuple(r))
+
+
+_ITEM_BY_BARCODE = text(
+    "SELECT p.id, p.sku, p.name, p.unit, p.price, p.cost, p.tax_class, p.tracks_stock "
+    "FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.code = :code AND p.active")
+_ITEM_BY_SKU = text(
+    "SELECT id, sku, name, unit, price, cost, tax_class, tracks_stock "
+    "FROM product WHERE sku = :code AND active")
+
+
+def lookup_item(conn: Connection, code: str, *, field: str = "code") -> CartItem:
+    """What the till puts in the cart for a scanned barcode or a typed SKU."""
+    code = (code or "").strip()
+    r = conn.execute(_ITEM_BY_BARCODE, {"code": code}).first()
+    if r is None:
+        r = conn.execute(_ITEM_BY_SKU, {"code": code}).first()
+    if r is None:
+        raise NotFound(f"no active product with barcode or SKU '{code}'", field=field)
+    return CartItem(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]),
+                    str(r[6]), bool(r[7]))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: str
+    sku: str
+    name: str
+    price: int
+    unit: str
+
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def search_products(conn: Connection, query: str, limit: int = 20) -> list[SearchHit]:
+    """Search as you type: name words and SKU by prefix (FTS5), barcodes by prefix (B-tree)."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    hits: dict[str, SearchHit] = {}
+    if query.isdigit():
+        rows = conn.execute(text(
+            "SELECT p.id, p.sku, p.name, p.price, p.unit FROM barcode b "
+            "JOIN product p ON p.id = b.product_id "
+            "WHERE b.code >= :lo AND b.code < :hi AND p.active ORDER BY b.code LIMIT :n"),
+            {"lo": query, "hi": query + "\uffff", "n": limit})
+        for r in rows:
+            hits.setdefault(str(r[0]), SearchHit(str(r[0]), str(r[1]), str(r[2]), int(r[3]),
+                                                 str(r[4])))
+    tokens = _FTS_TOKEN.findall(query)
+    if tokens and len(hits) < limit:
+        match = " ".join(f'"{t}"*' for t in tokens)
+        rows = conn.execute(text(
+            "SELECT p.id, p.sku, p.name, p.price, p.unit FROM product_fts f "
+            "JOIN product p ON p.pk = f.rowid WHERE product_fts MATCH :m AND p.active "
+            "LIMIT :n"), {"m": match, "n": limit})
+        for r in rows:
+            if len(hits) >= limit:
+                break
+            hits.setdefault(str(r[0]), SearchHit(str(r[0]), str(r[1]), str(r[2]), int(r[3]),
+                                                 str(r[4])))
+    return list(hits.values())

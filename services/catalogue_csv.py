@@ -1,0 +1,179 @@
+"""Catalogue CSV import (all-or-nothing, every bad line reported) and export.
+
+Columns: sku, name, category, unit, price, cost, tax_class, barcodes (``|``-separated),
+tracks_stock (1/0), low_stock (a quantity), active (1/0). Only sku, name and price are
+required; the header names the columns, in any order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from local_db.models import Barcode, Product
+from local_db.store import append_audit
+from local_db.uow import UnitOfWork
+from services.catalogue import (
+    ProductInput,
+    WEIGHED_UNITS,
+    category_id,
+    tax_class_codes,
+    upsert_products,
+    validate_product,
+)
+from services.errors import BadInput, ShopError
+from services.money import milli_to_decimal, qty_to_milli, rupiah
+from services.users import Actor, require
+
+COLUMNS = ["sku", "name", "category", "unit", "price", "cost", "tax_class", "barcodes",
+           "tracks_stock", "low_stock", "active"]
+REQUIRED = {"sku", "name", "price"}
+_TRUE = {"1", "true", "yes", "ya", "y"}
+_FALSE = {"0", "false", "no", "tidak", "n", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+class ImportRejected(BadInput):
+    """The file had errors; nothing was imported. ``errors`` lists every one."""
+
+    def __init__(self, errors: list[LineError]) -> None:
+        first = errors[0]
+        super().__init__(f"{len(errors)} error(s), nothing imported; first: {first}",
+                         field=first.field)
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+
+def _flag(value: str, *, field: str, default: bool) -> bool:
+    v = (value or "").strip().lower()
+    if v == "":
+        return default
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise BadInput(f"'{value}' is not 1/0 (yes/no)", field=field)
+
+
+def parse_catalogue(text: str, tax_classes: set[str]) -> tuple[list[ProductInput], list[LineError]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = REQUIRED - set(header)
+    if missing:
+        return [], [LineError(1, sorted(missing)[0], "required column missing from the header")]
+    unknown = set(header) - set(COLUMNS)
+    if unknown:
+        return [], [LineError(1, sorted(unknown)[0], f"unknown column (known: {', '.join(COLUMNS)})")]
+    reader.fieldnames = header
+    products: list[ProductInput] = []
+    errors: list[LineError] = []
+    seen_sku: dict[str, int] = {}
+    seen_code: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        get = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        try:
+            unit = get.get("unit") or "pcs"
+            low = get.get("low_stock") or "0"
+            p = ProductInput(
+                sku=get.get("sku", ""), name=get.get("name", ""),
+                price=rupiah(get.get("price", ""), field="price"),
+                cost=rupiah(get.get("cost") or "0", field="cost"), unit=unit,
+                category=get.get("category") or None,
+                tax_class=get.get("tax_class") or "PPN",
+                barcodes=tuple(c.strip() for c in get.get("barcodes", "").split("|") if c.strip()),
+                tracks_stock=_flag(get.get("tracks_stock", ""), field="tracks_stock",
+                                   default=True),
+                low_stock_milli=0 if low in ("", "0") else qty_to_milli(
+                    low, field="low_stock", whole_only=unit not in WEIGHED_UNITS),
+                active=_flag(get.get("active", ""), field="active", default=True))
+            validate_product(p, tax_classes)
+        except ShopError as exc:
+            errors.append(LineError(line, exc.field or "line", exc.message))
+            continue
+        if p.sku in seen_sku:
+            errors.append(LineError(line, "sku", f"duplicate of line {seen_sku[p.sku]}"))
+            continue
+        seen_sku[p.sku] = line
+        dup = next((c for c in p.barcodes if c in seen_code), None)
+        if dup is not None:
+            errors.append(LineError(line, "barcodes", f"{dup} is also on line {seen_code[dup]}"))
+            continue
+        for c in p.barcodes:
+            seen_code[c] = line
+        products.append(p)
+    if not products and not errors:
+        errors.append(LineError(2, "sku", "the file has no product lines"))
+    return products, errors
+
+
+def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportSummary:
+    """Validate the whole file first; import every line or none. ``actor`` None: demo seed."""
+    if actor is not None:
+        require(actor, "supervisor", "importing products")
+    conn = uow.conn
+    products, errors = parse_catalogue(text, tax_class_codes(conn))
+    if not errors:
+        # Barcodes already held by another product in the database are errors too.
+        codes = {c: p.sku for p in products for c in p.barcodes}
+        if codes:
+            rows = conn.execute(select(Barcode.code, Product.sku)
+                                .join(Product, Product.id == Barcode.product_id)
+                                .where(Barcode.code.in_(list(codes))))
+            line_of = {p.sku: i + 2 for i, p in enumerate(products)}
+            for code, owner in rows:
+                if owner != codes[code] and owner not in line_of:
+                    errors.append(LineError(line_of[codes[code]], "barcodes",
+                                            f"{code} already belongs to {owner}"))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    existing = set(conn.execute(select(Product.sku).where(
+        Product.sku.in_([p.sku for p in products]))).scalars())
+    for p in products:
+        category_id(conn, p.category)
+    upsert_products(uow, products)
+    append_audit(conn, "catalogue.import", entity="catalogue", entity_id=None,
+                 actor_id=actor.id if actor else None,
+                 details={"created": len(products) - len(existing), "updated": len(existing)})
+    uow.commit()
+    return ImportSummary(len(products) - len(existing), len(existing))
+
+
+def export_rows(uow: UnitOfWork) -> Iterable[list[str]]:
+    from local_db.models import Category
+    conn = uow.conn
+    codes: dict[str, list[str]] = {}
+    for code, pid in conn.execute(select(Barcode.code, Barcode.product_id).order_by(Barcode.code)):
+        codes.setdefault(str(pid), []).append(str(code))
+    yield COLUMNS
+    for r in conn.execute(select(Product.id, Product.sku, Product.name, Category.name,
+                                 Product.unit, Product.price, Product.cost, Product.tax_class,
+                                 Product.tracks_stock, Product.low_stock_milli, Product.active)
+                          .outerjoin(Category).order_by(Product.sku)):
+        yield [r[1], r[2], r[3] or "", r[4], str(r[5]), str(r[6]), r[7],
+               "|".join(codes.get(str(r[0]), [])), "1" if r[8] else "0",
+               str(milli_to_decimal(int(r[9]))), "1" if r[10] else "0"]
+
+
+def export_catalogue(uow: UnitOfWork) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(export_rows(uow))
+    return out.getvalue()

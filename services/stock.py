@@ -1,0 +1,215 @@
+"""Stock: an append-only movement ledger. Levels are derived; ``stock_level`` is a cache that
+``verify`` checks against the movements. Negative levels are allowed and flagged: an
+offline sale is never refused for stock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select, update
+
+from local_db.ids import now_iso, uuid7
+from local_db.models import GoodsReceipt, Product, StockLevel, StockMovement
+from local_db.store import append_audit, append_outbox, post_journal
+from local_db.uow import UnitOfWork
+from services import accounts as acc
+from services.catalogue import WEIGHED_UNITS
+from services.errors import BadInput, NotFound
+from services.money import line_amount, milli_to_decimal, to_rupiah
+from services.users import Actor, require
+
+PAID_FROM = {"payable": acc.ACCOUNTS_PAYABLE, "cash": acc.CASH_DRAWER,
+             "capital": acc.OWNER_CAPITAL, "bank": acc.BANK}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedLine:
+    code: str
+    qty_milli: int
+    unit_cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockLine:
+    product_id: str
+    sku: str
+    name: str
+    unit: str
+    qty_milli: int
+    low_stock_milli: int
+
+    @property
+    def qty(self) -> str:
+        return str(milli_to_decimal(self.qty_milli))
+
+
+@dataclass(frozen=True, slots=True)
+class MovementResult:
+    movement_id: str | None
+    sku: str
+    qty_milli: int  # signed change
+    level_milli: int  # level after
+    value: int  # at cost, signed
+
+
+def _product(conn: Connection, code: str, field: str) -> tuple[str, str, str, int, bool]:
+    r = conn.execute(select(Product.id, Product.sku, Product.unit, Product.cost,
+                            Product.tracks_stock).where(Product.sku == code)).first()
+    if r is None:
+        from local_db.models import Barcode
+        r = conn.execute(select(Product.id, Product.sku, Product.unit, Product.cost,
+                                Product.tracks_stock)
+                         .join(Barcode, Barcode.product_id == Product.id)
+                         .where(Barcode.code == code)).first()
+    if r is None:
+        raise NotFound(f"no product with SKU or barcode '{code}'", field=field)
+    if not r[4]:
+        raise BadInput(f"{r[1]} does not track stock", field=field)
+    return str(r[0]), str(r[1]), str(r[2]), int(r[3]), bool(r[4])
+
+
+def level(conn: Connection, product_id: str) -> int:
+    return int(conn.execute(select(StockLevel.qty_milli)
+                            .where(StockLevel.product_id == product_id)).scalar() or 0)
+
+
+def _move(conn: Connection, product_id: str, qty_milli: int, kind: str, *, ref_id: str | None,
+          unit_cost: int, reason: str | None, supplier: str | None, user_id: str | None,
+          stamp: str) -> tuple[str, int]:
+    move_id = uuid7()
+    conn.execute(insert(StockMovement).values(
+        id=move_id, product_id=product_id, qty_milli=qty_milli, kind=kind, ref_id=ref_id,
+        unit_cost=unit_cost, reason=reason, supplier=supplier, user_id=user_id, created_at=stamp))
+    after = conn.execute(update(StockLevel).where(StockLevel.product_id == product_id)
+                         .values(qty_milli=StockLevel.qty_milli + qty_milli)
+                         .returning(StockLevel.qty_milli)).scalar()
+    return move_id, int(after or 0)
+
+
+def receive_goods(uow: UnitOfWork, actor: Actor, *, supplier: str, lines: list[ReceivedLine],
+                  paid_from: str = "payable", document_no: str | None = None) -> str:
+    """Goods received from a supplier: stock in at cost, moving-average product cost,
+    Dr Inventory / Cr Accounts payable (or cash, bank, owner's capital for opening stock)."""
+    require(actor, "supervisor", "receiving goods")
+    conn = uow.conn
+    supplier = (supplier or "").strip()
+    if not supplier:
+        raise BadInput("a supplier is needed", field="supplier")
+    if paid_from not in PAID_FROM:
+        raise BadInput(f"paid_from must be one of {', '.join(PAID_FROM)}", field="paid_from")
+    if not lines:
+        raise BadInput("at least one line is needed", field="lines")
+    if paid_from == "cash":
+        from services.shifts_query import require_open_shift
+        require_open_shift(conn, _terminal_id(conn))
+    receipt_id = uuid7()
+    stamp = now_iso()
+    total = 0
+    moved = []
+    for i, line in enumerate(lines):
+        pid, sku, unit, old_cost, _ = _product(conn, line.code, f"lines[{i}].code")
+        if unit not in WEIGHED_UNITS and line.qty_milli % 1000:
+            raise BadInput("whole quantities only for this unit", field=f"lines[{i}].qty")
+        if line.unit_cost < 0:
+            raise BadInput("must not be negative", field=f"lines[{i}].cost")
+        on_hand = max(level(conn, pid), 0)
+        value = line_amount(line.unit_cost, line.qty_milli)
+        new_cost = line.unit_cost if on_hand == 0 else to_rupiah(
+            (old_cost * milli_to_decimal(on_hand) + value)
+            / milli_to_decimal(on_hand + line.qty_milli))
+        conn.execute(update(Product).where(Product.id == pid).values(cost=new_cost))
+        move_id, _ = _move(conn, pid, line.qty_milli, "receipt", ref_id=receipt_id,
+                           unit_cost=line.unit_cost, reason=None, supplier=supplier,
+                           user_id=actor.id, stamp=stamp)
+        moved.append({"id": move_id, "product_id": pid, "qty_milli": line.qty_milli,
+                      "unit_cost": line.unit_cost})
+        total += value
+    conn.execute(insert(GoodsReceipt).values(
+        id=receipt_id, supplier=supplier, document_no=document_no, total_cost=total,
+        paid_from=paid_from, user_id=actor.id, created_at=stamp))
+    if total:
+        post_journal(conn, kind="goods.received", ref_id=receipt_id, memo=supplier,
+                     lines=[(acc.INVENTORY, total, 0), (PAID_FROM[paid_from], 0, total)],
+                     created_at=stamp)
+    append_outbox(conn, "goods.received", {"id": receipt_id, "supplier": supplier,
+                                           "document_no": document_no, "total_cost": total,
+                                           "paid_from": paid_from, "movements": moved},
+                  aggregate_id=receipt_id, created_at=stamp)
+    uow.commit()
+    return receipt_id
+
+
+def _terminal_id(conn: Connection) -> str:
+    from local_db.store import read_settings
+    return read_settings(conn)["terminal_id"]
+
+
+def _post_adjustment(uow: UnitOfWork, actor: Actor, code: str, delta: int, kind: str,
+                     reason: str, counted: int | None = None) -> MovementResult:
+    conn = uow.conn
+    pid, sku, unit, cost, _ = _product(conn, code, "sku")
+    if unit not in WEIGHED_UNITS and delta % 1000:
+        raise BadInput("whole quantities only for this unit", field="qty")
+    stamp = now_iso()
+    value = line_amount(cost, abs(delta)) * (1 if delta >= 0 else -1)
+    if delta == 0:
+        after = level(conn, pid)
+        move_id = None
+    else:
+        move_id, after = _move(conn, pid, delta, kind, ref_id=None, unit_cost=cost,
+                               reason=reason, supplier=None, user_id=actor.id, stamp=stamp)
+        if value > 0:
+            lines = [(acc.INVENTORY, value, 0), (acc.STOCK_ADJUSTMENT, 0, value)]
+        else:
+            lines = [(acc.STOCK_ADJUSTMENT, -value, 0), (acc.INVENTORY, 0, -value)]
+        if value:
+            post_journal(conn, kind=f"stock.{kind}", ref_id=move_id, memo=reason, lines=lines,
+                         created_at=stamp)
+        append_outbox(conn, f"stock.{kind}", {"id": move_id, "product_id": pid,
+                                              "qty_milli": delta, "unit_cost": cost,
+                                              "reason": reason, "created_at": stamp},
+                      aggregate_id=move_id, created_at=stamp)
+    append_audit(conn, f"stock.{kind}", entity="product", entity_id=pid, actor_id=actor.id,
+                 details={"sku": sku, "qty_milli": delta, "reason": reason,
+                          "counted_milli": counted}, created_at=stamp)
+    uow.commit()
+    return MovementResult(move_id, sku, delta, after, value)
+
+
+def adjust_stock(uow: UnitOfWork, actor: Actor, code: str, qty_milli: int, reason: str, *,
+                 waste: bool = False) -> MovementResult:
+    """A signed correction with a reason (``waste`` for spoiled or broken goods, always out)."""
+    require(actor, "supervisor", "adjusting stock")
+    if not (reason or "").strip():
+        raise BadInput("a reason is needed", field="reason")
+    if qty_milli == 0:
+        raise BadInput("must not be zero", field="qty")
+    if waste and qty_milli > 0:
+        qty_milli = -qty_milli
+    return _post_adjustment(uow, actor, code, qty_milli, "waste" if waste else "adjust",
+                            reason.strip())
+
+
+def count_stock(uow: UnitOfWork, actor: Actor, code: str, counted_milli: int,
+                reason: str = "stock count") -> MovementResult:
+    """A stock count: posts the difference between what was counted and the derived level."""
+    require(actor, "supervisor", "counting stock")
+    if counted_milli < 0:
+        raise BadInput("a count cannot be negative", field="counted")
+    pid = _product(uow.conn, code, "sku")[0]
+    delta = counted_milli - level(uow.conn, pid)
+    return _post_adjustment(uow, actor, code, delta, "count", reason, counted_milli)
+
+
+def low_stock(conn: Connection, limit: int = 200) -> list[StockLine]:
+    """Products at or below their threshold (negative levels always listed)."""
+    rows = conn.execute(
+        select(Product.id, Product.sku, Product.name, Product.unit, StockLevel.qty_milli,
+               Product.low_stock_milli)
+        .join(StockLevel, StockLevel.product_id == Product.id)
+        .where(Product.active, Product.tracks_stock,
+               (StockLevel.qty_milli <= Product.low_stock_milli) | (StockLevel.qty_milli < 0))
+        .order_by(StockLevel.qty_milli).limit(limit))
+    return [StockLine(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]))
+            for r in rows]
