@@ -20,7 +20,6 @@ from local_db.uow import UnitOfWork
 from services.catalogue import (
     ProductInput,
     WEIGHED_UNITS,
-    category_id,
     tax_class_codes,
     upsert_products,
     validate_product,
@@ -73,17 +72,27 @@ def _flag(value: str, *, field: str, default: bool) -> bool:
     raise BadInput(f"'{value}' is not 1/0 (yes/no)", field=field)
 
 
-def parse_catalogue(text: str, tax_classes: set[str]) -> tuple[list[ProductInput], list[LineError]]:
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def parse_catalogue(text: str, tax_classes: set[str]
+                    ) -> tuple[list[ProductInput], list[int], list[LineError]]:
+    """Every good product with its line number, and every bad line's error."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = REQUIRED - set(header)
     if missing:
-        return [], [LineError(1, sorted(missing)[0], "required column missing from the header")]
+        return [], [], [LineError(1, sorted(missing)[0],
+                                  "required column missing from the header")]
     unknown = set(header) - set(COLUMNS)
     if unknown:
-        return [], [LineError(1, sorted(unknown)[0], f"unknown column (known: {', '.join(COLUMNS)})")]
+        return [], [], [LineError(1, sorted(unknown)[0],
+                                  f"unknown column (known: {', '.join(COLUMNS)})")]
     reader.fieldnames = header
     products: list[ProductInput] = []
+    lines: list[int] = []
     errors: list[LineError] = []
     seen_sku: dict[str, int] = {}
     seen_code: dict[str, int] = {}
@@ -120,9 +129,10 @@ def parse_catalogue(text: str, tax_classes: set[str]) -> tuple[list[ProductInput
         for c in p.barcodes:
             seen_code[c] = line
         products.append(p)
+        lines.append(line)
     if not products and not errors:
         errors.append(LineError(2, "sku", "the file has no product lines"))
-    return products, errors
+    return products, lines, errors
 
 
 def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportSummary:
@@ -130,25 +140,23 @@ def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportS
     if actor is not None:
         require(actor, "supervisor", "importing products")
     conn = uow.conn
-    products, errors = parse_catalogue(text, tax_class_codes(conn))
-    if not errors:
-        # Barcodes already held by another product in the database are errors too.
-        codes = {c: p.sku for p in products for c in p.barcodes}
-        if codes:
-            rows = conn.execute(select(Barcode.code, Product.sku)
-                                .join(Product, Product.id == Barcode.product_id)
-                                .where(Barcode.code.in_(list(codes))))
-            line_of = {p.sku: i + 2 for i, p in enumerate(products)}
-            for code, owner in rows:
-                if owner != codes[code] and owner not in line_of:
-                    errors.append(LineError(line_of[codes[code]], "barcodes",
-                                            f"{code} already belongs to {owner}"))
+    products, lines, errors = parse_catalogue(text, tax_class_codes(conn))
+    # Barcodes already held by another product in the database are errors too, unless that
+    # product is in the file as well (it may be handing the code over).
+    codes = {c: p.sku for p in products for c in p.barcodes}
+    line_of = {p.sku: line for p, line in zip(products, lines, strict=True)}
+    for chunk in _chunks(list(codes), 500):
+        rows = conn.execute(select(Barcode.code, Product.sku)
+                            .join(Product, Product.id == Barcode.product_id)
+                            .where(Barcode.code.in_(chunk)))
+        for code, owner in rows:
+            if owner != codes[code] and owner not in line_of:
+                errors.append(LineError(line_of[codes[code]], "barcodes",
+                                        f"{code} already belongs to {owner}"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
     existing = set(conn.execute(select(Product.sku).where(
         Product.sku.in_([p.sku for p in products]))).scalars())
-    for p in products:
-        category_id(conn, p.category)
     upsert_products(uow, products)
     append_audit(conn, "catalogue.import", entity="catalogue", entity_id=None,
                  actor_id=actor.id if actor else None,

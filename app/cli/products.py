@@ -1,0 +1,98 @@
+"""``warungin products import|export|search|show``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.main import emit
+from services.catalogue import lookup_item, search_products
+from services.catalogue_csv import ImportRejected, export_catalogue, import_catalogue
+from services.errors import BadInput
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("products", parents=[common], help="catalogue: import, export, search")
+    ps = p.add_subparsers(dest="products_command", required=True)
+    i = ps.add_parser("import", parents=[common],
+                      help="import a CSV (all or nothing; every bad line reported)")
+    add_user_args(i)
+    i.add_argument("file", help="CSV file, or - for stdin")
+    i.set_defaults(handler=run_import)
+    e = ps.add_parser("export", parents=[common], help="export the catalogue as CSV")
+    e.add_argument("file", nargs="?", default="-", help="CSV file, or - for stdout")
+    e.set_defaults(handler=run_export)
+    s = ps.add_parser("search", parents=[common], help="search by name, SKU or barcode prefix")
+    s.add_argument("query")
+    s.add_argument("--limit", type=int, default=20)
+    s.set_defaults(handler=run_search)
+    lk = ps.add_parser("lookup", parents=[common], help="what a scan of this code adds")
+    lk.add_argument("code")
+    lk.set_defaults(handler=run_lookup)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read the file ({exc.__class__.__name__})", field="file") \
+                from None
+    shop = shop_from(args)
+    try:
+        actor = acting_user(shop, args)
+        try:
+            with shop.uow() as uow:
+                summary = import_catalogue(uow, actor, text)
+        except ImportRejected as exc:
+            for err in exc.errors:
+                sys.stderr.write(f"error: {err}\n")
+            sys.stderr.write(f"error: {len(exc.errors)} bad line(s); nothing was imported\n")
+            return 2
+        emit({"created": summary.created, "updated": summary.updated})
+        return 0
+    finally:
+        shop.close()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    shop = shop_from(args)
+    try:
+        with shop.uow(write=False) as uow:
+            text = export_catalogue(uow)
+        if args.file == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.file).write_text(text, "utf-8")
+        return 0
+    finally:
+        shop.close()
+
+
+def run_search(args: argparse.Namespace) -> int:
+    shop = shop_from(args)
+    try:
+        with shop.uow(write=False) as uow:
+            hits = search_products(uow.conn, args.query, args.limit)
+        emit([{"id": h.id, "sku": h.sku, "name": h.name, "price": h.price, "unit": h.unit}
+              for h in hits])
+        return 0
+    finally:
+        shop.close()
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    shop = shop_from(args)
+    try:
+        with shop.uow(write=False) as uow:
+            item = lookup_item(uow.conn, args.code)
+        emit({"product_id": item.product_id, "sku": item.sku, "name": item.name,
+              "unit": item.unit, "price": item.unit_price, "tax_class": item.tax_class})
+        return 0
+    finally:
+        shop.close()
