@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from local_db.ids import now_iso, uuid7
 from local_db.models import Customer, Payment, Sale, SaleLine, StockLevel, StockMovement
@@ -27,6 +27,16 @@ from services.shifts_query import require_open_shift
 from services.shop import ShopConfig
 from services.tender import CASH, KASBON, MANUAL_METHODS, PROVIDER_METHODS, TenderInput, settle
 from services.users import Actor, approve
+
+
+# Built once so that SQLAlchemy reuses their compiled form on every sale.
+_INSERT_SALE = insert(Sale)
+_INSERT_LINES = insert(SaleLine)
+_INSERT_PAYMENTS = insert(Payment)
+_INSERT_MOVES = insert(StockMovement)
+_LEVEL_DOWN = (update(StockLevel).where(StockLevel.product_id == bindparam("pid"))
+               .values(qty_milli=StockLevel.qty_milli + bindparam("delta"))
+               .returning(StockLevel.qty_milli))
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +216,14 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
     seq = next_counter(conn, "receipt")
     receipt_no = config.receipt_no(seq)
     cost_total = sum(p.cost for p in priced.lines)
-    conn.execute(insert(Sale).values(
-        id=sale_id, seq=seq, receipt_no=receipt_no, terminal_id=config.terminal_id,
-        shift_id=shift_id, cashier_id=actor.id, customer_id=req.customer_id, created_at=stamp,
-        subtotal=priced.subtotal, discount_total=priced.discount_total,
-        net_total=priced.net_total, tax_total=priced.tax_total, total=priced.total,
-        rounding=tender.rounding, payable=tender.payable, change=tender.change,
-        status="completed"))
+    sale_row = {
+        "id": sale_id, "seq": seq, "receipt_no": receipt_no, "terminal_id": config.terminal_id,
+        "shift_id": shift_id, "cashier_id": actor.id, "customer_id": req.customer_id,
+        "created_at": stamp, "subtotal": priced.subtotal,
+        "discount_total": priced.discount_total, "net_total": priced.net_total,
+        "tax_total": priced.tax_total, "total": priced.total, "rounding": tender.rounding,
+        "payable": tender.payable, "change": tender.change, "status": "completed"}
+    conn.execute(_INSERT_SALE, sale_row)
     line_rows = [{
         "id": uuid7(), "sale_id": sale_id, "line_no": n, "product_id": p.line.item.product_id,
         "sku": p.line.item.sku, "name": p.line.item.name, "unit": p.line.item.unit,
@@ -221,13 +232,13 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
         "order_discount": p.order_discount, "gross": p.gross, "net": p.net, "tax": p.tax,
         "cost": p.cost, "tax_class": p.line.item.tax_class,
     } for n, p in enumerate(priced.lines, start=1)]
-    conn.execute(insert(SaleLine), line_rows)
+    conn.execute(_INSERT_LINES, line_rows)
     pay_rows = [{
         "id": uuid7(), "sale_id": sale_id, "method": p.method, "amount": p.amount,
         "tendered": p.tendered, "change": p.change, "status": "settled",
         "provider_ref": req.payments[i].provider_ref,
     } for i, p in enumerate(tender.payments)]
-    conn.execute(insert(Payment), pay_rows)
+    conn.execute(_INSERT_PAYMENTS, pay_rows)
 
     moves = [{
         "id": uuid7(), "product_id": p.line.item.product_id, "qty_milli": -p.line.qty_milli,
@@ -236,13 +247,11 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
     } for p in priced.lines if p.line.item.tracks_stock]
     negative: list[str] = []
     if moves:
-        conn.execute(insert(StockMovement), moves)
+        conn.execute(_INSERT_MOVES, moves)
         for m, p in zip(moves, [p for p in priced.lines if p.line.item.tracks_stock],
                         strict=True):
-            level = conn.execute(update(StockLevel)
-                                 .where(StockLevel.product_id == m["product_id"])
-                                 .values(qty_milli=StockLevel.qty_milli + m["qty_milli"])
-                                 .returning(StockLevel.qty_milli)).scalar()
+            level = conn.execute(_LEVEL_DOWN, {"pid": m["product_id"],
+                                               "delta": m["qty_milli"]}).scalar()
             if level is not None and level < 0:
                 negative.append(p.line.item.sku)
     if kasbon_amount:
@@ -261,13 +270,7 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
                      approver_id=approver.id if approver else None, details=r,
                      created_at=stamp)
     append_outbox(conn, "sale.completed", {
-        "sale": {"id": sale_id, "seq": seq, "receipt_no": receipt_no,
-                 "terminal_id": config.terminal_id, "shift_id": shift_id,
-                 "cashier_id": actor.id, "customer_id": req.customer_id, "created_at": stamp,
-                 "subtotal": priced.subtotal, "discount_total": priced.discount_total,
-                 "net_total": priced.net_total, "tax_total": priced.tax_total,
-                 "total": priced.total, "rounding": tender.rounding,
-                 "payable": tender.payable, "change": tender.change},
+        "sale": sale_row,
         "lines": line_rows, "payments": pay_rows,
         "stock_movements": [{"id": m["id"], "product_id": m["product_id"],
                              "qty_milli": m["qty_milli"]} for m in moves],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from local_db.models import Shift
 from services.errors import Conflict
 
 
+_OPEN_SHIFT = select(Shift.id).where(Shift.terminal_id == bindparam("t"), Shift.status == "open")
+
+
 def open_shift_id(conn: Connection, terminal_id: str) -> str | None:
-    found = conn.execute(select(Shift.id).where(Shift.terminal_id == terminal_id,
-                                                Shift.status == "open")).scalar()
+    found = conn.execute(_OPEN_SHIFT, {"t": terminal_id}).scalar()
     return None if found is None else str(found)
 
 
