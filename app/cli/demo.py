@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+    folder = data_dir(getattr(args, "data_dir", None))
     shop = open_shop(folder)
     try:
         if shop.has_shop():

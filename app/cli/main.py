@@ -26,7 +26,8 @@ log = logging.getLogger("warungin")
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="the shop's data folder (default: WARUNGIN_DATA_DIR "
+    # SUPPRESS: a subcommand's copy of the option must not overwrite one given before it.
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="the shop's data folder (default: WARUNGIN_DATA_DIR "
                                            "or the user data folder)")
     return common
 

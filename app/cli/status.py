@@ -45,7 +45,7 @@ def status(shop: Shop) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    shop = open_shop(data_dir(args.data_dir))
+    shop = open_shop(data_dir(getattr(args, "data_dir", None)))
     try:
         if not shop.has_shop():
             sys.stderr.write("error: no shop in this data folder; run 'warungin demo'\n")
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_default(args: argparse.Namespace) -> int:
     """First run: seed the demo shop, then show the till's state and how to sell."""
-    folder = data_dir(args.data_dir)
+    folder = data_dir(getattr(args, "data_dir", None))
     shop = open_shop(folder)
     try:
         if not shop.has_shop():

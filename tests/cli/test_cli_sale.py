@@ -120,3 +120,14 @@ def test_console_script_runs_on_first_start(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["demo"] is True
     assert "PIN" in proc.stderr
+
+
+def test_data_dir_before_or_after_the_command_and_from_env(
+        shop: Shop, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = str(shop.folder)
+    for args in (["--data-dir", folder, "status"], ["status", "--data-dir", folder]):
+        code, out, _ = run(capsys, monkeypatch, args)
+        assert code == 0 and json.loads(out)["data_dir"] == folder
+    monkeypatch.setenv("WARUNGIN_DATA_DIR", folder)
+    code, out, _ = run(capsys, monkeypatch, ["status"])
+    assert code == 0 and json.loads(out)["data_dir"] == folder
