@@ -133,3 +133,15 @@ def test_exclusive_tax_class_adds_ppn(shop: Shop, cashier: Actor) -> None:
     r = sell(shop, cashier, [("MI-0001", 10_000)], [("cash", 50_000)])
     assert r.total == 35_000 + 3_850  # type: ignore[attr-defined]
     assert r.tax_total == 3_850  # type: ignore[attr-defined]
+
+
+def test_trial_balance_after_a_day(shop: Shop, cashier: Actor) -> None:
+    from services.ledger import trial_balance
+    sell(shop, cashier, [("MI-0001", 3000), ("TMB-0176", 1250)], [("cash", 100_000)])
+    sell(shop, cashier, [("R-0110", 1000)], [("edc", 33_500)])
+    with shop.uow(write=False) as uow:
+        tb = trial_balance(uow.conn)
+    assert tb.balanced and tb.total_debit > 0
+    by = {a.code: a for a in tb.accounts}
+    assert by["1-1310"].balance == 33_500
+    assert by["4-1000"].balance < 0 and by["5-1000"].balance > 0
