@@ -1,0 +1,55 @@
+"""``warungin refund RECEIPT_NO``: refund a completed sale (all of it, or ``--line N:QTY``)
+with a supervisor's PIN, and print the committed refund as JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.main import emit
+from services.errors import BadInput
+from services.money import qty_to_milli
+from services.refunds import Approval, refund_sale
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("refund", parents=[common],
+                       help="refund a completed sale by receipt number (supervisor PIN)")
+    p.add_argument("receipt_no", metavar="RECEIPT_NO")
+    p.add_argument("--approver", help="the approving supervisor or owner (name or id)")
+    p.add_argument("--approver-pin", help="the approver's PIN")
+    p.add_argument("--line", action="append", default=[], metavar="LINE_NO:QTY",
+                   help="refund QTY of receipt line LINE_NO (repeatable; default: everything "
+                        "not yet refunded)")
+    p.add_argument("--reason", default="", help="why the goods come back")
+    add_user_args(p)
+    p.set_defaults(handler=run)
+
+
+def parse_lines(specs: list[str]) -> list[tuple[int, int]]:
+    """``["2:1", "3:0.25"]`` -> ``[(2, 1000), (3, 250)]``; fields named as the service does."""
+    out: list[tuple[int, int]] = []
+    for i, spec in enumerate(specs):
+        line_part, sep, qty_part = spec.partition(":")
+        if not sep or not line_part.strip().isdigit() or int(line_part) < 1:
+            raise BadInput(f"'{spec}' is not LINE_NO:QTY (e.g. 2:1 or 3:0.25)",
+                           field=f"lines[{i}].line_no")
+        out.append((int(line_part), qty_to_milli(qty_part.strip(), field=f"lines[{i}].qty")))
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    lines = parse_lines(args.line)  # bad input is refused before the shop is even opened
+    approval = (Approval(args.approver, args.approver_pin or "")
+                if args.approver else None)
+    shop = shop_from(args)
+    try:
+        actor = acting_user(shop, args)
+        with shop.uow() as uow:
+            result = refund_sale(uow, shop.config, actor, args.receipt_no, lines,
+                                 args.reason, approval)
+        emit(result.as_dict())
+        return 0
+    finally:
+        shop.close()
