@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, insert, select, text
+
+from local_db.fastpath import hot_execute, insert_sql
 
 from local_db.ids import now_iso, uuid7
 from local_db.models import (
@@ -34,20 +36,14 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-# The hot statements are built once: SQLAlchemy then reuses their compiled form, which
-# halves the cost of a sale commit compared with building them on every call.
-_NEXT = (update(Counter).where(Counter.name == bindparam("n")).values(value=Counter.value + 1)
-         .returning(Counter.value))
-_INSERT_OUTBOX = insert(OutboxEvent)
-_LAST_AUDIT = select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
-_INSERT_AUDIT = insert(AuditRecord)
-_INSERT_JOURNAL_LINE = insert(JournalLine)
-_INSERT_JOURNAL_ENTRY = insert(JournalEntry)
+# Every sale runs these, so they go through local_db.fastpath (see there why).
+_NEXT = "UPDATE counter SET value = value + 1 WHERE name = ? RETURNING value"
+_LAST_AUDIT = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
 
 
 def next_counter(conn: Connection, name: str) -> int:
     """Increment a gapless counter inside the caller's transaction (rolled back with it)."""
-    row = conn.execute(_NEXT, {"n": name}).first()
+    row = hot_execute(conn, _NEXT, (name,))
     if row is None:
         raise LookupError(f"no counter named {name}")
     return int(row[0])
@@ -61,7 +57,7 @@ def counter_value(conn: Connection, name: str) -> int:
 def append_outbox(conn: Connection, event_type: str, payload: Mapping[str, Any], *,
                   aggregate_id: str | None = None, created_at: str | None = None) -> int:
     seq = next_counter(conn, "outbox")
-    conn.execute(_INSERT_OUTBOX, {
+    hot_execute(conn, insert_sql(OutboxEvent), {
         "seq": seq, "id": uuid7(), "type": event_type, "schema_version": EVENT_SCHEMA_VERSION,
         "aggregate_id": aggregate_id, "payload": canonical_json(payload),
         "created_at": created_at or now_iso(), "status": "pending", "sent_at": None,
@@ -103,11 +99,11 @@ def append_audit(conn: Connection, action: str, *, entity: str, entity_id: str |
                  actor_id: str | None, approver_id: str | None = None,
                  details: Mapping[str, Any] | None = None,
                  created_at: str | None = None) -> int:
-    last = conn.execute(_LAST_AUDIT).first()
+    last = hot_execute(conn, _LAST_AUDIT)
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_HASH)
     fields = AuditFields(seq, uuid7(), created_at or now_iso(), action, actor_id, approver_id,
                          entity, entity_id, canonical_json(details or {}))
-    conn.execute(_INSERT_AUDIT, {
+    hot_execute(conn, insert_sql(AuditRecord), {
         "seq": fields.seq, "id": fields.id, "created_at": fields.created_at, "action": action,
         "actor_id": actor_id, "approver_id": approver_id, "entity": entity,
         "entity_id": entity_id, "details": fields.details, "prev_hash": prev,
@@ -126,9 +122,10 @@ def post_journal(conn: Connection, *, kind: str, ref_id: str | None, memo: str,
     rows = [{"entry_id": entry_id, "account_code": a, "debit": d, "credit": c}
             for a, d, c in lines if d or c]
     if rows:
-        conn.execute(_INSERT_JOURNAL_LINE, rows)
-    conn.execute(_INSERT_JOURNAL_ENTRY, {"id": entry_id, "kind": kind, "ref_id": ref_id,
-                                         "memo": memo, "created_at": created_at or now_iso()})
+        hot_execute(conn, insert_sql(JournalLine), rows)
+    hot_execute(conn, insert_sql(JournalEntry), {"id": entry_id, "kind": kind, "ref_id": ref_id,
+                                                 "memo": memo,
+                                                 "created_at": created_at or now_iso()})
     return entry_id
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, delete, insert, select, text, update
 
 from local_db.ids import now_iso, uuid7
 from local_db.models import Barcode, Category, Product, StockLevel, TaxClass
+from local_db.fastpath import hot_execute
 from local_db.store import append_audit, append_outbox
 from local_db.uow import UnitOfWork
 from services.barcodes import validate_barcode
@@ -156,20 +157,20 @@ def get_product(conn: Connection, product_id: str) -> ProductRow:
     return _row(conn, tuple(r))
 
 
-_ITEM_BY_BARCODE = text(
+# Run at every scan, so through local_db.fastpath.
+_ITEM_BY_BARCODE = (
     "SELECT p.id, p.sku, p.name, p.unit, p.price, p.cost, p.tax_class, p.tracks_stock "
-    "FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.code = :code AND p.active")
-_ITEM_BY_SKU = text(
-    "SELECT id, sku, name, unit, price, cost, tax_class, tracks_stock "
-    "FROM product WHERE sku = :code AND active")
+    "FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.code = ? AND p.active")
+_ITEM_BY_SKU = ("SELECT id, sku, name, unit, price, cost, tax_class, tracks_stock "
+                "FROM product WHERE sku = ? AND active")
 
 
 def lookup_item(conn: Connection, code: str, *, field: str = "code") -> CartItem:
     """What the till puts in the cart for a scanned barcode or a typed SKU."""
     code = (code or "").strip()
-    r = conn.execute(_ITEM_BY_BARCODE, {"code": code}).first()
+    r = hot_execute(conn, _ITEM_BY_BARCODE, (code,))
     if r is None:
-        r = conn.execute(_ITEM_BY_SKU, {"code": code}).first()
+        r = hot_execute(conn, _ITEM_BY_SKU, (code,))
     if r is None:
         raise NotFound(f"no active product with barcode or SKU '{code}'", field=field)
     return CartItem(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]),

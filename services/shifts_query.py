@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 
-from local_db.models import Shift
+from local_db.fastpath import hot_execute
 from services.errors import Conflict
 
 
-_OPEN_SHIFT = select(Shift.id).where(Shift.terminal_id == bindparam("t"), Shift.status == "open")
+_OPEN_SHIFT = "SELECT id FROM shift WHERE terminal_id = ? AND status = 'open'"
 
 
 def open_shift_id(conn: Connection, terminal_id: str) -> str | None:
-    found = conn.execute(_OPEN_SHIFT, {"t": terminal_id}).scalar()
-    return None if found is None else str(found)
+    row = hot_execute(conn, _OPEN_SHIFT, (terminal_id,))  # every sale asks this
+    return None if row is None else str(row[0])
 
 
 def require_open_shift(conn: Connection, terminal_id: str) -> str:
