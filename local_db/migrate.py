@@ -34,6 +34,36 @@ def quick_check(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+class IntegrityCheckFailed(Exception):
+    """The full integrity check could not run to its end (the file is not readable)."""
+
+
+def integrity_check_file(path: Path, *, max_errors: int = 100,
+                         mmap_bytes: int = 0) -> list[str] | None:
+    """SQLite's full ``PRAGMA integrity_check`` on a read-only connection of its own.
+
+    Returns its rows (``["ok"]`` when healthy), or None when the file cannot be opened
+    read-only (e.g. an in-memory database): the caller then checks on its own connection.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA busy_timeout=10000")
+        if mmap_bytes:
+            conn.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
+        return [str(r[0]) for r in conn.execute(f"PRAGMA integrity_check({int(max_errors)})")]
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):
+            return None
+        raise IntegrityCheckFailed(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise IntegrityCheckFailed(str(exc)) from exc
+    finally:
+        conn.close()
+
+
 def current_revision(path: Path) -> str | None:
     conn = sqlite3.connect(path)
     try:

@@ -1,0 +1,86 @@
+"""``warungin bench``: the performance figures of issue 2, one JSON line per figure.
+
+Large data sets come from :mod:`bench.generate` and are cached under ``--work-dir``
+(default ``./bench-data``, gitignored) keyed by (seed, products, sales), so only the first
+run pays for generating them. The benchmark modules are imported only when this command
+runs, so the rest of the CLI starts without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+from bench.report import print_figure
+
+BENCHMARKS = ("sale_commit", "lookup", "search", "verify")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("bench", parents=[common],
+                       help="run the performance benchmarks (one JSON line per figure)")
+    p.add_argument("--only", choices=BENCHMARKS, action="append",
+                   help="run only this benchmark (repeatable); default: all")
+    p.add_argument("--products", type=int, default=100_000,
+                   help="catalogue size for lookup, search and verify (default 100000)")
+    p.add_argument("--sales", type=int, default=200_000,
+                   help="sales in the verify database (default 200000)")
+    p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    p.add_argument("--work-dir", default="bench-data",
+                   help="where generated databases are cached (default ./bench-data)")
+    p.add_argument("--samples", type=int, default=None,
+                   help="timed repetitions per benchmark (default: each benchmark's own)")
+    p.set_defaults(handler=run)
+
+
+def _positive(value: int, name: str) -> int:
+    if value < 1:
+        from services.errors import BadInput
+        raise BadInput("must be at least 1", field=name)
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    products = _positive(args.products, "products")
+    sales = _positive(args.sales, "sales")
+    samples = None if args.samples is None else _positive(args.samples, "samples")
+    work = Path(args.work_dir).expanduser()
+    chosen = args.only or list(BENCHMARKS)
+    from bench.generate import cache_folder
+    was_cached = {n: (cache_folder(work, args.seed, products, n) / "ready.json").exists()
+                  for n in (0, sales)}
+    for name in BENCHMARKS:
+        if name not in chosen:
+            continue
+        module = importlib.import_module(f"bench.{name}")
+        kwargs: dict[str, int] = {"seed": args.seed}
+        if name == "sale_commit":
+            kwargs.update({} if samples is None else {"samples": samples})
+        elif name == "lookup":
+            kwargs.update(products=products, **({} if samples is None else {"samples": samples}))
+        elif name == "search":
+            kwargs.update(products=products, **({} if samples is None else {"sessions": samples}))
+        else:
+            kwargs.update(products=products, sales=sales)
+        module.measure(work, emit=print_figure, **kwargs)
+    _report_generation(work, args.seed, products, sales, chosen, was_cached)
+    return 0
+
+
+def _report_generation(work: Path, seed: int, products: int, sales: int,
+                       chosen: list[str], was_cached: dict[int, bool]) -> None:
+    """How long the cached data sets took to generate (once, whether or not cached now)."""
+    from bench.generate import build_dataset
+    if not {"lookup", "search", "verify"} & set(chosen):
+        return
+    data = build_dataset(work, seed=seed, products=products,
+                         sales=sales if "verify" in chosen else 0)
+    print_figure({"name": "generate.products", "unit": "s",
+                  "value": round(data.product_seconds, 2), "n": products,
+                  "cached": was_cached[0]})
+    if "verify" in chosen:
+        print_figure({"name": "generate.sales", "unit": "s",
+                      "value": round(data.sale_seconds, 2), "n": sales,
+                      "cached": was_cached[sales]})
