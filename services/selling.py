@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 
 from local_db.fastpath import hot_execute, insert_sql
 from local_db.ids import now_iso, uuid7
-from local_db.models import Customer, Payment, Sale, SaleLine, StockLevel, StockMovement
+from local_db.models import Customer, Payment, Sale, SaleLine, StockMovement
 from local_db.store import append_audit, append_outbox, next_counter, post_journal
 from local_db.uow import UnitOfWork
 from services import accounts as acc

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from app.paths import data_dir
@@ -60,3 +62,13 @@ def read_json(text: str, *, field: str = "input") -> Any:
 
 def read_stdin_json() -> Any:
     return read_json(sys.stdin.read())
+
+
+@contextmanager
+def opened_shop(args: argparse.Namespace) -> Iterator[Shop]:
+    """The shop of ``--data-dir``, closed when the command is done."""
+    shop = shop_from(args)
+    try:
+        yield shop
+    finally:
+        shop.close()

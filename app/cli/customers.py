@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 
-from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
 from app.secrets import SecretsUnavailable, cipher_for
 from services.crypto import CryptoError
@@ -92,8 +92,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run_add(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         limit = rupiah(args.credit_limit, field="credit_limit")
         actor = acting_user(shop, args)
         cipher = cipher_for(shop)
@@ -103,13 +102,10 @@ def run_add(args: argparse.Namespace) -> int:
                                    consent_marketing=args.consent, credit_limit=limit)
         emit(view.as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_update(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         limit = KEEP if args.credit_limit is None else rupiah(args.credit_limit,
                                                                field="credit_limit")
         actor = acting_user(shop, args)
@@ -125,13 +121,10 @@ def run_update(args: argparse.Namespace) -> int:
                 credit_limit=limit)
         emit(view.as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_find(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         if args.phone is not None:
             cipher = cipher_for(shop)
             with shop.uow(write=False) as uow:
@@ -142,30 +135,22 @@ def run_find(args: argparse.Namespace) -> int:
                 hits = search_customers(uow, args.name)
             emit([h.as_dict() for h in hits])
         return 0
-    finally:
-        shop.close()
 
 
 def run_show(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         cipher = cipher_for(shop)
         with shop.uow(write=False) as uow:
             view = get_customer(uow, cipher, args.customer_id)
         emit(view.as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args, default_to_shift=False)
         with shop.uow() as uow:
             result = erase_customer(uow, actor, args.customer_id,
                                     allow_outstanding_kasbon=args.even_with_kasbon)
         emit(result.as_dict())
         return 0
-    finally:
-        shop.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
 from services.kasbon import REPAYMENT_ACCOUNTS, customer_balance, outstanding_kasbon, repay_kasbon
 from services.money import rupiah
@@ -28,8 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run_pay(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         amount = rupiah(args.amount, field="amount")
         actor = acting_user(shop, args)
         with shop.uow() as uow:
@@ -37,26 +36,18 @@ def run_pay(args: argparse.Namespace) -> int:
                                   method=args.method)
         emit(result.as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_balance(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             emit(customer_balance(uow, args.customer_id).as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_list(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             rows = outstanding_kasbon(uow)
         emit([r.as_dict() for r in rows])
         return 0
-    finally:
-        shop.close()

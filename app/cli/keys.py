@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.customers import secrets_guard
 from app.cli.main import emit
 from app.secrets import rotate_data_key
@@ -23,11 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run_rotate(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args, default_to_shift=False)
         result = rotate_data_key(shop, actor, remove_old=not args.keep_old_key)
         emit(result.as_dict())  # key ids only, never key material
         return 0
-    finally:
-        shop.close()

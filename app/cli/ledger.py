@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import shop_from
+from app.cli.common import opened_shop
 from app.cli.main import emit
 from services.ledger import trial_balance
 
@@ -16,11 +16,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             tb = trial_balance(uow.conn)
         emit(tb.as_dict())
         return 0 if tb.balanced else 1
-    finally:
-        shop.close()

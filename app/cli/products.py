@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
 from services.catalogue import lookup_item, search_products
 from services.catalogue_csv import ImportRejected, export_catalogue, import_catalogue
@@ -43,8 +43,7 @@ def run_import(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"cannot read the file ({exc.__class__.__name__})", field="file") \
                 from None
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         try:
             with shop.uow() as uow:
@@ -56,13 +55,10 @@ def run_import(args: argparse.Namespace) -> int:
             return 2
         emit({"created": summary.created, "updated": summary.updated})
         return 0
-    finally:
-        shop.close()
 
 
 def run_export(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             text = export_catalogue(uow)
         if args.file == "-":
@@ -70,29 +66,21 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             Path(args.file).write_text(text, "utf-8")
         return 0
-    finally:
-        shop.close()
 
 
 def run_search(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             hits = search_products(uow.conn, args.query, args.limit)
         emit([{"id": h.id, "sku": h.sku, "name": h.name, "price": h.price, "unit": h.unit}
               for h in hits])
         return 0
-    finally:
-        shop.close()
 
 
 def run_lookup(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             item = lookup_item(uow.conn, args.code)
         emit({"product_id": item.product_id, "sku": item.sku, "name": item.name,
               "unit": item.unit, "price": item.unit_price, "tax_class": item.tax_class})
         return 0
-    finally:
-        shop.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
 from services.errors import BadInput
 from services.money import qty_to_milli
@@ -43,13 +43,10 @@ def run(args: argparse.Namespace) -> int:
     lines = parse_lines(args.line)  # bad input is refused before the shop is even opened
     approval = (Approval(args.approver, args.approver_pin or "")
                 if args.approver else None)
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         with shop.uow() as uow:
             result = refund_sale(uow, shop.config, actor, args.receipt_no, lines,
                                  args.reason, approval)
         emit(result.as_dict())
         return 0
-    finally:
-        shop.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.common import acting_user, add_user_args, read_json, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop, read_json
 from app.cli.main import emit, fail
 from services.errors import ShopError
 from services.sale_input import parse_sale
@@ -22,8 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         if not args.stream:
             req = parse_sale(read_json(sys.stdin.read(), field="sale"))
@@ -45,5 +44,3 @@ def run(args: argparse.Namespace) -> int:
                 continue
             emit(result.as_dict())  # flushed: printed only after the commit
         return 0 if failures == 0 else 2
-    finally:
-        shop.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.common import acting_user, add_user_args, read_json, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop, read_json
 from app.cli.main import emit
 from services.money import rupiah
 from services.shifts import close_shift, move_cash, open_shift, shift_report
@@ -38,21 +38,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run_open(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         amount = rupiah(args.float_amount, field="float")
         actor = acting_user(shop, args, default_to_shift=False)
         with shop.uow() as uow:
             shift_id = open_shift(uow, shop.config, actor, amount)
         emit({"shift_id": shift_id, "opened_by": actor.name, "float": amount})
         return 0
-    finally:
-        shop.close()
 
 
 def run_close(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         counted = read_json(args.counted if args.counted else sys.stdin.read(), field="counted")
         if not isinstance(counted, dict):
             from services.errors import BadInput
@@ -62,23 +58,17 @@ def run_close(args: argparse.Namespace) -> int:
             report = close_shift(uow, shop.config, actor, counted)
         emit(report.as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_report(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             emit(shift_report(uow, shop.config, args.shift).as_dict())
         return 0
-    finally:
-        shop.close()
 
 
 def run_cash(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         kind = {"in": "cash_in", "out": "cash_out", "no-sale": "no_sale"}[args.kind]
         amount = 0 if kind == "no_sale" else rupiah(args.amount, field="amount")
         actor = acting_user(shop, args)
@@ -86,5 +76,3 @@ def run_cash(args: argparse.Namespace) -> int:
             move_id = move_cash(uow, shop.config, actor, kind, amount, args.reason)
         emit({"id": move_id, "kind": kind, "amount": amount})
         return 0
-    finally:
-        shop.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.common import acting_user, add_user_args, read_json, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop, read_json
 from app.cli.main import emit
 from services.errors import BadInput
 from services.money import qty_to_milli, rupiah
@@ -51,8 +51,7 @@ def _signed_qty(text: str) -> int:
 
 
 def run_adjust(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         with shop.uow() as uow:
             r = adjust_stock(uow, actor, args.sku, _signed_qty(args.qty), args.reason,
@@ -60,13 +59,10 @@ def run_adjust(args: argparse.Namespace) -> int:
         emit({"sku": r.sku, "qty_milli": r.qty_milli, "level_milli": r.level_milli,
               "value": r.value})
         return 0
-    finally:
-        shop.close()
 
 
 def run_count(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         counted = 0 if args.counted.strip() == "0" else qty_to_milli(args.counted, field="counted")
         actor = acting_user(shop, args)
         with shop.uow() as uow:
@@ -74,8 +70,6 @@ def run_count(args: argparse.Namespace) -> int:
         emit({"sku": r.sku, "difference_milli": r.qty_milli, "level_milli": r.level_milli,
               "value": r.value})
         return 0
-    finally:
-        shop.close()
 
 
 def run_receive(args: argparse.Namespace) -> int:
@@ -88,8 +82,7 @@ def run_receive(args: argparse.Namespace) -> int:
             raise BadInput("a line needs a sku", field=f"lines[{i}].sku")
         lines.append(ReceivedLine(raw["sku"], qty_to_milli(raw.get("qty"), field=f"lines[{i}].qty"),
                                   rupiah(raw.get("cost"), field=f"lines[{i}].cost")))
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         with shop.uow() as uow:
             receipt_id = receive_goods(uow, actor, supplier=str(data.get("supplier") or ""),
@@ -97,16 +90,11 @@ def run_receive(args: argparse.Namespace) -> int:
                                        document_no=data.get("document_no"))
         emit({"id": receipt_id, "lines": len(lines)})
         return 0
-    finally:
-        shop.close()
 
 
 def run_low(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             emit([{"sku": s.sku, "name": s.name, "qty": s.qty,
                    "threshold_milli": s.low_stock_milli} for s in low_stock(uow.conn)])
         return 0
-    finally:
-        shop.close()

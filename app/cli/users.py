@@ -6,7 +6,7 @@ import argparse
 
 from sqlalchemy import select
 
-from app.cli.common import acting_user, add_user_args, shop_from
+from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
 from local_db.models import User
 from services.users import change_pin, change_role, create_user, unlock_user
@@ -41,21 +41,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def run_add(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         by = acting_user(shop, args, default_to_shift=False)
         with shop.uow() as uow:
             actor = create_user(uow, by, name=args.name, role=args.role, pin=args.new_pin)
             uow.commit()
         emit({"id": actor.id, "name": actor.name, "role": actor.role})
         return 0
-    finally:
-        shop.close()
 
 
 def _simple(args: argparse.Namespace, action: str) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         by = acting_user(shop, args, default_to_shift=False)
         with shop.uow() as uow:
             if action == "unlock":
@@ -67,8 +63,6 @@ def _simple(args: argparse.Namespace, action: str) -> int:
             uow.commit()
         emit({"ok": True, "user": args.name, "action": action})
         return 0
-    finally:
-        shop.close()
 
 
 def run_unlock(args: argparse.Namespace) -> int:
@@ -84,13 +78,10 @@ def run_pin(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    shop = shop_from(args)
-    try:
+    with opened_shop(args) as shop:
         with shop.uow(write=False) as uow:
             rows = uow.session.execute(select(User.name, User.role, User.locked, User.active)
                                        .order_by(User.name))
             emit([{"name": n, "role": r, "locked": bool(lk), "active": bool(a)}
                   for n, r, lk, a in rows])
         return 0
-    finally:
-        shop.close()
