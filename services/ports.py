@@ -23,3 +23,7 @@ class PaymentPort(Protocol):
     """
 
     def is_settled(self, payment: ProviderPayment) -> bool: ...
+
+    def taken(self, payment: ProviderPayment, sale_id: str) -> None:
+        """Called inside the sale's transaction once the sale holds the payment."""
+        ...

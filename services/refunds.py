@@ -14,6 +14,7 @@ own failure count (lockout) and must not carry half a refund with it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ from local_db.ids import now_iso, uuid7
 from local_db.models import (
     KasbonEntry,
     Payment,
+    ProviderJob,
     Refund,
     RefundLine,
     Sale,
@@ -32,7 +34,13 @@ from local_db.models import (
     StockLevel,
     StockMovement,
 )
-from local_db.store import append_audit, append_outbox, next_counter, post_journal
+from local_db.store import (
+    add_provider_job,
+    append_audit,
+    append_outbox,
+    next_counter,
+    post_journal,
+)
 from local_db.uow import UnitOfWork
 from services import accounts as acc
 from services.catalogue import WEIGHED_UNITS
@@ -43,6 +51,9 @@ from services.selling import Approval
 from services.shifts_query import require_open_shift
 from services.shop import ShopConfig
 from services.tender import KASBON
+
+#: Midtrans refunds these; bank-transfer VA is refunded in cash (providers.md, refund).
+PROVIDER_REFUNDABLE = frozenset({"qris", "gopay", "shopeepay"})
 from services.users import Actor, approve
 
 MAX_REASON = 200
@@ -72,7 +83,7 @@ class RefundResult:
     cashier: str
     approved_by: str
     reason: str
-    method: str  # cash | kasbon | mixed
+    method: str  # cash | kasbon | provider | mixed
     customer_id: str | None
     lines: tuple[RefundedLine, ...]
     gross: int
@@ -83,6 +94,8 @@ class RefundResult:
     cash_due: int  # the cash part before rounding
     rounding: int  # cash_paid - cash_due, booked to the rounding account
     cash_paid: int  # handed out of the drawer
+    to_provider: int = 0  # refunded through Midtrans (queued provider jobs)
+    provider_jobs: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -213,21 +226,41 @@ def _kasbon_left(conn: Connection, sale_id: str) -> int:
     return int(on_kasbon or 0) - int(reversed_ or 0)
 
 
-def _method(to_kasbon: int, cash_due: int) -> str:
-    if to_kasbon and cash_due:
-        return "mixed"
-    return "kasbon" if to_kasbon else "cash"
+def _provider_left(conn: Connection, sale_id: str) -> list[tuple[str, str, int]]:
+    """(order id, method, amount still refundable through Midtrans) per refundable provider
+    payment of the sale: its amount less what earlier refunds' provider jobs already asked."""
+    paid = conn.execute(select(Payment.provider_ref, Payment.method, Payment.amount)
+                        .where(Payment.sale_id == sale_id,
+                               Payment.method.in_(sorted(PROVIDER_REFUNDABLE)),
+                               Payment.provider_ref.is_not(None))
+                        .order_by(Payment.id)).all()
+    if not paid:
+        return []
+    asked: dict[str, int] = {}
+    for (payload,) in conn.execute(
+            select(ProviderJob.payload).join(Refund, Refund.id == ProviderJob.ref_id)
+            .where(Refund.sale_id == sale_id, ProviderJob.kind == "refund")):
+        p = json.loads(payload)
+        asked[p["order_id"]] = asked.get(p["order_id"], 0) + int(p["amount"])
+    return [(str(ref), str(m), int(a) - asked.get(str(ref), 0)) for ref, m, a in paid]
 
 
-def _journal_lines(net: int, tax: int, cash_paid: int, to_kasbon: int, rounding: int,
-                   cost: int) -> list[tuple[str, int, int]]:
+def _method(to_kasbon: int, to_provider: int, cash_due: int) -> str:
+    used = [name for name, amount in (("kasbon", to_kasbon), ("provider", to_provider),
+                                      ("cash", cash_due)) if amount]
+    return used[0] if len(used) == 1 else ("mixed" if used else "cash")
+
+
+def _journal_lines(net: int, tax: int, cash_paid: int, to_kasbon: int, to_provider: int,
+                   rounding: int, cost: int) -> list[tuple[str, int, int]]:
     """The sale's entry reversed: returns and PPN debited, cash/kasbon credited, stock back.
 
     ``net + tax == cash_due + to_kasbon`` and ``cash_paid = cash_due + rounding``, so the
     rounding line (debit when more cash goes out than due) balances the entry.
     """
     lines = [(acc.SALES_RETURNS, net, 0), (acc.PPN_PAYABLE, tax, 0),
-             (acc.CASH_DRAWER, 0, cash_paid), (acc.KASBON_RECEIVABLE, 0, to_kasbon)]
+             (acc.CASH_DRAWER, 0, cash_paid), (acc.KASBON_RECEIVABLE, 0, to_kasbon),
+             (acc.MIDTRANS_CLEARING, 0, to_provider)]
     if rounding > 0:
         lines.append((acc.ROUNDING, rounding, 0))
     elif rounding < 0:
@@ -290,20 +323,30 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     tax = sum(p.tax for p in pieces)
     cost = sum(p.cost for p in pieces)
     net = gross - tax
-    # Money goes back the way it came as far as kasbon goes; everything else is cash.
-    # Non-cash provider payments (QRIS, VA, e-wallets) and EDC are refunded in cash for now:
-    # provider refunds come with the payments issue.
+    # Money goes back the way it came: kasbon first, then QRIS/e-wallet payments through
+    # Midtrans (queued jobs with a refund_key, so a retried refund is the same refund);
+    # everything else is cash: bank-transfer VA (Midtrans cannot refund it) and EDC.
     # Kasbon is reduced only as far as the customer still owes: one who has already repaid
     # gets cash back rather than a negative kasbon balance.
     owed = kasbon_balance(conn, str(sale.customer_id)) if sale.customer_id else 0
     to_kasbon = min(gross, max(0, _kasbon_left(conn, sale.id)), max(0, owed))
-    cash_due = gross - to_kasbon
+    provider_parts: list[tuple[str, str, int]] = []
+    left = gross - to_kasbon
+    for order_id, pay_method, refundable in _provider_left(conn, sale.id):
+        part = min(left, max(0, refundable))
+        if part:
+            provider_parts.append((order_id, pay_method, part))
+            left -= part
+    to_provider = sum(p[2] for p in provider_parts)
+    cash_due = gross - to_kasbon - to_provider
+    va_paid = conn.execute(select(func.count()).select_from(Payment).where(
+        Payment.sale_id == sale.id, Payment.method.like("va_%"))).scalar()
     # The sale's own rounding rule, so a full refund of a cash sale hands back exactly the
     # payable the customer paid.
     cash_paid = round_cash(cash_due, config.rounding_unit, config.rounding_mode)
     rounding = cash_paid - cash_due
-    method = _method(to_kasbon, cash_due)
-    journal = _journal_lines(net, tax, cash_paid, to_kasbon, rounding, cost)
+    method = _method(to_kasbon, to_provider, cash_due)
+    journal = _journal_lines(net, tax, cash_paid, to_kasbon, to_provider, rounding, cost)
 
     # --- the write: one transaction ----------------------------------------------------
     stamp = now_iso()
@@ -327,6 +370,12 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     if to_kasbon:
         add_kasbon_entry(conn, str(sale.customer_id), -to_kasbon, "refund", refund_id, KASBON,
                          shift_id, stamp)
+    jobs = tuple(
+        add_provider_job(conn, provider="midtrans", kind="refund", ref_id=refund_id,
+                         idempotency_key=f"refund:{refund_id}:{n}",
+                         payload={"order_id": order_id, "method": pay_method, "amount": part,
+                                  "refund_key": f"{refund_id}-{n}", "reason": reason})
+        for n, (order_id, pay_method, part) in enumerate(provider_parts))
     entry_id = post_journal(conn, kind="refund", ref_id=refund_id, memo=refund_no,
                             lines=journal, created_at=stamp)
     append_audit(conn, "sale.refund", entity="sale", entity_id=sale.id, actor_id=actor.id,
@@ -334,13 +383,16 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
                      "refund_id": refund_id, "refund_no": refund_no,
                      "receipt_no": sale.receipt_no, "reason": reason, "method": method,
                      "gross": gross, "cash_paid": cash_paid, "to_kasbon": to_kasbon,
+                     "to_provider": to_provider,
+                     "cash_because": "bank-transfer VA cannot be refunded through Midtrans"
+                     if va_paid and cash_due else None,
                      "lines": [{"line_no": p.sold.line_no, "sku": p.sold.sku,
                                 "qty_milli": p.qty_milli, "gross": p.gross} for p in pieces]})
     # Keyed by the refund (its own identity); the payload names the original sale, which
     # central needs first.
     append_outbox(conn, "sale.refunded", {
         "refund": {**refund_row, "terminal_id": config.terminal_id, "to_kasbon": to_kasbon,
-                   "cash_paid": cash_paid, "rounding": rounding},
+                   "to_provider": to_provider, "cash_paid": cash_paid, "rounding": rounding},
         "sale_id": sale.id, "receipt_no": sale.receipt_no, "lines": line_rows,
         "stock_movements": [{"id": m["id"], "product_id": m["product_id"],
                              "qty_milli": m["qty_milli"]} for m in moves],
@@ -356,7 +408,7 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
         lines=tuple(RefundedLine(p.sold.line_no, p.sold.sku, p.sold.name, p.sold.unit,
                                  p.qty_milli, p.gross, p.net, p.tax, p.cost) for p in pieces),
         gross=gross, net=net, tax=tax, cost=cost, to_kasbon=to_kasbon, cash_due=cash_due,
-        rounding=rounding, cash_paid=cash_paid)
+        rounding=rounding, cash_paid=cash_paid, to_provider=to_provider, provider_jobs=jobs)
 
 
 __all__ = ["Approval", "RefundResult", "RefundedLine", "refund_sale"]

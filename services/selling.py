@@ -26,7 +26,15 @@ from services.kasbon_query import add_kasbon_entry, kasbon_balance
 from services.ports import PaymentPort, ProviderPayment
 from services.shifts_query import require_open_shift
 from services.shop import ShopConfig
-from services.tender import CASH, KASBON, MANUAL_METHODS, PROVIDER_METHODS, TenderInput, settle
+from services.tender import (
+    CASH,
+    KASBON,
+    MANUAL_METHODS,
+    PROVIDER_METHODS,
+    TenderInput,
+    TenderResult,
+    settle,
+)
 from services.users import Actor, approve
 
 
@@ -159,14 +167,30 @@ def _journal_lines(priced: PricedCart, applied: list[tuple[str, int]], rounding:
     return lines
 
 
-def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRequest, *,
-                  payments_port: PaymentPort | None = None) -> SaleResult:
-    conn = uow.conn
+def _price(conn: Connection, config: ShopConfig,
+           req: SaleRequest) -> tuple[str, PricedCart, TenderResult]:
     shift_id = require_open_shift(conn, config.terminal_id)
     cart = build_cart(conn, req)
     priced = price_cart(cart, config.tax_rules, pkp=config.pkp)
     tender = settle(priced.total, [TenderInput(p.method, p.amount) for p in req.payments],
                     rounding_unit=config.rounding_unit, rounding_mode=config.rounding_mode)
+    return shift_id, priced, tender
+
+
+def check_sale(conn: Connection, config: ShopConfig, req: SaleRequest) -> TenderResult:
+    """Everything about a sale that can be refused before a customer is charged: shift,
+    lines, quantities, discounts, tender. Writes nothing. The till calls it before it
+    starts a QRIS/VA charge, so a paid charge is not left without a sale it could complete."""
+    _, _, tender = _price(conn, config, req)
+    if any(p.method == KASBON for p in req.payments) and req.customer_id is None:
+        raise BadInput("a kasbon sale needs a customer", field="customer")
+    return tender
+
+
+def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRequest, *,
+                  payments_port: PaymentPort | None = None) -> SaleResult:
+    conn = uow.conn
+    shift_id, priced, tender = _price(conn, config, req)
 
     # --- rights and approvals, before anything is written -----------------------------
     over = _needs_approval(config, actor, priced)
@@ -254,6 +278,11 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
     if kasbon_amount:
         add_kasbon_entry(conn, str(req.customer_id), kasbon_amount, "sale", sale_id, KASBON,
                          shift_id, stamp)
+    if payments_port is not None:
+        for pay in req.payments:
+            if pay.method in PROVIDER_METHODS and pay.provider_ref:
+                payments_port.taken(ProviderPayment(pay.method, pay.amount, pay.provider_ref),
+                                    sale_id)
     entry_id = post_journal(conn, kind="sale", ref_id=sale_id, memo=receipt_no,
                             lines=_journal_lines(priced, [(p.method, p.amount)
                                                           for p in tender.payments],

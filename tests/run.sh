@@ -13,7 +13,7 @@ echo "== ruff (unused and undefined names)"
 .venv/bin/ruff check app ui local_db sync services bench tests
 echo "== import-linter"
 .venv/bin/lint-imports
-echo "== mypy --strict services local_db"
+echo "== mypy --strict services local_db sync app"
 .venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest "$@"

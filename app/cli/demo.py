@@ -7,7 +7,7 @@ import argparse
 from app.cli.main import emit
 from app.demo import seed_demo
 from app.paths import data_dir
-from app.shop import open_shop
+from app.shop import Shop, open_shop
 from services.errors import Conflict
 
 
@@ -15,6 +15,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common], help="seed a demo shop (about 200 products, "
                                                       "three users, an open shift)")
+    p.add_argument("--simulators", action="store_true",
+                   help="also run the Midtrans simulator on 127.0.0.1 in the foreground and "
+                        "point the demo shop at it (try a QRIS sale with no credentials)")
+    p.add_argument("--port", type=int, default=8765, help="simulator port (default 8765)")
+    p.add_argument("--auto-pay", type=float, default=None, metavar="SECONDS",
+                   help="with --simulators: pay pending charges after SECONDS")
     p.set_defaults(handler=run)
 
 
@@ -23,12 +29,29 @@ def run(args: argparse.Namespace) -> int:
     shop = open_shop(folder)
     try:
         if shop.has_shop():
+            if args.simulators:
+                return _simulate(shop, args)
             raise Conflict(f"a shop already exists in {folder}; use another --data-dir",
                            field="data_dir")
         demo = seed_demo(shop)
+        if args.simulators:
+            shop.reload()
+            return _simulate(shop, args)
     finally:
         shop.close()
     emit({"data_dir": str(folder), "store": "DEMO", "products": demo.products,
           "shift_id": demo.shift_id,
           "users": [{"name": n, "role": r, "pin": p} for n, r, p in demo.users]})
+    return 0
+
+
+def _simulate(shop: Shop, args: argparse.Namespace) -> int:
+    import threading
+
+    from app.demo_simulators import run_simulators
+    stop = threading.Event()
+    try:
+        run_simulators(shop, port=args.port, auto_pay=args.auto_pay, stop=stop)
+    except KeyboardInterrupt:
+        stop.set()
     return 0

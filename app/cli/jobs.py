@@ -9,17 +9,14 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
-from app.shop import Shop
 from services.errors import BadInput
 from services.provider_jobs import discard_job, replay_dead_job
-from sync.jobs import Dispatcher, JobHandler
+from sync.jobs import Dispatcher
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -41,34 +38,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
         c.set_defaults(handler=handler)
 
 
-def _handlers(shop: Shop) -> Mapping[tuple[str, str], JobHandler]:
-    # Imported lazily: the provider wiring (httpx clients, keyring look-ups) costs start-up
-    # time every other command should not pay, and it may not be built yet.
-    try:
-        wiring = importlib.import_module("app.provider_wiring")
-    except ModuleNotFoundError as exc:
-        if exc.name != "app.provider_wiring":
-            raise  # the wiring exists but something it needs is missing: that is a bug
-        return {}
-    handlers: Mapping[tuple[str, str], JobHandler] = wiring.build_handlers(shop)
-    return handlers
-
-
 def run_once(args: argparse.Namespace) -> int:
     if not args.once:
         raise BadInput("say what to do: --once, status, replay JOB_ID or discard JOB_ID",
                        field="jobs")
-    with opened_shop(args) as shop:
-        report = Dispatcher(shop.db, _handlers(shop)).run_once()
+    from app.provider_wiring import provider_handlers  # keyring/httpx only when used
+    with opened_shop(args) as shop, provider_handlers(shop) as handlers:
+        report = Dispatcher(shop.db, handlers).run_once()
         emit(report.as_dict())
         return 0
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from app.provider_wiring import provider_handlers  # keyring/httpx only when used
     with opened_shop(args) as shop:
         # A fresh dispatcher knows no breaker history: status shows the queue, and breakers
         # as "closed"; the running program's own dispatcher reports live breaker states.
-        figures = Dispatcher(shop.db, _handlers(shop)).channel_figures()
+        with provider_handlers(shop) as handlers:
+            figures = Dispatcher(shop.db, handlers).channel_figures()
         emit({p: f.as_dict() for p, f in figures.items()})
         return 0
 

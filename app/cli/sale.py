@@ -6,10 +6,14 @@ import argparse
 import sys
 
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
+from app.checkout import checkout, describe
 from app.cli.main import emit, fail
+from app.shop import Shop
 from services.errors import ShopError
+from services.payments import ChargeView
 from services.sale_input import parse_sale
-from services.selling import complete_sale
+from services.selling import SaleRequest, SaleResult
+from services.users import Actor
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -18,6 +22,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     add_user_args(p)
     p.add_argument("--stream", action="store_true",
                    help="read one sale per line; print each committed sale as one JSON line")
+    p.add_argument("--wait", type=float, default=300.0,
+                   help="seconds to wait for a QRIS/e-wallet/VA payment before cancelling it")
     p.set_defaults(handler=run)
 
 
@@ -26,9 +32,7 @@ def run(args: argparse.Namespace) -> int:
         actor = acting_user(shop, args)
         if not args.stream:
             req = parse_sale(read_json(sys.stdin.read(), field="sale"))
-            with shop.uow() as uow:
-                result = complete_sale(uow, shop.config, actor, req)
-            emit(result.as_dict())
+            emit(_sell(shop, actor, req, args.wait).as_dict())
             return 0
         failures = 0
         for n, line in enumerate(sys.stdin, start=1):
@@ -36,11 +40,19 @@ def run(args: argparse.Namespace) -> int:
                 continue
             try:
                 req = parse_sale(read_json(line, field=f"line {n}"))
-                with shop.uow() as uow:
-                    result = complete_sale(uow, shop.config, actor, req)
+                result = _sell(shop, actor, req, args.wait)
             except ShopError as exc:
                 failures += 1
                 fail(exc)
                 continue
             emit(result.as_dict())  # flushed: printed only after the commit
         return 0 if failures == 0 else 2
+
+
+def _show(view: ChargeView) -> None:
+    sys.stderr.write(describe(view) + "\n")
+    sys.stderr.flush()
+
+
+def _sell(shop: Shop, actor: Actor, req: SaleRequest, wait: float) -> SaleResult:
+    return checkout(shop, actor, req, wait=wait, show=_show)

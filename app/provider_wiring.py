@@ -1,0 +1,73 @@
+"""Which provider clients and job handlers this till uses, and where their settings come from.
+
+Base URLs and credentials are settings, so one client talks to the simulator, the sandbox
+or production. For scripts and tests ``WARUNGIN_MIDTRANS_URL`` and
+``WARUNGIN_MIDTRANS_SERVER_KEY`` override them; otherwise the URL is the store setting
+``midtrans.base_url`` and the server key lives in the secret store (OS keyring), never in
+SQLite, config files or logs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.secrets import secret_store_for
+from app.shop import Shop
+from local_db.store import read_settings
+from services.errors import Refused
+
+if TYPE_CHECKING:
+    from sync.jobs.model import JobHandler
+    from sync.midtrans.client import MidtransClient
+
+MIDTRANS_SANDBOX = "https://api.sandbox.midtrans.com"
+MIDTRANS_KEY_NAME = "midtrans-server-key"
+
+
+@dataclass(frozen=True)
+class MidtransConfig:
+    base_url: str
+    server_key: str = field(repr=False)  # never printed, not even by a debugger's repr
+
+
+def midtrans_config(shop: Shop) -> MidtransConfig:
+    url = os.environ.get("WARUNGIN_MIDTRANS_URL")
+    key = os.environ.get("WARUNGIN_MIDTRANS_SERVER_KEY")
+    if not url:
+        with shop.uow(write=False) as uow:
+            url = read_settings(uow.conn).get("midtrans.base_url", MIDTRANS_SANDBOX)
+    if not key:
+        key = secret_store_for(shop).get(MIDTRANS_KEY_NAME)
+    if not key:
+        raise Refused("Midtrans is not set up on this till (no server key): take cash or "
+                      "kasbon; the owner can enter the key in the settings",
+                      field="payments")
+    return MidtransConfig(url.rstrip("/"), key)
+
+
+def midtrans_client(shop: Shop, *, timeout: float = 10.0) -> MidtransClient:
+    from sync.midtrans.client import MidtransClient
+    cfg = midtrans_config(shop)
+    return MidtransClient(cfg.base_url, cfg.server_key, timeout=timeout)
+
+
+@contextmanager
+def provider_handlers(shop: Shop) -> Iterator[Mapping[tuple[str, str], JobHandler]]:
+    """Handlers for the dispatcher, with the clients they share closed afterwards. A till
+    with no Midtrans key has no Midtrans handlers: its Midtrans jobs wait (they are
+    reported, never dropped)."""
+    from sync.midtrans_jobs import ChargeJobHandler, RefundJobHandler
+    try:
+        client = midtrans_client(shop)
+    except Refused:
+        yield {}
+        return
+    try:
+        yield {("midtrans", "charge"): ChargeJobHandler(shop.db, client),
+               ("midtrans", "refund"): RefundJobHandler(client)}
+    finally:
+        client.close()
