@@ -115,24 +115,32 @@ class TillPayments:
 
     def refresh(self, order_id: str) -> ChargeView:
         """Ask Midtrans for the charge's status and record it."""
+        return self._look_up(order_id)[0]
+
+    def _look_up(self, order_id: str) -> tuple[ChargeView, bool]:
+        """The recorded view, and whether Midtrans gave an answer (not 429/5xx/timeout)."""
         reply = self._client.status(order_id)
         if reply.outcome == "ok":
-            return self._record(order_id, reply_fields(reply), final=final_of(reply))
+            return self._record(order_id, reply_fields(reply), final=final_of(reply)), True
         if reply.outcome == "not_found":
-            return self.view(order_id)
+            return self.view(order_id), True
         # retry / unknown / rejected: nothing learnt; keep the lease and the last message.
-        return self._record(order_id, {"message": reply.message})
+        return self._record(order_id, {"message": reply.message}), False
 
     def wait(self, order_id: str, timeout: float) -> ChargeView:
         """Poll until the customer has paid, the charge ended, or ``timeout`` passed (then
         cancel: a charge nobody waits for must not stay payable)."""
         deadline = self._clock() + timeout
         view = self.view(order_id)
+        pause = self._poll
         while view.final is None:
             if self._clock() >= deadline:
                 return self.cancel(order_id)
-            self._sleep(self._poll)
-            view = self.refresh(order_id)
+            self._sleep(min(pause, max(0.0, deadline - self._clock())))
+            view, answered = self._look_up(order_id)
+            # Back off while Midtrans does not answer (429, 5xx, timeouts), up to 10 s;
+            # back to the normal pace as soon as it answers again.
+            pause = self._poll if answered else min(10.0, max(pause * 2, 0.25))
         return view
 
     def cancel(self, order_id: str) -> ChargeView:

@@ -243,3 +243,47 @@ def test_credentials_never_in_logs_or_database(shop: Shop, cashier: Actor,
         if path.is_file():
             data = path.read_bytes()
             assert SERVER_KEY.encode() not in data and basic.encode() not in data, path.name
+
+
+def test_polling_backs_off_while_midtrans_fails(shop: Shop, cashier: Actor,
+                                                sim: MidtransSimulator) -> None:
+    from app.provider_wiring import midtrans_client
+    from sync.payments import TillPayments
+    pauses: list[float] = []
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        now[0] += seconds
+    client = midtrans_client(shop)
+    till = TillPayments(shop.db, client, poll_seconds=1.0, sleep=sleep, clock=lambda: now[0])
+    view = till.start(cashier, "qris", 10_500)
+    sim.set_faults(error_5xx=1.0, apply_to=("status",))
+    view = till.wait(view.attempt.order_id, 30)
+    client.close()
+    assert pauses[:4] == [1.0, 2.0, 4.0, 8.0] and max(pauses) <= 10.0
+    assert view.final == "cancelled"  # at the deadline the till cancels (cancel still works)
+
+
+def test_owner_stores_midtrans_key_in_the_keyring(shop: Shop, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    from app.cli.main import main
+    from app.provider_wiring import midtrans_config
+    monkeypatch.delenv("WARUNGIN_MIDTRANS_URL", raising=False)
+    monkeypatch.delenv("WARUNGIN_MIDTRANS_SERVER_KEY", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SB-Mid-server-OWNER-KEY\n"))
+    d = ["--data-dir", str(shop.folder)]
+    assert main(["providers", "midtrans", "--sandbox", "--user", "Sari", "--pin", "1234",
+                 *d]) == 3  # a cashier may not
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SB-Mid-server-OWNER-KEY\n"))
+    assert main(["providers", "midtrans", "--sandbox", "--user", "Wati", "--pin", "9999",
+                 *d]) == 0
+    out = capsys.readouterr().out
+    assert "SB-Mid-server-OWNER-KEY" not in out
+    cfg = midtrans_config(shop)
+    assert cfg.base_url == "https://api.sandbox.midtrans.com"
+    assert cfg.server_key == "SB-Mid-server-OWNER-KEY"
+    assert "OWNER-KEY" not in repr(cfg)
