@@ -202,6 +202,14 @@ def job_row(conn: Connection, job_id: str) -> JobRow | None:
     return None if r is None else _row(r)
 
 
+def job_by_key(conn: Connection, provider: str, kind: str, key: str) -> JobRow | None:
+    """A job by its idempotency key (e.g. a charge by its Midtrans order_id)."""
+    r = conn.execute(select(*_COLUMNS).where(
+        ProviderJob.provider == provider, ProviderJob.kind == kind,
+        ProviderJob.idempotency_key == key)).one_or_none()
+    return None if r is None else _row(r)
+
+
 def job_rows(conn: Connection, *, provider: str | None = None,
              states: Collection[str] = ALL_STATES, limit: int = 200) -> list[JobRow]:
     """Jobs for a panel: newest first."""
@@ -254,5 +262,6 @@ def figures(conn: Connection) -> dict[str, ProviderCounts]:
 
 
 __all__ = ["ALL_STATES", "DUE_STATES", "OPEN_STATES", "UNRESOLVED_PREFIX", "ClaimedJob",
-           "JobRow", "ProviderCounts", "claim_due", "figures", "iso", "iso_after", "job_row",
+           "JobRow", "ProviderCounts", "claim_due", "figures", "iso", "iso_after", "job_by_key",
+           "job_row",
            "job_rows", "mark_in_flight", "open_kinds", "record_outcome", "set_state"]

@@ -19,7 +19,6 @@ rejected); ``dead`` when a person must act (paid at Midtrans but no sale took th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, insert, select, update
 
 from local_db.ids import now_iso, uuid7
+from local_db.jobs import JobRow, job_by_key
 from local_db.models import JournalEntry, Payment, ProviderJob, Sale
 from local_db.store import append_audit, canonical_json, post_journal, read_settings
 from local_db.uow import UnitOfWork
@@ -106,32 +106,17 @@ def begin_charge(uow: UnitOfWork, actor: Actor, method: str, amount: int) -> Cha
     return attempt
 
 
-@dataclass(frozen=True, slots=True)
-class ChargeJob:
-    id: str
-    state: str
-    payload: Mapping[str, Any]
-    result: Mapping[str, Any]
-    last_error: str | None
-    next_attempt_at: str | None
-
-
-def _attempt(job: ChargeJob) -> ChargeAttempt:
+def _attempt(job: JobRow) -> ChargeAttempt:
     p = job.payload
     return ChargeAttempt(job.id, p["payment_id"], p["order_id"], p["method"], int(p["amount"]),
                          p["charge_key"])
 
 
-def charge_job(conn: Connection, order_id: str) -> ChargeJob:
-    row = conn.execute(select(ProviderJob.id, ProviderJob.state, ProviderJob.payload,
-                              ProviderJob.result, ProviderJob.last_error,
-                              ProviderJob.next_attempt_at).where(
-        ProviderJob.provider == PROVIDER, ProviderJob.kind == CHARGE,
-        ProviderJob.idempotency_key == order_id)).first()
-    if row is None:
+def charge_job(conn: Connection, order_id: str) -> JobRow:
+    job = job_by_key(conn, PROVIDER, CHARGE, order_id)
+    if job is None:
         raise NotFound(f"no charge with order id {order_id}", field="order_id")
-    return ChargeJob(str(row[0]), str(row[1]), json.loads(row[2]),
-                     json.loads(row[3]) if row[3] else {}, row[4], row[5])
+    return job
 
 
 def record_reply(uow: UnitOfWork, order_id: str, reply: Mapping[str, Any], *,
@@ -144,7 +129,7 @@ def record_reply(uow: UnitOfWork, order_id: str, reply: Mapping[str, Any], *,
     """
     conn = uow.conn
     job = charge_job(conn, order_id)
-    merged = {**job.result, **{k: v for k, v in reply.items() if v is not None}}
+    merged = {**(job.result or {}), **{k: v for k, v in reply.items() if v is not None}}
     if final is not None:
         merged["final"] = final
     # A paid charge stays leased to the till until its sale commits (see the module doc).
@@ -166,7 +151,7 @@ def _view(attempt: ChargeAttempt, state: str, r: Mapping[str, Any],
 
 def view_charge(conn: Connection, order_id: str) -> ChargeView:
     job = charge_job(conn, order_id)
-    return _view(_attempt(job), job.state, job.result, job.last_error)
+    return _view(_attempt(job), job.state, job.result or {}, job.last_error)
 
 
 def sale_took_payment(conn: Connection, order_id: str) -> bool:
@@ -188,7 +173,7 @@ class RecordedPayments:
             job = charge_job(self._conn, payment.provider_ref)
         except NotFound:
             return False
-        p, r = job.payload, job.result
+        p, r = job.payload, job.result or {}
         return (job.state == "in_flight" and r.get("final") == "paid"
                 and p["method"] == payment.method and int(p["amount"]) == payment.amount
                 and r.get("gross_amount") in (None, payment.amount)
@@ -199,7 +184,7 @@ class RecordedPayments:
         job = charge_job(self._conn, payment.provider_ref)
         self._conn.execute(update(ProviderJob).where(ProviderJob.id == job.id).values(
             state="succeeded", next_attempt_at=None, updated_at=now_iso(),
-            result=canonical_json({**job.result, "sale_id": sale_id})))
+            result=canonical_json({**(job.result or {}), "sale_id": sale_id})))
 
 
 # --- settlement: Midtrans clearing -> bank, less the merchant discount rate -------------

@@ -35,7 +35,7 @@ from local_db.jobs import (
 from local_db.uow import UnitOfWork
 from sync.jobs.backoff import next_delay
 from sync.jobs.breaker import CircuitBreaker
-from sync.jobs.model import Job, JobHandler, JobOutcome
+from sync.jobs.model import JobHandler, JobOutcome
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ class Dispatcher:
                               tally.lease_lost, missing, breaker.state, error)
 
     def _run_job(self, claimed: ClaimedJob, breaker: CircuitBreaker, tally: _Tally) -> None:
-        job = Job.from_row(claimed.row)
+        job = claimed.row
         handler = self._handlers[(job.provider, job.kind)]
         if claimed.action == "perform":
             tally.performed += 1

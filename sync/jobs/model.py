@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Protocol
 
 from local_db.jobs import JobRow
@@ -17,36 +16,13 @@ from local_db.jobs import JobRow
 OUTCOME_KINDS = ("succeeded", "retry", "unknown", "failed")
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A job as its handler sees it.
-
-    ``state`` is the state before this try: pending/failed when performing; unknown when
-    resolving, or in_flight when resolving the job of a worker that died holding it.
-    ``attempts`` counts tries so far, this one included. ``result`` is what an earlier answer
-    stored (e.g. the charge a payment still waiting for its customer belongs to).
-    """
-
-    id: str
-    provider: str
-    kind: str
-    ref_id: str | None
-    state: str
-    attempts: int
-    idempotency_key: str
-    payload: Mapping[str, Any]
-    result: Mapping[str, Any] | None
-    last_error: str | None
-    created_at: str
-    next_attempt_at: str | None
-
-    @classmethod
-    def from_row(cls, row: JobRow) -> Job:
-        # Read-only views: a handler must not be able to change what the next try sees.
-        return cls(row.id, row.provider, row.kind, row.ref_id, row.state, row.attempts,
-                   row.idempotency_key, MappingProxyType(dict(row.payload)),
-                   None if row.result is None else MappingProxyType(dict(row.result)),
-                   row.last_error, row.created_at, row.next_attempt_at)
+#: A job as its handler sees it: the row itself, its JSON columns parsed. What the next try
+#: sees comes only from the stored outcome, so a handler has no reason to mutate it.
+#: ``state`` is the state before this try: pending/failed when performing; unknown when
+#: resolving, or in_flight when resolving the job of a worker that died holding it.
+#: ``attempts`` counts tries so far, this one included. ``result`` is what an earlier answer
+#: stored (e.g. the charge a payment still waiting for its customer belongs to).
+Job = JobRow
 
 
 @dataclass(frozen=True, slots=True)
