@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _show(view: ChargeView) -> None:
     sys.stderr.write(describe(view) + "\n")
+    if view.qr_string and sys.stderr.isatty():
+        from app.qr import qr_text
+        sys.stderr.write(qr_text(view.qr_string))  # scannable straight off the screen
     sys.stderr.flush()
 
 
