@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the project and its test tools into .venv, then runs every check CI runs:
-# ruff, import-linter (layer rules), mypy strict (services/, local_db/), and the whole pytest suite.
+# PostgreSQL (started, or installed, for the central tests), ruff, import-linter (layer
+# rules), mypy strict (services/, local_db/, sync/, app/), and the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
+# The central-database tests need a real PostgreSQL: start it (install it if missing).
+bash .ci/postgres.sh
 if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi

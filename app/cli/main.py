@@ -19,7 +19,7 @@ from local_db.migrate import DatabaseDamaged
 from services.errors import BadInput, ShopError
 
 COMMAND_MODULES = ["status", "demo", "sale", "refund", "shift", "products", "stock", "kasbon",
-                   "customers", "users", "keys", "ledger", "payments", "providers", "verify", "bench", "jobs"]
+                   "customers", "users", "keys", "ledger", "payments", "providers", "verify", "bench", "jobs", "central", "enroll"]
 
 log = logging.getLogger("warungin")
 

@@ -1,0 +1,510 @@
+"""The central PostgreSQL schema (SQLAlchemy Core) and the security rules laid over it.
+
+One central database serves one tenant group; everything lives in the schema ``central``.
+Tables are created by the Alembic migrations in ``sync/central/migrations`` (run by
+``warungin central init``); this module is the shape the push/pull engine and the owners'
+reports import, and a test checks it equals what the migrations build.
+
+Keys
+----
+- Every table carries ``tenant_id`` (``tenant`` too: its key is named ``tenant_id``).
+  The two exceptions hold no tenant data and are granted to no terminal: ``installation``
+  (made by ``admin.bootstrap``, it records the role-name prefix) and ``alembic_version``.
+- Rows that come from terminals are keyed ``(tenant_id, id)`` with ``id`` the terminal's own
+  UUID, so the push upserts ``ON CONFLICT (tenant_id, id)``. The tenant is part of every key
+  and of every foreign key, so a row can only ever point at a parent of its own tenant (a
+  foreign-key check runs without row-level security: a single-column FK to another tenant's
+  row would both succeed and reveal that the row exists).
+- ``event.event_id`` is globally unique (``ON CONFLICT (event_id) DO NOTHING``), with
+  ``UNIQUE (tenant_id, terminal_id, seq)`` beside it: the same seq with another event_id is
+  a second machine using a copy of the terminal's database.
+- ``journal_line`` has no UUID on the terminal (an integer there), so central keys it
+  ``(tenant_id, entry_id, line_no)``, line_no being its 1-based position in the entry.
+- Foreign keys stay inside one aggregate that travels in one event (sale -> its lines and
+  payments, refund -> its lines, journal entry -> its lines). References that may cross
+  terminals or arrive out of order (refund -> sale, anything -> product/customer/user) are
+  checked by the push engine, which quarantines the event if the parent is unknown.
+- Money is BIGINT rupiah; quantities are BIGINT thousandths (``*_milli``).
+
+History tables (``HISTORY_TABLES``) are append-only for terminals: INSERT and SELECT, never
+UPDATE or DELETE. Catalogue-like tables (``TERMINAL_UPSERT_TABLES``) may also be UPDATEd by a
+terminal within its tenant because terminals edit the catalogue and customers offline.
+Nobody but the administrator deletes: deletions are tombstones (``deleted_at``).
+
+The pull cursor (``change_log``)
+--------------------------------
+A plain ``bigserial`` cannot be the pull cursor: numbers are taken when a row is written,
+not when its transaction commits, so a reader that has seen 11 may later find that 10
+committed after it read (a long transaction), and skip it forever.
+
+Each ``change_log`` row records ``xid = pg_current_xact_id()`` (xid8, never wraps) of the
+transaction that wrote it. A puller reads, in one statement::
+
+    horizon = pg_snapshot_xmin(pg_current_snapshot())   -- central.pull_horizon()
+    rows with (xid, id) > cursor AND xid < horizon ORDER BY xid, id
+
+Every transaction with an xid below the snapshot's xmin has finished, so the rows below the
+horizon are final: no transaction can commit a new one there later. The cursor ``(xid, id)``
+only moves over that settled prefix, so nothing is ever skipped; a long-running writer
+merely holds the horizon back until it ends. Order by xid is not commit order, so a
+change_log row is only a pointer (table + key): the puller reads the row's *current*
+state, which is the state of the last commit. Two edits of one price therefore converge on
+central's last commit, and ``product_price`` keeps every version.
+
+change_log rows are written by triggers (``change_log_trigger``) on the tables that come
+down to terminals (``PULLED_TABLES``), in the writer's own transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP, UUID
+from sqlalchemy.dialects.postgresql import base as pg_base
+from sqlalchemy.types import UserDefinedType
+
+SCHEMA = "central"
+
+metadata = MetaData(schema=SCHEMA, naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+class Xid8(UserDefinedType[int]):
+    """PostgreSQL ``xid8``: a 64-bit transaction id that never wraps around."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        return "xid8"
+
+
+# Teach SQLAlchemy's reflection the type, so inspecting central (Alembic's comparison, the
+# pull engine) knows the column instead of warning.
+pg_base.ischema_names.setdefault("xid8", Xid8)
+
+Money = BigInteger
+Milli = BigInteger
+
+
+def _uuid(name: str, *, nullable: bool = False) -> Column[str]:
+    return Column(name, UUID(as_uuid=False), nullable=nullable)
+
+
+def _ts(name: str, *, nullable: bool = False, now: bool = False) -> Column[object]:
+    return Column(name, TIMESTAMP(timezone=True), nullable=nullable,
+                  server_default=text("now()") if now else None)
+
+
+def _tenant_fk(cols: list[str], table: str, ref: list[str]) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["tenant_id", *cols],
+                                [f"{SCHEMA}.{table}.tenant_id"]
+                                + [f"{SCHEMA}.{table}.{c}" for c in ref])
+
+
+# --- administration -----------------------------------------------------------------------
+
+tenant = Table(
+    "tenant", metadata,
+    _uuid("tenant_id"),
+    Column("name", Text, nullable=False),
+    _ts("created_at", now=True),
+    PrimaryKeyConstraint("tenant_id"),
+)
+
+store = Table(
+    "store", metadata,
+    _uuid("tenant_id"), _uuid("id"),
+    Column("code", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    _ts("created_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    UniqueConstraint("tenant_id", "code"),
+    ForeignKeyConstraint(["tenant_id"], [f"{SCHEMA}.tenant.tenant_id"]),
+)
+
+terminal = Table(
+    "terminal", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("store_id"),
+    Column("code", Text, nullable=False),
+    Column("role_name", Text, nullable=False, unique=True),
+    _ts("created_at", now=True),
+    # Set once, by the terminal itself, when it redeems its enrolment code (which is then
+    # spent: the terminal changes its password in the same transaction).
+    _ts("enrolled_at", nullable=True),
+    # Clone guard: install_id is made at enrolment and kept in the terminal's secret store
+    # (not in its database), last_seq is the highest outbox seq central has accepted. A push
+    # whose install_id differs, or whose seq goes backwards, comes from a copy or a restore.
+    _uuid("install_id", nullable=True),
+    Column("last_seq", BigInteger, nullable=False, server_default=text("0")),
+    _ts("last_seen_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    UniqueConstraint("tenant_id", "store_id", "code"),
+    _tenant_fk(["store_id"], "store", ["id"]),
+)
+
+# Which database role is which tenant (and terminal). The policies read it through
+# central.current_tenant()/current_terminal(), matching role_name = current_user. A terminal
+# sees only its own row here, an owner role only its own.
+principal = Table(
+    "principal", metadata,
+    Column("role_name", Text, nullable=False),
+    _uuid("tenant_id"),
+    _uuid("terminal_id", nullable=True),
+    Column("kind", Text, nullable=False),
+    PrimaryKeyConstraint("role_name"),
+    ForeignKeyConstraint(["tenant_id"], [f"{SCHEMA}.tenant.tenant_id"]),
+    _tenant_fk(["terminal_id"], "terminal", ["id"]),
+    CheckConstraint("(kind = 'terminal') = (terminal_id IS NOT NULL) "
+                    "AND kind IN ('terminal', 'owner')", name="kind"),
+)
+
+# --- the event log ------------------------------------------------------------------------
+
+event = Table(
+    "event", metadata,
+    _uuid("event_id"), _uuid("tenant_id"), _uuid("terminal_id"),
+    Column("seq", BigInteger, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    _ts("created_at", nullable=True),  # the terminal's wall clock: data, never order
+    _ts("received_at", now=True),
+    PrimaryKeyConstraint("event_id"),
+    UniqueConstraint("tenant_id", "terminal_id", "seq"),
+    UniqueConstraint("tenant_id", "event_id"),  # target of tenant-scoped foreign keys
+    _tenant_fk(["terminal_id"], "terminal", ["id"]),
+    CheckConstraint("seq > 0", name="seq_positive"),
+)
+
+# An event central could not apply: it stays in ``event`` (so it is never sent again), its
+# business rows are not applied, and the owner sees the reason here.
+quarantine = Table(
+    "quarantine", metadata,
+    _uuid("tenant_id"), _uuid("event_id"), _uuid("terminal_id"),
+    Column("reason", Text, nullable=False),
+    Column("detail", JSONB, nullable=True),
+    _ts("quarantined_at", now=True),
+    _ts("resolved_at", nullable=True),
+    PrimaryKeyConstraint("event_id"),
+    _tenant_fk(["event_id"], "event", ["event_id"]),
+    _tenant_fk(["terminal_id"], "terminal", ["id"]),
+    Index(None, "tenant_id", "resolved_at"),
+)
+
+# --- sales history (append-only for terminals) -------------------------------------------
+
+sale = Table(
+    "sale", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    Column("seq", BigInteger, nullable=False),
+    Column("receipt_no", Text, nullable=False),
+    _uuid("shift_id"), _uuid("cashier_id"), _uuid("customer_id", nullable=True),
+    _ts("created_at"),
+    Column("subtotal", Money, nullable=False),
+    Column("discount_total", Money, nullable=False),
+    Column("net_total", Money, nullable=False),
+    Column("tax_total", Money, nullable=False),
+    Column("total", Money, nullable=False),
+    Column("rounding", Money, nullable=False),
+    Column("payable", Money, nullable=False),
+    Column("change", Money, nullable=False),
+    Column("status", Text, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    UniqueConstraint("tenant_id", "terminal_id", "seq"),
+    UniqueConstraint("tenant_id", "receipt_no"),
+    _tenant_fk(["terminal_id"], "terminal", ["id"]),
+    Index(None, "tenant_id", "created_at"),
+)
+
+sale_line = Table(
+    "sale_line", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("sale_id"),
+    Column("line_no", Integer, nullable=False),
+    _uuid("product_id"),
+    Column("sku", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("qty_milli", Milli, nullable=False),
+    Column("list_price", Money, nullable=False),
+    Column("unit_price", Money, nullable=False),
+    Column("line_discount", Money, nullable=False),
+    Column("order_discount", Money, nullable=False),
+    Column("gross", Money, nullable=False),
+    Column("net", Money, nullable=False),
+    Column("tax", Money, nullable=False),
+    Column("cost", Money, nullable=False),
+    Column("tax_class", Text, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    UniqueConstraint("tenant_id", "sale_id", "line_no"),
+    _tenant_fk(["sale_id"], "sale", ["id"]),
+    Index(None, "tenant_id", "product_id"),
+)
+
+payment = Table(
+    "payment", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("sale_id"),
+    Column("method", Text, nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("tendered", Money, nullable=False),
+    Column("change", Money, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("provider_ref", Text, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    _tenant_fk(["sale_id"], "sale", ["id"]),
+    Index(None, "tenant_id", "sale_id"),
+)
+
+refund = Table(
+    "refund", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    Column("seq", BigInteger, nullable=False),
+    Column("refund_no", Text, nullable=False),
+    _uuid("sale_id"),  # no FK: the sale may come from another terminal, not yet pushed
+    _uuid("shift_id"), _uuid("user_id"), _uuid("approved_by"),
+    Column("reason", Text, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("gross", Money, nullable=False),
+    Column("net", Money, nullable=False),
+    Column("tax", Money, nullable=False),
+    Column("cost", Money, nullable=False),
+    Column("to_kasbon", Money, nullable=False, server_default=text("0")),
+    Column("to_provider", Money, nullable=False, server_default=text("0")),
+    Column("cash_paid", Money, nullable=False, server_default=text("0")),
+    Column("rounding", Money, nullable=False, server_default=text("0")),
+    _ts("created_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    UniqueConstraint("tenant_id", "terminal_id", "seq"),
+    UniqueConstraint("tenant_id", "refund_no"),
+    _tenant_fk(["terminal_id"], "terminal", ["id"]),
+    Index(None, "tenant_id", "sale_id"),
+)
+
+refund_line = Table(
+    "refund_line", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("refund_id"),
+    _uuid("sale_line_id"),
+    Column("qty_milli", Milli, nullable=False),
+    Column("gross", Money, nullable=False),
+    Column("net", Money, nullable=False),
+    Column("tax", Money, nullable=False),
+    Column("cost", Money, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    _tenant_fk(["refund_id"], "refund", ["id"]),
+    Index(None, "tenant_id", "refund_id"),
+)
+
+stock_movement = Table(
+    "stock_movement", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    _uuid("product_id"),
+    Column("qty_milli", Milli, nullable=False),
+    Column("kind", Text, nullable=False),
+    _uuid("ref_id", nullable=True),
+    Column("unit_cost", Money, nullable=False, server_default=text("0")),
+    Column("reason", Text, nullable=True),
+    Column("supplier", Text, nullable=True),
+    _uuid("user_id", nullable=True),
+    _ts("created_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "store_id", "product_id"),
+)
+
+journal_entry = Table(
+    "journal_entry", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    Column("kind", Text, nullable=False),
+    _uuid("ref_id", nullable=True),
+    Column("memo", Text, nullable=False),
+    _ts("created_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "ref_id"),
+)
+
+journal_line = Table(
+    "journal_line", metadata,
+    _uuid("tenant_id"), _uuid("entry_id"),
+    Column("line_no", Integer, nullable=False),
+    _uuid("terminal_id"),
+    Column("account_code", Text, nullable=False),
+    Column("debit", Money, nullable=False, server_default=text("0")),
+    Column("credit", Money, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("tenant_id", "entry_id", "line_no"),
+    _tenant_fk(["entry_id"], "journal_entry", ["id"]),
+    CheckConstraint("debit >= 0 AND credit >= 0 AND (debit = 0 OR credit = 0)",
+                    name="one_sided"),
+)
+
+# --- catalogue, people, settings (come down to terminals; some go up too) ----------------
+
+customer = Table(
+    "customer", metadata,
+    _uuid("tenant_id"), _uuid("id"),
+    # Personal fields stay AES-256-GCM ciphertext: central never holds the data key.
+    Column("name_enc", Text, nullable=True),
+    Column("phone_enc", Text, nullable=True),
+    Column("phone_index", Text, nullable=True),  # HMAC blind index
+    Column("email_enc", Text, nullable=True),
+    Column("address_enc", Text, nullable=True),
+    Column("key_id", Text, nullable=True),
+    Column("consent_marketing", Boolean, nullable=False, server_default=text("false")),
+    Column("credit_limit", Money, nullable=False, server_default=text("0")),
+    _ts("created_at"), _ts("updated_at"),
+    _ts("erased_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "phone_index"),
+)
+
+category = Table(
+    "category", metadata,
+    _uuid("tenant_id"), _uuid("id"),
+    # Not unique by name: two offline terminals may both create "Minuman"; the pull merges.
+    Column("name", Text, nullable=False),
+    _ts("updated_at", now=True),
+    _ts("deleted_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+)
+
+product = Table(
+    "product", metadata,
+    _uuid("tenant_id"), _uuid("id"),
+    Column("sku", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    _uuid("category_id", nullable=True),
+    Column("unit", Text, nullable=False, server_default=text("'pcs'")),
+    Column("price", Money, nullable=False),
+    Column("cost", Money, nullable=False, server_default=text("0")),
+    Column("tax_class", Text, nullable=False),
+    Column("tracks_stock", Boolean, nullable=False, server_default=text("true")),
+    Column("low_stock_milli", Milli, nullable=False, server_default=text("0")),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _ts("updated_at", now=True),
+    _ts("deleted_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # The till looks products up by SKU; a second product with the same SKU (two terminals
+    # creating it offline) is refused here and its event quarantined for the owner.
+    UniqueConstraint("tenant_id", "sku"),
+    CheckConstraint("price >= 0 AND cost >= 0", name="money_not_negative"),
+)
+
+# Every price a product ever had, in the order central committed them (xid, then id). The
+# current price is product.price; this keeps both sides of concurrent edits.
+product_price = Table(
+    "product_price", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("product_id"),
+    Column("price", Money, nullable=False),
+    Column("cost", Money, nullable=False),
+    _uuid("terminal_id", nullable=True),  # null when set at central
+    _uuid("event_id", nullable=True),
+    Column("xid", Xid8, nullable=False, server_default=text("pg_current_xact_id()")),
+    _ts("changed_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    _tenant_fk(["product_id"], "product", ["id"]),
+    Index(None, "tenant_id", "product_id", "xid"),
+)
+
+barcode = Table(
+    "barcode", metadata,
+    _uuid("tenant_id"),
+    Column("code", Text, nullable=False),
+    _uuid("product_id"),
+    _ts("updated_at", now=True),
+    _ts("deleted_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "code"),
+    Index(None, "tenant_id", "product_id"),
+)
+
+users = Table(
+    "users", metadata,
+    _uuid("tenant_id"), _uuid("id"),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("pin_hash", Text, nullable=False),  # scrypt, salted: never a PIN
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _ts("updated_at", now=True),
+    _ts("deleted_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    UniqueConstraint("tenant_id", "name"),
+    CheckConstraint("role IN ('cashier', 'supervisor', 'owner')", name="known_role"),
+)
+
+store_setting = Table(
+    "store_setting", metadata,
+    _uuid("tenant_id"), _uuid("store_id"),
+    Column("key", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    _ts("updated_at", now=True),
+    _ts("deleted_at", nullable=True),
+    PrimaryKeyConstraint("tenant_id", "store_id", "key"),
+    _tenant_fk(["store_id"], "store", ["id"]),
+)
+
+change_log = Table(
+    "change_log", metadata,
+    _uuid("tenant_id"),
+    Column("id", BigInteger, Identity(always=True), nullable=False),
+    Column("xid", Xid8, nullable=False, server_default=text("pg_current_xact_id()")),
+    Column("table_name", Text, nullable=False),
+    Column("row_key", JSONB, nullable=False),  # the row's key without tenant_id
+    Column("op", Text, nullable=False),
+    _uuid("origin_terminal_id", nullable=True),  # lets a terminal skip its own echoes
+    _ts("changed_at", now=True),
+    PrimaryKeyConstraint("id"),
+    Index(None, "tenant_id", "xid", "id"),
+    CheckConstraint("op IN ('insert', 'update', 'delete')", name="known_op"),
+)
+
+# --- groups of tables the security rules are written over ---------------------------------
+
+#: Sales history: terminals INSERT (their own terminal_id only) and SELECT; never UPDATE or
+#: DELETE. The push upserts these with ``ON CONFLICT (tenant_id, id) DO NOTHING``.
+HISTORY_TABLES = ("sale", "sale_line", "payment", "refund", "refund_line", "stock_movement",
+                  "journal_entry", "journal_line")
+
+#: Terminals INSERT and UPDATE these within their tenant (offline catalogue and customer
+#: edits); the push upserts them ``ON CONFLICT (tenant_id, ...) DO UPDATE``.
+TERMINAL_UPSERT_TABLES = ("customer", "product", "category", "barcode")
+
+#: Terminals INSERT only (append-only logs within their tenant).
+TERMINAL_APPEND_TABLES = ("product_price", "change_log")
+
+#: Terminals only read these: administration, users and PINs, settings come from central.
+TERMINAL_READ_ONLY = ("tenant", "store", "terminal", "principal", "users", "store_setting")
+
+#: Where a terminal may write only rows naming itself (terminal_id = its own).
+OWN_TERMINAL_INSERT = ("event", "quarantine", *HISTORY_TABLES)
+
+#: Tables whose changes come down to terminals: a trigger logs each change in change_log.
+#: Value: the key columns (besides tenant_id) the puller uses to read the current row.
+PULLED_TABLES: dict[str, tuple[str, ...]] = {
+    "category": ("id",), "product": ("id",), "product_price": ("id",),
+    "barcode": ("code",), "users": ("id",), "store_setting": ("store_id", "key"),
+    "customer": ("id",),
+}
+
+#: Every table with tenant data: RLS is ENABLEd and FORCEd on each, each has policies.
+TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables)
+
+#: Tables in the schema that hold no tenant data and are granted to no terminal.
+NON_TENANT_TABLES = ("installation", "alembic_version")
+
+#: Bumped with each central migration; ``central init`` upgrades to it.
+HEAD_REVISION = "c0001"
