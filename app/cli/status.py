@@ -6,6 +6,7 @@ On a fresh machine the first run seeds the demo shop, so a newcomer sees a worki
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from sqlalchemy import func, select
@@ -44,6 +45,12 @@ def status(shop: Shop) -> dict[str, object]:
         }
 
 
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
     shop = open_shop(data_dir(getattr(args, "data_dir", None)))
     try:
@@ -57,8 +64,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_default(args: argparse.Namespace) -> int:
-    """First run: seed the demo shop, then show the till's state and how to sell."""
+    """``warungin`` alone: the desktop till where there is a screen; on a headless machine
+    (a server, CI) the first run seeds the demo shop and says how to sell from the CLI."""
     folder = data_dir(getattr(args, "data_dir", None))
+    if has_display():
+        from app.gui import run_gui
+        return run_gui(folder)  # seeds the demo on first run itself
     shop = open_shop(folder)
     try:
         if not shop.has_shop():

@@ -113,9 +113,12 @@ def test_shift_stock_products_commands(shop: Shop, capsys: pytest.CaptureFixture
 
 
 def test_console_script_runs_on_first_start(tmp_path: Path) -> None:
-    """The README's run command ends in plain `warungin`: it seeds the demo and says how."""
+    """The README's run command ends in plain `warungin`: on a machine with no screen it
+    seeds the demo and says how to sell (with a screen it opens the till: tests/ui)."""
+    import os
     exe = Path(sys.executable).with_name("warungin")
-    proc = subprocess.run([str(exe), "--data-dir", str(tmp_path / "first")],
+    headless = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run([str(exe), "--data-dir", str(tmp_path / "first")], env=headless,
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["demo"] is True

@@ -1,0 +1,194 @@
+"""The till on a copy of the demo shop: scan, unknown code, search, edit, pay cash."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.gui import GuiBackend
+from app.shop import Shop
+from ui.backend import SaleDone
+from ui.main_window import MainWindow
+
+INDOMIE = "8991619730698"  # Indomie Goreng, Rp 3.500 in the demo catalogue
+
+
+def scan(qtbot: QtBot, w: MainWindow, code: str) -> None:
+    """Type like a keyboard-wedge scanner: the digits, then Enter."""
+    with qtbot.waitSignal(w.till.scan_answered, timeout=5000):
+        qtbot.keyClicks(w.till.scan, code)
+        qtbot.keyClick(w.till.scan, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def beeps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    monkeypatch.setattr(QApplication, "beep", staticmethod(lambda: calls.append(1)))
+    return calls
+
+
+def test_scan_adds_a_line_and_shows_totals_in_rupiah(qtbot: QtBot, till: MainWindow) -> None:
+    t = till.till
+    scan(qtbot, till, INDOMIE)
+    assert t.table.rowCount() == 1
+    assert t.table.item(0, 0).text() == "Indomie Goreng 85 g"
+    assert t.table.item(0, 3).text() == "Rp 3.500"
+    assert t.total.text() == "Rp 3.500"
+    assert t.findChild(type(t.total), "total_tax").text().startswith("Rp ")
+    assert t.scan.text() == "" and t.scan.hasFocus()
+    scan(qtbot, till, INDOMIE)  # the same product again raises the quantity
+    assert t.table.rowCount() == 1
+    assert t.table.item(0, 1).text() == "2"
+    assert t.total.text() == "Rp 7.000"
+
+
+def test_unknown_barcode_says_so_beeps_and_adds_nothing(qtbot: QtBot, till: MainWindow,
+                                                        beeps: list[int]) -> None:
+    t = till.till
+    scan(qtbot, till, "0000000000000")
+    assert t.table.rowCount() == 0
+    assert t.message.text() == "Barang tidak dikenal: 0000000000000"
+    assert beeps == [1]
+    assert t.pay_dialog is None  # nothing modal popped up
+    assert t.scan.hasFocus()
+    scan(qtbot, till, INDOMIE)  # and the next scan just works
+    assert t.table.rowCount() == 1
+
+
+def test_scans_land_in_the_order_they_were_made(qtbot: QtBot, till: MainWindow,
+                                                backend_codes: list[str]) -> None:
+    t = till.till
+    for code in backend_codes:
+        qtbot.keyClicks(t.scan, code)
+        qtbot.keyClick(t.scan, Qt.Key.Key_Return)  # no waiting between scans
+    qtbot.waitUntil(lambda: t.table.rowCount() == len(backend_codes), timeout=5000)
+    skus = [line.item.sku for line in t.cart.lines]
+    assert skus == backend_codes
+
+
+@pytest.fixture
+def backend_codes(shop: Shop) -> list[str]:
+    with shop.uow(write=False) as uow:
+        rows = uow.conn.exec_driver_sql(
+            "SELECT sku FROM product WHERE active AND unit = 'pcs' ORDER BY sku LIMIT 6").all()
+    return [str(r[0]) for r in rows]
+
+
+def test_plus_minus_and_remove_keep_focus_in_the_scan_box(qtbot: QtBot,
+                                                          till: MainWindow) -> None:
+    t = till.till
+    scan(qtbot, till, INDOMIE)
+    qtbot.mouseClick(t.buttons["plus"], Qt.MouseButton.LeftButton)
+    assert t.table.item(0, 1).text() == "2" and t.scan.hasFocus()
+    qtbot.keyClick(t.scan, Qt.Key.Key_F6)
+    assert t.total.text() == "Rp 10.500"
+    qtbot.keyClick(t.scan, Qt.Key.Key_F5)
+    assert t.table.item(0, 1).text() == "2"
+    qtbot.mouseClick(t.buttons["remove"], Qt.MouseButton.LeftButton)
+    assert t.table.rowCount() == 0 and t.total.text() == "Rp 0"
+    assert t.scan.hasFocus()
+
+
+def test_escape_clears_the_typing_then_the_cart(qtbot: QtBot, till: MainWindow) -> None:
+    t = till.till
+    scan(qtbot, till, INDOMIE)
+    qtbot.keyClicks(t.scan, "12")
+    qtbot.keyClick(t.scan, Qt.Key.Key_Escape)
+    assert t.scan.text() == "" and t.table.rowCount() == 1
+    qtbot.keyClick(t.scan, Qt.Key.Key_Escape)
+    assert t.table.rowCount() == 0
+
+
+def test_search_as_you_type_then_pick_with_the_keyboard(qtbot: QtBot,
+                                                        till: MainWindow) -> None:
+    t = till.till
+    with qtbot.waitSignal(t.search_answered, timeout=5000):
+        qtbot.keyClicks(t.scan, "indomie")
+    assert t.results.isVisible() and t.results.count() >= 1
+    assert "Indomie" in t.results.item(0).text()
+    qtbot.keyClick(t.scan, Qt.Key.Key_Down)
+    assert t.scan.hasFocus() and t.results.currentRow() == 0
+    with qtbot.waitSignal(t.scan_answered, timeout=5000):
+        qtbot.keyClick(t.scan, Qt.Key.Key_Return)
+    assert t.table.rowCount() == 1 and "Indomie" in t.table.item(0, 0).text()
+    assert not t.results.isVisible()
+
+
+def test_pay_cash_with_a_quick_tender_commits_a_real_sale(
+        qtbot: QtBot, till: MainWindow, shop: Shop) -> None:
+    t = till.till
+    scan(qtbot, till, INDOMIE)
+    scan(qtbot, till, INDOMIE)
+    qtbot.keyClick(t.scan, Qt.Key.Key_F9)
+    dialog = t.pay_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.due_label.text() == "Rp 7.000"
+    qtbot.keyClicks(dialog.given, "10000")
+    assert dialog.change_label.text() == "Rp 3.000"  # live, in very large type
+    with qtbot.waitSignal(t.sale_completed, timeout=10_000) as blocker:
+        qtbot.mouseClick(dialog.quick_buttons[20_000], Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert isinstance(result, SaleDone)
+    assert result.change == 13_000 and result.payable == 7_000
+    assert result.receipt_no in t.last_sale.text()
+    assert "Rp 13.000" in t.last_sale.text()
+    assert t.table.rowCount() == 0 and t.scan.hasFocus()
+    # The sale is in the real SQLite file, through the services' shift report ...
+    backend = till.backend
+    assert isinstance(backend, GuiBackend)
+    report = backend.shift_report()
+    assert report.sales_count == 1 and report.last_receipt == result.receipt_no
+    # ... and straight from the file, committed (a new connection sees it).
+    conn = sqlite3.connect(shop.db.path)
+    try:
+        row = conn.execute("SELECT receipt_no, payable, change FROM sale").fetchall()
+        outbox = conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending' "
+                              "AND type = 'sale.completed'").fetchone()
+    finally:
+        conn.close()
+    assert row == [(result.receipt_no, 7_000, 13_000)]
+    assert outbox == (1,)
+
+
+def test_exact_tender_and_quick_tenders_below_due_are_disabled(
+        qtbot: QtBot, till: MainWindow) -> None:
+    t = till.till
+    for _ in range(7):
+        scan(qtbot, till, INDOMIE)  # Rp 24.500
+    qtbot.mouseClick(t.buttons["pay_cash"], Qt.MouseButton.LeftButton)
+    dialog = t.pay_dialog
+    assert dialog is not None
+    assert not dialog.quick_buttons[20_000].isEnabled()
+    assert dialog.quick_buttons[50_000].isEnabled()
+    with qtbot.waitSignal(t.sale_completed, timeout=10_000) as blocker:
+        qtbot.mouseClick(dialog.exact_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].change == 0
+
+
+def test_pay_with_an_empty_cart_says_so(qtbot: QtBot, till: MainWindow) -> None:
+    t = till.till
+    qtbot.keyClick(t.scan, Qt.Key.Key_F9)
+    assert t.pay_dialog is None
+    assert t.message.text() == "Keranjang kosong: pindai barang dulu."
+
+
+def test_status_bar_reads_the_outbox_and_says_offline(qtbot: QtBot, till: MainWindow) -> None:
+    status = till.status
+    with qtbot.waitSignal(status.refreshed, timeout=5000):
+        status.refresh()
+    assert "Offline" in status.online.text()
+    assert "server pusat" in status.online.toolTip()
+    before = int(status.pending.text().split(":")[1].split()[0])
+    scan(qtbot, till, INDOMIE)
+    qtbot.keyClick(till.till.scan, Qt.Key.Key_F9)
+    dialog = till.till.pay_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(status.refreshed, timeout=10_000):
+        qtbot.mouseClick(dialog.exact_button, Qt.MouseButton.LeftButton)
+    after = int(status.pending.text().split(":")[1].split()[0])
+    assert after == before + 1
+    assert "tertua" in status.pending.text()

@@ -1,0 +1,127 @@
+"""The main window: opening the shop, then login, then the till; the sync status bar below.
+
+The shop is opened on the DB-writer lane (migrations, seeding the demo on a first run,
+loading the configuration), so the window draws at once and says what it is doing.
+``ready`` is emitted when the till can take a scan: the cold-start benchmark waits on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from ui.backend import Cashier, TillBackend
+from ui.i18n import language, set_language, tr
+from ui.login import LoginPage
+from ui.status_bar import SyncStatusBar
+from ui.tasks import Lane, TaskManager, describe_error
+from ui.till import TillPage
+
+
+class MainWindow(QMainWindow):
+    #: The till is shown with the scan box focused: a scan now lands in the cart.
+    ready = Signal()
+    #: The shop is open and the login screen is showing its users.
+    login_shown = Signal()
+
+    def __init__(self, open_backend: Callable[[], TillBackend], *,
+                 tasks: TaskManager | None = None) -> None:
+        super().__init__()
+        self._open_backend = open_backend
+        self.tasks = tasks if tasks is not None else TaskManager(self)
+        self.backend: TillBackend | None = None
+        self.actor: Cashier | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Warungin")
+        self.setMinimumSize(1024, 600)
+        self.resize(1366, 768)
+
+        self.loading = QLabel(tr("main.loading"))
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setWordWrap(True)
+        self.login = LoginPage(self.tasks)
+        self.till = TillPage(self.tasks)
+        self.pages = QStackedWidget()
+        for page in (self.loading, self.login, self.till):
+            self.pages.addWidget(page)
+        self.status = SyncStatusBar(self.tasks)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.status)
+        self.setCentralWidget(central)
+
+        self.login.logged_in.connect(self._logged_in)
+        self.login.users_loaded.connect(self.login_shown.emit)
+        self.login.language_toggled.connect(self.toggle_language)
+        self.till.logout_requested.connect(self._logout)
+        self.till.sale_completed.connect(lambda _result: self.status.refresh())
+
+    def start(self) -> None:
+        """Open the shop off the main thread; the login shows when it is open."""
+        self.tasks.run_in_background(self._open_backend, self._opened, self._open_failed,
+                                     lane=Lane.WRITER, owner=self)
+
+    # --- flow -------------------------------------------------------------------------
+    def _opened(self, backend: TillBackend) -> None:
+        self.backend = backend
+        info = backend.shop_info()
+        if info.language != language():
+            set_language(info.language)
+            self.retranslate()
+        title = tr("app.title", store=info.store_name)
+        self.setWindowTitle(title + (f" [{tr('demo')}]" if info.demo else ""))
+        self.login.attach(backend)
+        self.till.attach(backend)
+        self.status.attach(backend)
+        self.pages.setCurrentWidget(self.login)
+        self.login.reset()
+
+    def _open_failed(self, exc: Exception) -> None:
+        self.loading.setText(tr("main.open_failed", error=describe_error(exc)))
+
+    def _logged_in(self, actor: Cashier) -> None:
+        self.actor = actor
+        self.till.start(actor)
+        self.pages.setCurrentWidget(self.till)
+        self.till.focus_scan()
+        # After this event is handled the till is drawn and the scan box has the focus.
+        QTimer.singleShot(0, self.ready.emit)
+
+    def _logout(self) -> None:
+        backend = self.backend
+        self.actor = None
+        if backend is not None:
+            self.tasks.run_in_background(backend.logout, lane=Lane.WRITER, owner=self)
+        self.pages.setCurrentWidget(self.login)
+        self.login.reload_users()
+        self.login.reset()
+
+    def toggle_language(self) -> None:
+        set_language("en" if language() == "id" else "id")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.loading.setText(tr("main.loading"))
+        self.login.retranslate()
+        self.till.retranslate()
+        self.status.retranslate()
+
+    # --- closing ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the timers, let a running write finish, then close the database."""
+        self.status.stop()
+        self.tasks.shutdown(wait=True)
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None

@@ -1,0 +1,52 @@
+"""Pictures of the real program for docs/screenshots (run by ``python -m app.gui
+--screenshots DIR``): the till mid-sale at 1366×768, drawn by QWidget.grab(), which works
+offscreen and under Xvfb alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication
+
+from ui.backend import TillBackend
+from ui.main_window import MainWindow
+
+MID_SALE = ("8991619730698", "8991619730698", "MI-0002", "8992017249775", "KT-0041")
+
+
+def _wait(qapp: QApplication, signal: SignalInstance, timeout_ms: int = 15_000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    qapp.processEvents()
+
+
+def till_mid_sale(qapp: QApplication, open_backend: Callable[[], TillBackend],
+                  out: Path) -> list[Path]:
+    window = MainWindow(open_backend)
+    window.resize(1366, 768)
+    window.show()
+    window.start()
+    _wait(qapp, window.login_shown)
+    window.login.select_user("Sari")
+    saved = [out / "login.png"]
+    window.grab().save(str(saved[0]))
+    window.login.pin.setText("1234")
+    window.login.submit()
+    _wait(qapp, window.ready)
+    for code in MID_SALE:
+        window.till.add_code(code)
+        _wait(qapp, window.till.scan_answered, 5000)
+    window.status.refresh()
+    _wait(qapp, window.status.refreshed, 5000)
+    window.till.scan.setText("teh")
+    window.till.start_search()
+    _wait(qapp, window.till.search_answered, 5000)
+    till = out / "till.png"
+    window.grab().save(str(till))
+    saved.append(till)
+    window.close()
+    return saved
