@@ -18,8 +18,28 @@ from typing import Any
 from local_db.migrate import DatabaseDamaged
 from services.errors import BadInput, ShopError
 
-COMMAND_MODULES = ["status", "demo", "sale", "refund", "shift", "products", "stock", "kasbon",
-                   "customers", "users", "keys", "ledger", "payments", "providers", "verify", "bench", "jobs", "central", "enroll"]
+COMMAND_MODULES = [
+    "status",
+    "demo",
+    "sale",
+    "refund",
+    "shift",
+    "products",
+    "stock",
+    "kasbon",
+    "customers",
+    "users",
+    "keys",
+    "ledger",
+    "payments",
+    "providers",
+    "verify",
+    "bench",
+    "jobs",
+    "central",
+    "enroll",
+    "sync",
+]
 
 log = logging.getLogger("warungin")
 

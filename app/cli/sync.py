@@ -1,0 +1,49 @@
+"""``warungin sync --once`` (push everything pending now) and ``warungin sync status``.
+
+This is where the secret store is read: the sync package never imports ``app``, so the
+credentials and the install id are handed to it here.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.common import opened_shop
+from app.cli.main import emit
+from app.enroll import INSTALL_ID_SECRET, central_credentials
+from app.secrets import secret_store_for
+from services.errors import Conflict
+from sync.push import CentralLink, push_once
+from sync.status import sync_status
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("sync", parents=[common],
+                       help="send this till's events to central ('--once') or show the "
+                            "sync figures ('status'), as JSON")
+    p.add_argument("what", nargs="?", choices=["status"], help="'status': the figures only")
+    p.add_argument("--once", action="store_true", help="push everything pending, then exit")
+    p.add_argument("--batch-size", type=int, default=200, help="events per central transaction")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with opened_shop(args) as shop:
+        if args.what == "status":
+            emit(sync_status(shop.db))
+            return 0
+        if not args.once:
+            raise Conflict("say 'warungin sync --once' (push now) or 'warungin sync status'; "
+                           "the continuous worker runs inside the desktop program",
+                           field="sync")
+        store = secret_store_for(shop)
+        creds = central_credentials(shop, store)
+        install_id = store.get(INSTALL_ID_SECRET)
+        if install_id is None:
+            raise Conflict("the install id is missing from the secret store; enrol this "
+                           "machine again", field="central")
+        report = push_once(shop.db, CentralLink(creds.dsn, creds.password, install_id),
+                           batch_size=max(1, args.batch_size))
+        emit({**report.as_dict(), "status": sync_status(shop.db)})
+        return 0

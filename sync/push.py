@@ -1,0 +1,370 @@
+"""The push: pending outbox events -> central PostgreSQL, exactly-once in effect.
+
+One pass (:func:`push_once`) repeats, until nothing is pending:
+
+1. read the next batch of pending events (seq order) and the local rows they need, on a
+   *reader* connection, closed before any network call (the till keeps selling);
+2. send it as ONE central transaction, as the terminal's own role (RLS applies): lock our
+   terminal row, check the clone guard, then per event a SAVEPOINT, the event row
+   ``ON CONFLICT (event_id) DO NOTHING`` and its business rows; a rejected event rolls back
+   to its savepoint and is stored again with a ``quarantine`` row, so it is never resent and
+   the rest of the batch goes on; finally ``last_seq`` moves forward; COMMIT;
+3. only after COMMIT returned, mark the batch sent/quarantined locally in one short writer
+   transaction.
+
+If the reply to COMMIT is lost, step 3 does not happen and the next pass sends the same
+batch again: every event is already there (keyed by event_id), so nothing is applied twice,
+and the events' fate (sent or quarantined) is read back from central.
+
+Clone guard: the ``install_id`` this machine keeps in its secret store must equal the one
+on central's terminal row, and a seq central holds under another event_id means a copy of
+this till's database pushed first. Either refuses the push (:class:`PushRefused`) without
+merging anything; the refusal is recorded locally for ``sync status``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import psycopg
+from sqlalchemy import bindparam, text
+
+from local_db.engine import Database
+from local_db.ids import now_iso
+from local_db.store import read_settings, write_settings
+from local_db.uow import UnitOfWork
+from services.errors import Conflict
+from sync.central.connect import CentralUnavailable, terminal_connect
+from sync.push_rows import (
+    Context,
+    LocalRows,
+    OutboxRow,
+    Rejected,
+    apply_event,
+    movement_ids,
+)
+
+BATCH_SIZE = 200
+
+SETTING_TENANT = "tenant_id"
+SETTING_STORE = "central.store_id"
+SETTING_TERMINAL = "central.terminal_id"
+# Written by the push, read by sync/status.py.
+SETTING_LAST_PUSH = "sync.last_push_at"
+SETTING_REFUSED = "sync.refused"
+SETTING_GAPS = "sync.central_gaps"
+
+Connect = Callable[[], psycopg.Connection[tuple[Any, ...]]]
+
+
+class PushRefused(Conflict):
+    """Central refuses this machine's pushes (a copied database, another install)."""
+
+    code = "push_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class CentralLink:
+    """How to reach central as this terminal; ``install_id`` comes from the secret store."""
+
+    dsn: str
+    password: str
+    install_id: str
+
+    def __repr__(self) -> str:
+        return f"CentralLink(dsn={self.dsn!r}, password='***', install_id={self.install_id!r})"
+
+    def connect(self) -> psycopg.Connection[tuple[Any, ...]]:
+        return terminal_connect(self.dsn, self.password)
+
+
+@dataclass(slots=True)
+class PushReport:
+    batches: int = 0
+    sent: int = 0
+    quarantined: int = 0
+    already_at_central: int = 0  # resent after a lost reply: applied before, not again
+    central_gaps: int = 0
+    seconds: float = 0.0
+    quarantine_reasons: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    ctx: Context
+    events: list[OutboxRow]
+    local: LocalRows
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    seq: int
+    status: str  # sent | quarantined
+    reason: str | None
+    fresh: bool  # applied in this transaction (False: it was already at central)
+
+
+# --- local side ---------------------------------------------------------------------------
+
+def context_of(db: Database) -> Context:
+    with UnitOfWork(db, write=False) as uow:
+        settings = read_settings(uow.conn)
+    try:
+        return Context(settings[SETTING_TENANT], settings[SETTING_TERMINAL],
+                       settings[SETTING_STORE])
+    except KeyError:
+        raise Conflict("this till is not enrolled with a central database; run "
+                       "'warungin enroll CODE'", field="central") from None
+
+
+def _in(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+def _read_batch(db: Database, ctx: Context, limit: int) -> _Batch:
+    """The next pending events and every local row they need, on a reader connection."""
+    local = LocalRows()
+    with UnitOfWork(db, write=False) as uow:
+        c = uow.conn
+        events = [OutboxRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]),
+                            None if r[4] is None else str(r[4]), str(r[5]), str(r[6]))
+                  for r in c.execute(text(
+                      "SELECT seq, id, type, schema_version, aggregate_id, payload, created_at "
+                      "FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT :n"),
+                      {"n": limit})]
+        if not events:
+            return _Batch(ctx, events, local)
+        moves: list[str] = []
+        entries: list[str] = []
+        for ev in events:
+            try:
+                moves += movement_ids(ev)
+                p = ev.payload
+                entries += [str(p[k]) for k in ("journal_entry_id", "journal_id") if p.get(k)]
+            except (Rejected, KeyError, TypeError, ValueError):
+                continue  # a bad payload is quarantined when applied, with its reason
+        refs = [ev.aggregate_id for ev in events if ev.aggregate_id]
+        if moves:
+            for r in c.execute(text(
+                    "SELECT id, product_id, qty_milli, kind, ref_id, unit_cost, reason, "
+                    "supplier, user_id, created_at FROM stock_movement WHERE id IN :ids")
+                    .bindparams(_in("ids")), {"ids": moves}).mappings():
+                local.stock_movements[str(r["id"])] = dict(r)
+        for r in c.execute(text(
+                "SELECT id, kind, ref_id, memo, created_at FROM journal_entry "
+                "WHERE id IN :ids OR ref_id IN :refs")
+                .bindparams(_in("ids"), _in("refs")),
+                {"ids": entries or [""], "refs": refs or [""]}).mappings():
+            local.journal_entries[str(r["id"])] = dict(r)
+            if r["ref_id"] is not None:
+                local.entries_by_ref.setdefault(str(r["ref_id"]), []).append(str(r["id"]))
+        if local.journal_entries:
+            # line_no at central = position within the entry by local id.
+            for eid, acc, debit, credit in c.execute(text(
+                    "SELECT entry_id, account_code, debit, credit FROM journal_line "
+                    "WHERE entry_id IN :ids ORDER BY entry_id, id")
+                    .bindparams(_in("ids")), {"ids": list(local.journal_entries)}):
+                local.journal_lines.setdefault(str(eid), []).append(
+                    (str(acc), int(debit), int(credit)))
+        local.categories = {str(i): str(n) for i, n in c.execute(
+            text("SELECT id, name FROM category"))}
+    return _Batch(ctx, events, local)
+
+
+def _mark(db: Database, outcomes: Iterable[_Outcome], extra: dict[str, str]) -> None:
+    """After central's COMMIT: the batch's local state, in one short writer transaction."""
+    stamp = now_iso()
+    sent = [{"seq": o.seq, "at": stamp} for o in outcomes if o.status == "sent"]
+    quar = [{"seq": o.seq, "at": stamp, "why": o.reason} for o in outcomes
+            if o.status == "quarantined"]
+    with UnitOfWork(db) as uow:
+        if sent:
+            uow.conn.execute(text("UPDATE outbox SET status = 'sent', sent_at = :at, "
+                                  "last_error = NULL WHERE seq = :seq AND status = 'pending'"),
+                             sent)
+        if quar:
+            uow.conn.execute(text("UPDATE outbox SET status = 'quarantined', sent_at = :at, "
+                                  "last_error = :why WHERE seq = :seq AND status = 'pending'"),
+                             quar)
+        write_settings(uow.conn, {SETTING_LAST_PUSH: stamp, **extra})
+        uow.commit()
+
+
+def _record_refusal(db: Database, reason: str) -> None:
+    with UnitOfWork(db) as uow:
+        write_settings(uow.conn, {SETTING_REFUSED: reason})
+        uow.commit()
+
+
+# --- central side -------------------------------------------------------------------------
+
+Cur = psycopg.Cursor[tuple[Any, ...]]
+
+
+def _guard(cur: Cur, ctx: Context, link: CentralLink, events: list[OutboxRow]) -> set[str]:
+    """Clone guard; returns the event ids central already holds (a resent batch)."""
+    row = cur.execute(
+        "SELECT central.current_tenant()::text, t.id::text, t.install_id::text, t.last_seq "
+        "FROM central.terminal t WHERE t.id = central.current_terminal() FOR UPDATE"
+    ).fetchone()
+    if row is None:
+        raise PushRefused("central does not know this terminal (was it removed?)",
+                          field="central")
+    tenant, terminal, install_id, _last_seq = row
+    if (tenant, terminal) != (ctx.tenant_id, ctx.terminal_id):
+        raise PushRefused(f"the central login belongs to terminal {terminal} of tenant "
+                          f"{tenant}, but this till is {ctx.terminal_id} of {ctx.tenant_id}",
+                          field="central")
+    if install_id is None or install_id != link.install_id:
+        raise PushRefused("central knows this terminal from another installation: this looks "
+                          "like a copy of the till's database on a second machine; nothing "
+                          "was sent (enrol this machine as a new terminal)", field="install_id")
+    by_seq = {int(s): str(e) for s, e in cur.execute(
+        "SELECT seq, event_id::text FROM central.event WHERE tenant_id = %s "
+        "AND terminal_id = %s AND seq = ANY(%s)",
+        (ctx.tenant_id, ctx.terminal_id, [ev.seq for ev in events]))}
+    for ev in events:
+        other = by_seq.get(ev.seq)
+        if other is not None and other != ev.event_id:
+            raise PushRefused(f"central already holds seq {ev.seq} of this terminal as another "
+                              f"event ({other}): a copy or an old backup of this till's "
+                              "database has pushed; nothing was merged", field="seq")
+    return set(by_seq.values())
+
+
+def _insert_event(cur: Cur, ctx: Context, ev: OutboxRow) -> bool:
+    return cur.execute(
+        "INSERT INTO central.event (event_id, tenant_id, terminal_id, seq, type, "
+        "schema_version, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING 1",
+        (ev.event_id, ctx.tenant_id, ctx.terminal_id, ev.seq, ev.type, ev.schema_version,
+         ev.payload_json, ev.created_at)).fetchone() is not None
+
+
+# Errors that mean "this event's data cannot go in" (quarantine it), as opposed to a lost
+# connection or a bug in the statement (which must stop the pass and be retried or fixed).
+_DATA_ERRORS = (psycopg.errors.IntegrityError, psycopg.errors.DataError,
+                psycopg.errors.InsufficientPrivilege)
+
+
+def _apply_one(cur: Cur, ctx: Context, ev: OutboxRow, local: LocalRows) -> _Outcome:
+    cur.execute("SAVEPOINT ev")
+    if not _insert_event(cur, ctx, ev):
+        # Not among this terminal's events (the guard listed those), yet the id is taken:
+        # another terminal pushed this very event, i.e. a copy of this database enrolled
+        # elsewhere. Never merged, never silently counted as sent.
+        raise PushRefused(f"event {ev.event_id} (seq {ev.seq}) was already pushed by another "
+                          "terminal: this till's database is a copy; nothing was merged",
+                          field="event_id")
+    try:
+        apply_event(cur, ctx, ev, local)
+    except Rejected as exc:
+        reason, detail = exc.reason, exc.detail
+    except _DATA_ERRORS as exc:
+        reason = f"central refused a row: {exc.diag.message_primary or exc}"
+        detail = {"sqlstate": exc.sqlstate, "constraint": exc.diag.constraint_name}
+    else:
+        cur.execute("RELEASE SAVEPOINT ev")
+        return _Outcome(ev.seq, "sent", None, fresh=True)
+    # Undo its business rows, keep the event itself (never resent) beside its quarantine.
+    cur.execute("ROLLBACK TO SAVEPOINT ev")
+    _insert_event(cur, ctx, ev)
+    cur.execute(
+        "INSERT INTO central.quarantine (tenant_id, event_id, terminal_id, reason, detail) "
+        "VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT (event_id) DO NOTHING",
+        (ctx.tenant_id, ev.event_id, ctx.terminal_id, reason, json.dumps(detail)))
+    cur.execute("RELEASE SAVEPOINT ev")
+    return _Outcome(ev.seq, "quarantined", reason, fresh=True)
+
+
+def _send(conn: psycopg.Connection[tuple[Any, ...]], link: CentralLink,
+          batch: _Batch) -> list[_Outcome]:
+    ctx, events = batch.ctx, batch.events
+    with conn.transaction(), conn.cursor() as cur:
+        present = _guard(cur, ctx, link, events)
+        outcomes = [_apply_one(cur, ctx, ev, batch.local) if ev.event_id not in present
+                    else _Outcome(ev.seq, "sent", None, fresh=False) for ev in events]
+        old = [ev.event_id for ev, o in zip(events, outcomes, strict=True) if not o.fresh]
+        if old:
+            # Resent after a lost reply: what central decided then is what the till records.
+            reasons = {str(e): str(r) for e, r in cur.execute(
+                "SELECT event_id::text, reason FROM central.quarantine "
+                "WHERE tenant_id = %s AND event_id = ANY(%s)", (ctx.tenant_id, old))}
+            seq_of = {ev.event_id: ev.seq for ev in events}
+            by_seq = {seq_of[e]: r for e, r in reasons.items()}
+            outcomes = [_Outcome(o.seq, "quarantined", by_seq[o.seq], False)
+                        if o.seq in by_seq else o for o in outcomes]
+        # last_seq only moves forward (a resent older batch never pulls it back).
+        cur.execute("UPDATE central.terminal SET last_seq = GREATEST(last_seq, %s), "
+                    "last_seen_at = now() WHERE id = central.current_terminal()",
+                    (max(ev.seq for ev in events),))
+    return outcomes
+
+
+def _gaps(conn: psycopg.Connection[tuple[Any, ...]], ctx: Context) -> int:
+    """Seqs missing below the highest one central holds for this terminal."""
+    row = conn.execute(
+        "SELECT coalesce(max(seq), 0) - count(*) FROM central.event "
+        "WHERE tenant_id = %s AND terminal_id = %s", (ctx.tenant_id, ctx.terminal_id)).fetchone()
+    conn.commit()
+    return int(row[0]) if row else 0
+
+
+def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
+              max_batches: int | None = None, connect: Connect | None = None) -> PushReport:
+    """Push every pending event (or ``max_batches`` batches). Raises CentralUnavailable when
+    central cannot be reached or the connection breaks (nothing local changes for the batch
+    in flight), PushRefused when the clone guard refuses this machine."""
+    started = time.perf_counter()
+    report = PushReport()
+    ctx = context_of(db)
+    open_conn = connect or link.connect
+    conn = open_conn()
+    try:
+        while max_batches is None or report.batches < max_batches:
+            batch = _read_batch(db, ctx, batch_size)
+            if not batch.events:
+                break
+            try:
+                outcomes = _send(conn, link, batch)
+            except PushRefused as exc:
+                _record_refusal(db, str(exc))
+                raise
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                raise CentralUnavailable(f"the connection to central broke during a push "
+                                         f"({str(exc).strip() or type(exc).__name__}); "
+                                         "the batch will be sent again") from None
+            _mark(db, outcomes, {})
+            report.batches += 1
+            for o in outcomes:
+                if o.status == "quarantined":
+                    report.quarantined += 1
+                    report.quarantine_reasons.append({"seq": o.seq, "reason": o.reason})
+                else:
+                    report.sent += 1
+                if not o.fresh:
+                    report.already_at_central += 1
+        try:
+            report.central_gaps = _gaps(conn, ctx)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise CentralUnavailable(f"the connection to central broke ({exc})") from None
+        with UnitOfWork(db) as uow:
+            write_settings(uow.conn, {SETTING_GAPS: str(report.central_gaps)})
+            uow.conn.execute(text("DELETE FROM setting WHERE key = :k"),
+                             {"k": SETTING_REFUSED})
+            uow.commit()
+    finally:
+        conn.close()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+__all__ = ["BATCH_SIZE", "CentralLink", "PushRefused", "PushReport", "context_of",
+           "push_once"]

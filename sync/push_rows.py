@@ -1,0 +1,363 @@
+"""One outbox event -> the central rows it stands for (one function per event type).
+
+Each function runs inside the push's per-event SAVEPOINT, as the terminal's own role, so
+row-level security checks every row. It raises :class:`Rejected` when central must not take
+the event (unknown parent, totals that do not add up); the engine then rolls back to the
+savepoint and quarantines the event. Integrity errors from PostgreSQL (a second product
+with the same SKU, a receipt number already used) are turned into quarantines the same way.
+
+Rules (sync/central/schema.py):
+- every row carries the tenant, and ``terminal_id``/``store_id`` from the terminal's
+  central settings, never from the payload (the payload's ids are the till's own view);
+- history rows are INSERT-only for a terminal: ``ON CONFLICT DO NOTHING`` makes a resent
+  batch harmless; catalogue and customers are upserted ``DO UPDATE``;
+- journal lines and full stock movements are not in the payloads: they are read from the
+  local database (:class:`LocalRows`), journal lines numbered by local id within the entry.
+
+Event types central has no table for yet (shift.*, cash.*, kasbon.repaid) are kept only in
+``central.event`` (plus their journal entries, so central's books equal the till's).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+Cursor = psycopg.Cursor[tuple[Any, ...]]
+
+S = "central"
+
+
+class Rejected(Exception):
+    """Central cannot apply this event; ``reason`` is what the owner reads."""
+
+    def __init__(self, reason: str, detail: Mapping[str, Any] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = dict(detail or {})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who is pushing, as central knows it (the local ``central.*`` settings)."""
+
+    tenant_id: str
+    terminal_id: str
+    store_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    seq: int
+    event_id: str
+    type: str
+    schema_version: int
+    aggregate_id: str | None
+    payload_json: str
+    created_at: str
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        value = json.loads(self.payload_json)
+        if not isinstance(value, dict):
+            raise Rejected("the event's payload is not a JSON object")
+        return value
+
+
+@dataclass(slots=True)
+class LocalRows:
+    """What a batch needs from the local database beyond the payloads, read in one go."""
+
+    stock_movements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journal_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # entry id -> its lines in local id order: (account_code, debit, credit)
+    journal_lines: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    # ref id -> entry ids, for events whose payload does not name their entry
+    entries_by_ref: dict[str, list[str]] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
+
+
+def movement_ids(ev: OutboxRow) -> list[str]:
+    """Stock movement ids an event names (to read the full rows locally)."""
+    p = ev.payload
+    ids = [str(m["id"]) for m in p.get("stock_movements", []) or []]
+    ids += [str(m["id"]) for m in p.get("movements", []) or []]
+    if ev.type.startswith("stock.") and p.get("id"):
+        ids.append(str(p["id"]))
+    return ids
+
+
+def journal_ids(ev: OutboxRow) -> list[str]:
+    p = ev.payload
+    return [str(p[k]) for k in ("journal_entry_id", "journal_id") if p.get(k)]
+
+
+# --- shared pieces ------------------------------------------------------------------------
+
+def _movements(cur: Cursor, ctx: Context, ids: Sequence[str], local: LocalRows) -> None:
+    rows = []
+    for mid in ids:
+        m = local.stock_movements.get(mid)
+        if m is None:
+            raise Rejected("a stock movement named by the event is missing on the till",
+                           {"movement_id": mid})
+        rows.append((ctx.tenant_id, m["id"], ctx.terminal_id, ctx.store_id, m["product_id"],
+                     m["qty_milli"], m["kind"], m["ref_id"], m["unit_cost"], m["reason"],
+                     m["supplier"], m["user_id"], m["created_at"]))
+    if rows:
+        cur.executemany(
+            f"INSERT INTO {S}.stock_movement (tenant_id, id, terminal_id, store_id, "
+            "product_id, qty_milli, kind, ref_id, unit_cost, reason, supplier, user_id, "
+            "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (tenant_id, id) DO NOTHING", rows)
+
+
+def _journal(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """The event's journal entries: named in the payload, else found by ref_id."""
+    ids = list(dict.fromkeys(
+        journal_ids(ev) + (local.entries_by_ref.get(ev.aggregate_id or "", []))))
+    for eid in ids:
+        e = local.journal_entries.get(eid)
+        if e is None:
+            raise Rejected("a journal entry named by the event is missing on the till",
+                           {"entry_id": eid})
+        lines = local.journal_lines.get(eid, [])
+        if sum(d for _, d, _ in lines) != sum(c for _, _, c in lines):
+            raise Rejected("unbalanced journal entry", {"entry_id": eid})
+        cur.execute(
+            f"INSERT INTO {S}.journal_entry (tenant_id, id, terminal_id, store_id, kind, "
+            "ref_id, memo, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (tenant_id, id) DO NOTHING",
+            (ctx.tenant_id, eid, ctx.terminal_id, ctx.store_id, e["kind"], e["ref_id"],
+             e["memo"], e["created_at"]))
+        if lines:
+            cur.executemany(
+                f"INSERT INTO {S}.journal_line (tenant_id, entry_id, line_no, terminal_id, "
+                "account_code, debit, credit) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (tenant_id, entry_id, line_no) DO NOTHING",
+                [(ctx.tenant_id, eid, n, ctx.terminal_id, a, d, c)
+                 for n, (a, d, c) in enumerate(lines, start=1)])
+
+
+# --- one function per event type ---------------------------------------------------------
+
+_SALE_COLS = ("id", "seq", "receipt_no", "shift_id", "cashier_id", "customer_id", "created_at",
+              "subtotal", "discount_total", "net_total", "tax_total", "total", "rounding",
+              "payable", "change", "status")
+_LINE_COLS = ("id", "sale_id", "line_no", "product_id", "sku", "name", "unit", "qty_milli",
+              "list_price", "unit_price", "line_discount", "order_discount", "gross", "net",
+              "tax", "cost", "tax_class")
+_PAY_COLS = ("id", "sale_id", "method", "amount", "tendered", "change", "status",
+             "provider_ref")
+
+
+def _cols(cols: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+def _marks(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def sale_completed(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    p = ev.payload
+    sale = p["sale"]
+    cur.execute(
+        f"INSERT INTO {S}.sale (tenant_id, terminal_id, store_id, {_cols(_SALE_COLS)}) "
+        f"VALUES (%s, %s, %s, {_marks(len(_SALE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
+        (ctx.tenant_id, ctx.terminal_id, ctx.store_id, *(sale[c] for c in _SALE_COLS)))
+    if p["lines"]:
+        cur.executemany(
+            f"INSERT INTO {S}.sale_line (tenant_id, terminal_id, {_cols(_LINE_COLS)}) "
+            f"VALUES (%s, %s, {_marks(len(_LINE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
+            [(ctx.tenant_id, ctx.terminal_id, *(ln[c] for c in _LINE_COLS))
+             for ln in p["lines"]])
+    if p["payments"]:
+        cur.executemany(
+            f"INSERT INTO {S}.payment (tenant_id, terminal_id, {_cols(_PAY_COLS)}) "
+            f"VALUES (%s, %s, {_marks(len(_PAY_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
+            [(ctx.tenant_id, ctx.terminal_id, *(pay[c] for c in _PAY_COLS))
+             for pay in p["payments"]])
+    # Central's own arithmetic over the rows it now holds, compared with the till's.
+    row = cur.execute(
+        f"SELECT count(*), coalesce(sum(gross), 0), coalesce(sum(net), 0), "
+        "coalesce(sum(tax), 0), coalesce(sum(line_discount + order_discount), 0), "
+        f"(SELECT coalesce(sum(amount), 0) FROM {S}.payment "
+        " WHERE tenant_id = %s AND sale_id = %s) "
+        f"FROM {S}.sale_line WHERE tenant_id = %s AND sale_id = %s",
+        (ctx.tenant_id, sale["id"], ctx.tenant_id, sale["id"])).fetchone()
+    assert row is not None
+    n, gross, net, tax, disc, paid = (int(v) for v in row)
+    central = {"lines": n, "total": gross, "net_total": net, "tax_total": tax,
+               "discount_total": disc, "subtotal": gross + disc,
+               "payable": gross + int(sale["rounding"]), "paid": paid}
+    terminal = {"lines": len(p["lines"]), "total": sale["total"],
+                "net_total": sale["net_total"], "tax_total": sale["tax_total"],
+                "discount_total": sale["discount_total"], "subtotal": sale["subtotal"],
+                "payable": sale["payable"], "paid": sale["payable"]}
+    wrong = {k: {"terminal": terminal[k], "central": central[k]}
+             for k in central if int(terminal[k]) != central[k]}
+    if wrong:
+        raise Rejected(f"sale {sale['receipt_no']}: totals do not match its lines "
+                       f"({', '.join(sorted(wrong))})", {"mismatch": wrong})
+    _movements(cur, ctx, movement_ids(ev), local)
+    _journal(cur, ctx, ev, local)
+
+
+_REFUND_COLS = ("id", "seq", "refund_no", "sale_id", "shift_id", "user_id", "approved_by",
+                "reason", "method", "gross", "net", "tax", "cost", "to_kasbon", "to_provider",
+                "cash_paid", "rounding", "created_at")
+_RLINE_COLS = ("id", "refund_id", "sale_line_id", "qty_milli", "gross", "net", "tax", "cost")
+
+
+def sale_refunded(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    p = ev.payload
+    refund = p["refund"]
+    sale_id = str(p["sale_id"])
+    # The sale may come from another terminal: central checks it, as no FK can.
+    known = {str(r[0]) for r in cur.execute(
+        f"SELECT id FROM {S}.sale_line WHERE tenant_id = %s AND sale_id = %s",
+        (ctx.tenant_id, sale_id))}
+    if not cur.execute(f"SELECT 1 FROM {S}.sale WHERE tenant_id = %s AND id = %s",
+                       (ctx.tenant_id, sale_id)).fetchone():
+        raise Rejected(f"refund {refund['refund_no']}: sale {p.get('receipt_no')} is unknown "
+                       "at central", {"sale_id": sale_id})
+    stray = [ln["sale_line_id"] for ln in p["lines"] if str(ln["sale_line_id"]) not in known]
+    if stray:
+        raise Rejected(f"refund {refund['refund_no']}: lines not of sale "
+                       f"{p.get('receipt_no')}", {"sale_line_ids": stray})
+    for k in ("gross", "net", "tax", "cost"):
+        if sum(int(ln[k]) for ln in p["lines"]) != int(refund[k]):
+            raise Rejected(f"refund {refund['refund_no']}: {k} does not match its lines")
+    cur.execute(
+        f"INSERT INTO {S}.refund (tenant_id, terminal_id, store_id, {_cols(_REFUND_COLS)}) "
+        f"VALUES (%s, %s, %s, {_marks(len(_REFUND_COLS))}) "
+        "ON CONFLICT (tenant_id, id) DO NOTHING",
+        (ctx.tenant_id, ctx.terminal_id, ctx.store_id,
+         *(refund.get(c, 0) if c in ("to_kasbon", "to_provider", "cash_paid", "rounding")
+           else refund[c] for c in _REFUND_COLS)))
+    if p["lines"]:
+        cur.executemany(
+            f"INSERT INTO {S}.refund_line (tenant_id, terminal_id, {_cols(_RLINE_COLS)}) "
+            f"VALUES (%s, %s, {_marks(len(_RLINE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
+            [(ctx.tenant_id, ctx.terminal_id, *(ln[c] for c in _RLINE_COLS))
+             for ln in p["lines"]])
+    _movements(cur, ctx, movement_ids(ev), local)
+    _journal(cur, ctx, ev, local)
+
+
+def product_upserted(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    p = ev.payload
+    cat = p.get("category_id")
+    if cat is not None:
+        name = local.categories.get(str(cat))
+        if name is None:
+            raise Rejected("the product's category is missing on the till",
+                           {"category_id": cat})
+        cur.execute(
+            f"INSERT INTO {S}.category (tenant_id, id, name) VALUES (%s, %s, %s) "
+            "ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, "
+            "updated_at = now(), deleted_at = NULL", (ctx.tenant_id, cat, name))
+    cur.execute(
+        f"INSERT INTO {S}.product (tenant_id, id, sku, name, category_id, unit, price, cost, "
+        "tax_class, tracks_stock, low_stock_milli, active, updated_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (tenant_id, id) DO UPDATE SET sku = excluded.sku, name = excluded.name, "
+        "category_id = excluded.category_id, unit = excluded.unit, price = excluded.price, "
+        "cost = excluded.cost, tax_class = excluded.tax_class, "
+        "tracks_stock = excluded.tracks_stock, low_stock_milli = excluded.low_stock_milli, "
+        "active = excluded.active, updated_at = excluded.updated_at, deleted_at = NULL",
+        (ctx.tenant_id, p["id"], p["sku"], p["name"], cat, p["unit"], p["price"], p["cost"],
+         p["tax_class"], p["tracks_stock"], p["low_stock_milli"], p["active"],
+         p["updated_at"]))
+    # Every price the product had, in central commit order; keyed by the event, so the row
+    # belongs to exactly one push.
+    cur.execute(
+        f"INSERT INTO {S}.product_price (tenant_id, id, product_id, price, cost, terminal_id, "
+        "event_id) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (tenant_id, id) DO NOTHING",
+        (ctx.tenant_id, ev.event_id, p["id"], p["price"], p["cost"], ctx.terminal_id,
+         ev.event_id))
+    codes = [str(c) for c in p.get("barcodes", [])]
+    if codes:
+        cur.executemany(
+            f"INSERT INTO {S}.barcode (tenant_id, code, product_id) VALUES (%s, %s, %s) "
+            "ON CONFLICT (tenant_id, code) DO UPDATE SET product_id = excluded.product_id, "
+            "updated_at = now(), deleted_at = NULL",
+            [(ctx.tenant_id, c, p["id"]) for c in codes])
+    # The till replaced the product's barcodes: the ones it dropped become tombstones.
+    cur.execute(
+        f"UPDATE {S}.barcode SET deleted_at = now(), updated_at = now() "
+        "WHERE tenant_id = %s AND product_id = %s AND deleted_at IS NULL "
+        "AND NOT (code = ANY(%s))", (ctx.tenant_id, p["id"], codes))
+
+
+_CUSTOMER_COLS = ("name_enc", "phone_enc", "phone_index", "email_enc", "address_enc", "key_id",
+                  "consent_marketing", "credit_limit", "created_at", "updated_at")
+
+
+def customer_upserted(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    p = ev.payload
+    sets = ", ".join(f"{c} = excluded.{c}" for c in _CUSTOMER_COLS if c != "created_at")
+    # An erasure that central already holds wins over an older edit arriving later.
+    cur.execute(
+        f"INSERT INTO {S}.customer (tenant_id, id, {_cols(_CUSTOMER_COLS)}) "
+        f"VALUES (%s, %s, {_marks(len(_CUSTOMER_COLS))}) "
+        f"ON CONFLICT (tenant_id, id) DO UPDATE SET {sets} "
+        f"WHERE {S}.customer.erased_at IS NULL",
+        (ctx.tenant_id, p["id"], *(p[c] for c in _CUSTOMER_COLS)))
+
+
+def customer_erased(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    p = ev.payload
+    stamp = p["erased_at"]
+    cur.execute(
+        f"INSERT INTO {S}.customer (tenant_id, id, created_at, updated_at, erased_at) "
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (tenant_id, id) DO UPDATE SET "
+        "name_enc = NULL, phone_enc = NULL, phone_index = NULL, email_enc = NULL, "
+        "address_enc = NULL, key_id = NULL, consent_marketing = false, credit_limit = 0, "
+        "updated_at = excluded.updated_at, erased_at = excluded.erased_at",
+        (ctx.tenant_id, p["id"], stamp, stamp, stamp))
+
+
+def stock_event(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """goods.received and stock.adjust|waste|count: full movements from the till's rows."""
+    _movements(cur, ctx, movement_ids(ev), local)
+    _journal(cur, ctx, ev, local)
+
+
+def event_only(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """No central table yet: the event itself is the record; its journal entries go up."""
+    _journal(cur, ctx, ev, local)
+
+
+Handler = Callable[[Cursor, Context, OutboxRow, LocalRows], None]
+
+HANDLERS: dict[str, Handler] = {
+    "sale.completed": sale_completed,
+    "sale.refunded": sale_refunded,
+    "product.upserted": product_upserted,
+    "customer.upserted": customer_upserted,
+    "customer.erased": customer_erased,
+    "goods.received": stock_event,
+    "stock.adjust": stock_event,
+    "stock.waste": stock_event,
+    "stock.count": stock_event,
+}
+
+
+def apply_event(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    handler = HANDLERS.get(ev.type, event_only)
+    try:
+        handler(cur, ctx, ev, local)
+    except (KeyError, TypeError, ValueError) as exc:
+        # A payload missing a field this version of central needs: the owner must see it,
+        # the events behind it must not wait for it.
+        raise Rejected(f"malformed {ev.type} payload ({type(exc).__name__}: {exc})") from exc
+
+
+__all__ = ["Context", "HANDLERS", "LocalRows", "OutboxRow", "Rejected", "apply_event",
+           "journal_ids", "movement_ids"]
