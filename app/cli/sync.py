@@ -11,8 +11,9 @@ import argparse
 from app.cli.common import opened_shop
 from app.cli.main import emit
 from app.enroll import INSTALL_ID_SECRET, central_credentials
-from app.secrets import secret_store_for
+from app.secrets import cipher_for, secret_store_for
 from services.errors import Conflict
+from sync.pull import pull_once, pull_status
 from sync.push import CentralLink, push_once
 from sync.status import sync_status
 
@@ -20,10 +21,11 @@ from sync.status import sync_status
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("sync", parents=[common],
-                       help="send this till's events to central ('--once') or show the "
-                            "sync figures ('status'), as JSON")
+                       help="send this till's events to central and pull central's changes "
+                            "('--once') or show the sync figures ('status'), as JSON")
     p.add_argument("what", nargs="?", choices=["status"], help="'status': the figures only")
-    p.add_argument("--once", action="store_true", help="push everything pending, then exit")
+    p.add_argument("--once", action="store_true",
+                   help="push everything pending, pull what central changed, then exit")
     p.add_argument("--batch-size", type=int, default=200, help="events per central transaction")
     p.set_defaults(handler=run)
 
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 def run(args: argparse.Namespace) -> int:
     with opened_shop(args) as shop:
         if args.what == "status":
-            emit(sync_status(shop.db))
+            emit({**sync_status(shop.db), "pull": pull_status(shop.db)})
             return 0
         if not args.once:
             raise Conflict("say 'warungin sync --once' (push now) or 'warungin sync status'; "
@@ -43,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
         if install_id is None:
             raise Conflict("the install id is missing from the secret store; enrol this "
                            "machine again", field="central")
-        report = push_once(shop.db, CentralLink(creds.dsn, creds.password, install_id),
-                           batch_size=max(1, args.batch_size))
-        emit({**report.as_dict(), "status": sync_status(shop.db)})
+        link = CentralLink(creds.dsn, creds.password, install_id)
+        report = push_once(shop.db, link, batch_size=max(1, args.batch_size))
+        # After the push, so our own changes are at central first (they come back as echoes
+        # and are skipped); customers' names come down encrypted, hence the cipher.
+        pulled = pull_once(shop.db, link, cipher=cipher_for(shop, store))
+        emit({**report.as_dict(), "pull": pulled.as_dict(),
+              "status": {**sync_status(shop.db), "pull": pull_status(shop.db)}})
         return 0

@@ -1,0 +1,479 @@
+"""The pull: central's catalogue, prices, users, store settings and customers -> this till.
+
+One pass (:func:`pull_once`) repeats, page by page, until central has nothing settled left:
+
+1. one READ ONLY, REPEATABLE READ transaction on central, as the terminal's own role (RLS
+   shows only our tenant): take the horizon ``central.pull_horizon()``, read the next page
+   of ``change_log`` rows with ``(xid, id) > cursor AND xid < horizon`` in ``(xid, id)``
+   order, then the CURRENT state of every row the page points at;
+2. one short local writer transaction: apply the page (upsert by key, tombstones become a
+   local delete or deactivation) AND store the new cursor, so both land or neither does.
+
+Why REPEATABLE READ: ``pg_current_snapshot()`` returns the statement's active snapshot. In
+READ COMMITTED each statement (and each statement inside the VOLATILE horizon function)
+takes a fresh one, so a transaction could commit between the snapshot that scans
+change_log and the later one whose xmin is the horizon: its rows would be below the horizon
+yet invisible to the scan, and skipped forever. With one transaction snapshot, every xid
+below its xmin has ended *and* is visible to every read of the pass.
+
+Why the horizon (see ``sync/central/schema.py``, "The pull cursor"): change_log ids and
+xids are handed out when a row is written, not when its transaction commits. Only below
+the oldest running transaction is the log final, so the cursor never moves past a writer
+that may still commit.
+
+The till never holds its local writer lock during a network call: central is read first,
+then the local transaction is short and local-only. A crash between the two (or inside the
+local transaction) leaves the cursor where it was; the page is read and applied again,
+and applying the current state twice is harmless.
+
+Own echoes (rows whose ``origin_terminal_id`` is this terminal) are not applied, but the
+cursor moves over them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from sqlalchemy import Connection, text
+
+from local_db.engine import Database
+from local_db.ids import now_iso
+from local_db.store import read_settings, write_settings
+from local_db.uow import UnitOfWork
+from services.crypto import FieldCipher
+from services.customers import DATA_KEY_SETTING, ERASED_NAME
+from services.errors import Conflict
+from sync.central.connect import CentralUnavailable
+from sync.push import CentralLink, context_of
+from sync.push_rows import Context
+
+PAGE_SIZE = 500
+
+#: ``"<xid>:<id>"`` of the last change_log row applied (or skipped as an own echo).
+SETTING_CURSOR = "sync.pull_cursor"
+SETTING_LAST_PULL = "sync.last_pull_at"
+SETTING_PULLED = "sync.pulled_total"
+
+# Local settings central must never overwrite: the till's identity, the sync engine's own
+# state and the data key choice belong to this machine, not to the store's settings.
+_LOCAL_ONLY_KEYS = ("tenant_id", DATA_KEY_SETTING)
+_LOCAL_ONLY_PREFIXES = ("central.", "sync.")
+
+Connect = Callable[[], psycopg.Connection[tuple[Any, ...]]]
+Cur = psycopg.Cursor[tuple[Any, ...]]
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PullCursor:
+    xid: int = 0
+    id: int = 0
+
+    @classmethod
+    def parse(cls, value: str | None) -> PullCursor:
+        if not value:
+            return cls()
+        xid, _, ident = value.partition(":")
+        return cls(int(xid), int(ident))
+
+    def __str__(self) -> str:
+        return f"{self.xid}:{self.id}"
+
+
+@dataclass(slots=True)
+class PullReport:
+    pages: int = 0
+    changes: int = 0  # change_log rows the cursor moved over
+    applied: int = 0  # of those, applied to local tables
+    own_echoes: int = 0  # written by this terminal: skipped
+    history_only: int = 0  # product_price rows: the history stays at central
+    not_for_this_till: int = 0  # another store's settings, a barcode with no product
+    cursor: str = "0:0"
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    id: int
+    xid: int
+    table: str
+    key: dict[str, Any]
+    op: str
+    origin: str | None
+
+
+@dataclass(slots=True)
+class Page:
+    """A page of change_log rows and the current central state of what they point at."""
+
+    changes: list[Change]
+    # table -> key -> current row (absent: the row no longer exists at central)
+    rows: dict[str, dict[str, Row]] = field(default_factory=dict)
+    # products referenced by barcodes of the page, fetched so a barcode never arrives
+    # before its product (its product's transaction may have a larger xid)
+    extra_products: dict[str, Row] = field(default_factory=dict)
+
+    @property
+    def cursor(self) -> PullCursor:
+        last = self.changes[-1]
+        return PullCursor(last.xid, last.id)
+
+
+# --- central side -------------------------------------------------------------------------
+
+def _key_of(table: str, key: dict[str, Any]) -> str:
+    if table == "barcode":
+        return str(key["code"])
+    if table == "store_setting":
+        return f"{key['store_id']}\x1f{key['key']}"
+    return str(key["id"])
+
+
+def _ts(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _rows(cur: Cur, sql: str, args: tuple[Any, ...]) -> list[Row]:
+    cur.execute(sql, args)
+    names = [d.name for d in cur.description or ()]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+_PRODUCT_SQL = (
+    "SELECT p.id::text, p.sku, p.name, p.category_id::text, c.name AS category_name, p.unit, "
+    "p.price, p.cost, p.tax_class, p.tracks_stock, p.low_stock_milli, p.active, "
+    "p.updated_at, p.deleted_at FROM central.product p "
+    "LEFT JOIN central.category c ON c.tenant_id = p.tenant_id AND c.id = p.category_id "
+    "WHERE p.tenant_id = %s AND p.id = ANY(%s::uuid[])")
+
+
+def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int) -> Page:
+    (horizon,) = cur.execute("SELECT central.pull_horizon()::text").fetchone() or ("0",)
+    changes = [Change(int(r[0]), int(r[1]), str(r[2]), dict(r[3]), str(r[4]),
+                      None if r[5] is None else str(r[5]))
+               for r in cur.execute(
+                   "SELECT id, xid::text, table_name, row_key, op, origin_terminal_id::text "
+                   "FROM central.change_log WHERE tenant_id = %s "
+                   "AND (xid, id) > (%s::xid8, %s) AND xid < %s::xid8 "
+                   "ORDER BY xid, id LIMIT %s",
+                   (ctx.tenant_id, str(after.xid), after.id, horizon, limit))]
+    page = Page(changes)
+    wanted: dict[str, set[str]] = {}
+    for ch in changes:
+        if ch.origin == ctx.terminal_id or ch.table == "product_price":
+            continue
+        if ch.table == "store_setting" and str(ch.key.get("store_id")) != ctx.store_id:
+            continue
+        wanted.setdefault(ch.table, set()).add(_key_of(ch.table, ch.key))
+    t = ctx.tenant_id
+    got: dict[str, list[Row]] = {}
+    if ids := wanted.get("category"):
+        got["category"] = _rows(cur, "SELECT id::text, name, deleted_at FROM central.category "
+                                "WHERE tenant_id = %s AND id = ANY(%s::uuid[])", (t, list(ids)))
+    if ids := wanted.get("product"):
+        got["product"] = _rows(cur, _PRODUCT_SQL, (t, list(ids)))
+    if codes := wanted.get("barcode"):
+        got["barcode"] = _rows(cur, "SELECT code, product_id::text, deleted_at "
+                               "FROM central.barcode WHERE tenant_id = %s AND code = ANY(%s)",
+                               (t, list(codes)))
+    if ids := wanted.get("users"):
+        got["users"] = _rows(cur, "SELECT id::text, name, role, pin_hash, active, deleted_at "
+                             "FROM central.users WHERE tenant_id = %s AND id = ANY(%s::uuid[])",
+                             (t, list(ids)))
+    if keys := wanted.get("store_setting"):
+        got["store_setting"] = _rows(
+            cur, "SELECT store_id::text, key, value, deleted_at FROM central.store_setting "
+            "WHERE tenant_id = %s AND store_id = %s AND key = ANY(%s)",
+            (t, ctx.store_id, [k.split("\x1f", 1)[1] for k in keys]))
+    if ids := wanted.get("customer"):
+        got["customer"] = _rows(
+            cur, "SELECT id::text, name_enc, phone_enc, phone_index, email_enc, address_enc, "
+            "key_id, consent_marketing, credit_limit, created_at, updated_at, erased_at "
+            "FROM central.customer WHERE tenant_id = %s AND id = ANY(%s::uuid[])",
+            (t, list(ids)))
+    for table, rows in got.items():
+        page.rows[table] = {_key_of(table, r): r for r in rows}
+    needed = {str(r["product_id"]) for r in got.get("barcode", [])} - wanted.get("product", set())
+    if needed:
+        page.extra_products = {str(r["id"]): r for r in _rows(cur, _PRODUCT_SQL, (t, list(needed)))}
+    return page
+
+
+def _fetch(conn: psycopg.Connection[tuple[Any, ...]], ctx: Context, after: PullCursor,
+           limit: int) -> Page:
+    with conn.transaction(), conn.cursor() as cur:
+        return _read_page(cur, ctx, after, limit)
+
+
+# --- local side ---------------------------------------------------------------------------
+
+def _read_cursor(db: Database) -> PullCursor:
+    with UnitOfWork(db, write=False) as uow:
+        value = uow.conn.execute(text("SELECT value FROM setting WHERE key = :k"),
+                                 {"k": SETTING_CURSOR}).scalar()
+    return PullCursor.parse(None if value is None else str(value))
+
+
+def _category(c: Connection, row: Row | None, cat_id: str) -> None:
+    if row is None or row["deleted_at"] is not None:
+        # A category still used by a product stays: the product's own change (moving it
+        # elsewhere) follows in the log; deleting it first would break the reference.
+        c.execute(text("DELETE FROM category WHERE id = :id AND NOT EXISTS "
+                       "(SELECT 1 FROM product WHERE category_id = :id)"), {"id": cat_id})
+        return
+    _ensure_category(c, cat_id, str(row["name"]), rename=True)
+
+
+def _ensure_category(c: Connection, cat_id: str, name: str, *, rename: bool) -> str:
+    """The local category for central's (id, name). Two terminals may both have created
+    "Minuman" offline (central allows it, the till's names are unique): the till keeps the
+    one it has and products of the other are filed under it."""
+    same_name = c.execute(text("SELECT id FROM category WHERE name = :n"), {"n": name}).scalar()
+    if same_name is not None and str(same_name) != cat_id:
+        return str(same_name)
+    exists = c.execute(text("SELECT 1 FROM category WHERE id = :id"), {"id": cat_id}).scalar()
+    if exists is None:
+        c.execute(text("INSERT INTO category (id, name) VALUES (:id, :n)"),
+                  {"id": cat_id, "n": name})
+    elif rename:
+        c.execute(text("UPDATE category SET name = :n WHERE id = :id"),
+                  {"id": cat_id, "n": name})
+    return cat_id
+
+
+def _product(c: Connection, row: Row | None, product_id: str) -> None:
+    if row is None or row["deleted_at"] is not None:
+        # Sales, refunds and stock movements keep pointing at it: deactivate, never delete.
+        c.execute(text("UPDATE product SET active = 0, updated_at = :at WHERE id = :id"),
+                  {"id": product_id, "at": now_iso()})
+        return
+    cat: str | None = None
+    if row["category_id"] is not None:
+        known = c.execute(text("SELECT id FROM category WHERE id = :id"),
+                          {"id": row["category_id"]}).scalar()
+        if known is not None:
+            cat = str(known)
+        elif row["category_name"] is not None:
+            cat = _ensure_category(c, str(row["category_id"]), str(row["category_name"]),
+                                   rename=False)
+    # Central's SKUs are unique per tenant, so a local product holding this SKU under another
+    # id was made offline here; its push is quarantined at central for the owner. Central's
+    # product keeps the SKU the scanner and the shelf labels use; the local one is marked.
+    c.execute(text("UPDATE product SET sku = substr(sku || '~' || substr(id, 1, 8), 1, 40) "
+                   "WHERE sku = :sku AND id <> :id"), {"sku": row["sku"], "id": product_id})
+    c.execute(text(
+        "INSERT INTO product (id, sku, name, category_id, unit, price, cost, tax_class, "
+        "tracks_stock, low_stock_milli, active, updated_at) VALUES (:id, :sku, :name, :cat, "
+        ":unit, :price, :cost, :tax, :tracks, :low, :active, :at) ON CONFLICT(id) DO UPDATE "
+        "SET sku = excluded.sku, name = excluded.name, category_id = excluded.category_id, "
+        "unit = excluded.unit, price = excluded.price, cost = excluded.cost, "
+        "tax_class = excluded.tax_class, tracks_stock = excluded.tracks_stock, "
+        "low_stock_milli = excluded.low_stock_milli, active = excluded.active, "
+        "updated_at = excluded.updated_at"),
+        {"id": product_id, "sku": row["sku"], "name": row["name"], "cat": cat,
+         "unit": row["unit"], "price": int(row["price"]), "cost": int(row["cost"]),
+         "tax": row["tax_class"], "tracks": bool(row["tracks_stock"]),
+         "low": int(row["low_stock_milli"]), "active": bool(row["active"]),
+         "at": _ts(row["updated_at"])})
+
+
+def _barcode(c: Connection, row: Row | None, code: str) -> bool:
+    if row is None or row["deleted_at"] is not None:
+        c.execute(text("DELETE FROM barcode WHERE code = :code"), {"code": code})
+        return True
+    has_product = c.execute(text("SELECT 1 FROM product WHERE id = :id"),
+                            {"id": row["product_id"]}).scalar()
+    if has_product is None:
+        return False  # its product does not exist at central either: nothing to scan to
+    c.execute(text("INSERT INTO barcode (code, product_id) VALUES (:code, :pid) "
+                   "ON CONFLICT(code) DO UPDATE SET product_id = excluded.product_id"),
+              {"code": code, "pid": row["product_id"]})
+    return True
+
+
+def _user(c: Connection, row: Row | None, user_id: str) -> None:
+    if row is None or row["deleted_at"] is not None:
+        # Shifts and sales name their cashier: deactivate, never delete.
+        c.execute(text('UPDATE "user" SET active = 0 WHERE id = :id'), {"id": user_id})
+        return
+    # Names are unique on the till (people log in by name): central's user wins the name.
+    c.execute(text('UPDATE "user" SET name = substr(name || \' ~\' || substr(id, 1, 4), 1, 60) '
+                   "WHERE name = :n AND id <> :id"), {"n": row["name"], "id": user_id})
+    c.execute(text(
+        'INSERT INTO "user" (id, name, role, pin_hash, failed_pins, locked, active, created_at) '
+        "VALUES (:id, :name, :role, :pin, 0, 0, :active, :at) ON CONFLICT(id) DO UPDATE SET "
+        "name = excluded.name, role = excluded.role, active = excluded.active, "
+        # A PIN reset by the owner also lifts a lock-out made by wrong guesses of the old PIN.
+        'failed_pins = CASE WHEN "user".pin_hash = excluded.pin_hash '
+        'THEN "user".failed_pins ELSE 0 END, '
+        'locked = CASE WHEN "user".pin_hash = excluded.pin_hash THEN "user".locked ELSE 0 END, '
+        "pin_hash = excluded.pin_hash"),
+        {"id": user_id, "name": row["name"], "role": row["role"], "pin": row["pin_hash"],
+         "active": bool(row["active"]), "at": now_iso()})
+
+
+def _local_only(key: str) -> bool:
+    return key in _LOCAL_ONLY_KEYS or key.startswith(_LOCAL_ONLY_PREFIXES)
+
+
+def _setting(c: Connection, row: Row | None, key: str) -> bool:
+    if _local_only(key):
+        return False
+    if row is None or row["deleted_at"] is not None:
+        c.execute(text("DELETE FROM setting WHERE key = :k"), {"k": key})
+    else:
+        write_settings(c, {key: str(row["value"])})
+    return True
+
+
+def _customer(c: Connection, row: Row | None, customer_id: str, cipher: FieldCipher) -> bool:
+    if row is None:
+        return False  # central never deletes customers (erasure is an update)
+    if row["erased_at"] is not None:
+        c.execute(text(
+            "UPDATE customer SET name = :erased, phone_enc = NULL, phone_index = NULL, "
+            "email_enc = NULL, address_enc = NULL, key_id = NULL, consent_marketing = 0, "
+            "credit_limit = 0, updated_at = :at, erased_at = :at WHERE id = :id"),
+            {"erased": ERASED_NAME, "at": _ts(row["erased_at"]), "id": customer_id})
+        return True
+    # The name travels encrypted (it is personal); the till keeps a clear copy for search.
+    name = (cipher.decrypt(str(row["name_enc"]), record_id=customer_id, field="name")
+            if row["name_enc"] is not None else "")
+    c.execute(text(
+        "INSERT INTO customer (id, name, phone_enc, phone_index, email_enc, address_enc, "
+        "key_id, consent_marketing, credit_limit, created_at, updated_at) VALUES (:id, :name, "
+        ":phone, :pidx, :email, :addr, :kid, :consent, :limit, :created, :updated) "
+        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, phone_enc = excluded.phone_enc, "
+        "phone_index = excluded.phone_index, email_enc = excluded.email_enc, "
+        "address_enc = excluded.address_enc, key_id = excluded.key_id, "
+        "consent_marketing = excluded.consent_marketing, "
+        "credit_limit = excluded.credit_limit, updated_at = excluded.updated_at "
+        # An erasure made on this till is never undone by an older central copy.
+        "WHERE customer.erased_at IS NULL"),
+        {"id": customer_id, "name": name, "phone": row["phone_enc"],
+         "pidx": row["phone_index"], "email": row["email_enc"], "addr": row["address_enc"],
+         "kid": row["key_id"], "consent": bool(row["consent_marketing"]),
+         "limit": int(row["credit_limit"]), "created": _ts(row["created_at"]),
+         "updated": _ts(row["updated_at"])})
+    return True
+
+
+def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | None,
+               report: PullReport) -> None:
+    """Apply one page inside the caller's local transaction (it stores the cursor too)."""
+    for pid, extra in page.extra_products.items():
+        _product(c, extra, pid)
+    done: set[tuple[str, str]] = set()
+    for ch in page.changes:
+        report.changes += 1
+        if ch.origin == ctx.terminal_id:
+            report.own_echoes += 1
+            continue
+        if ch.table == "product_price":
+            # product.price is the current price (central's last commit); every version
+            # stays in central.product_price for the owner's history.
+            report.history_only += 1
+            continue
+        key = _key_of(ch.table, ch.key)
+        if (ch.table, key) in done:
+            report.applied += 1  # the same current row, already written by this page
+            continue
+        row = page.rows.get(ch.table, {}).get(key)
+        applied = True
+        if ch.table == "category":
+            _category(c, row, key)
+        elif ch.table == "product":
+            _product(c, row, key)
+        elif ch.table == "barcode":
+            applied = _barcode(c, row, key)
+        elif ch.table == "users":
+            _user(c, row, key)
+        elif ch.table == "store_setting":
+            applied = (str(ch.key.get("store_id")) == ctx.store_id
+                       and _setting(c, row, str(ch.key["key"])))
+        elif ch.table == "customer":
+            if cipher is None:
+                raise Conflict("customers come down encrypted: the pull needs the shop's "
+                               "data key", field="cipher")
+            applied = _customer(c, row, key, cipher)
+        else:
+            applied = False
+        done.add((ch.table, key))
+        if applied:
+            report.applied += 1
+        else:
+            report.not_for_this_till += 1
+
+
+def _store(db: Database, ctx: Context, page: Page, cipher: FieldCipher | None,
+           report: PullReport) -> None:
+    with UnitOfWork(db) as uow:
+        apply_page(uow.conn, ctx, page, cipher, report)
+        write_settings(uow.conn, {SETTING_CURSOR: str(page.cursor)})
+        uow.commit()
+
+
+def pull_once(db: Database, link: CentralLink, *, cipher: FieldCipher | None = None,
+              page_size: int = PAGE_SIZE, max_pages: int | None = None,
+              connect: Connect | None = None) -> PullReport:
+    """Pull every settled change (or ``max_pages`` pages). Raises CentralUnavailable when
+    central cannot be reached or the connection breaks (the page in flight is not applied
+    and the cursor stays). ``cipher`` decrypts customers' names (needed only if customers
+    come down)."""
+    started = time.perf_counter()
+    ctx = context_of(db)
+    cursor = _read_cursor(db)
+    report = PullReport(cursor=str(cursor))
+    conn = (connect or link.connect)()
+    # One snapshot for the horizon and every read of a page (see the module docstring).
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    conn.read_only = True
+    try:
+        while max_pages is None or report.pages < max_pages:
+            try:
+                page = _fetch(conn, ctx, cursor, max(1, page_size))
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                raise CentralUnavailable(f"the connection to central broke during a pull "
+                                         f"({str(exc).strip() or type(exc).__name__}); "
+                                         "nothing of the page was applied") from None
+            if not page.changes:
+                break
+            # Counted on a copy: a failed local transaction must not count as applied.
+            attempt = PullReport(**{**report.as_dict()})
+            _store(db, ctx, page, cipher, attempt)
+            report = attempt
+            cursor = page.cursor
+            report.pages += 1
+            report.cursor = str(cursor)
+    finally:
+        conn.close()
+    with UnitOfWork(db) as uow:
+        total = uow.conn.execute(text("SELECT value FROM setting WHERE key = :k"),
+                                 {"k": SETTING_PULLED}).scalar()
+        write_settings(uow.conn, {SETTING_LAST_PULL: now_iso(),
+                                  SETTING_PULLED: str(int(total or 0) + report.applied)})
+        uow.commit()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def pull_status(db: Database) -> dict[str, Any]:
+    """The pull's figures for ``sync status`` (from local settings: works offline)."""
+    with UnitOfWork(db, write=False) as uow:
+        settings = read_settings(uow.conn)
+    total = settings.get(SETTING_PULLED)
+    return {"pull_cursor": settings.get(SETTING_CURSOR),
+            "last_pull_at": settings.get(SETTING_LAST_PULL),
+            "pulled_total": None if total is None else int(total)}
+
+
+__all__ = ["PAGE_SIZE", "SETTING_CURSOR", "PullCursor", "PullReport", "apply_page",
+           "pull_once", "pull_status"]
