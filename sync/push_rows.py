@@ -98,7 +98,8 @@ def journal_ids(ev: OutboxRow) -> list[str]:
 
 # --- shared pieces ------------------------------------------------------------------------
 
-def _movements(cur: Cursor, ctx: Context, ids: Sequence[str], local: LocalRows) -> None:
+def _movement_rows(ctx: Context, ids: Sequence[str], local: LocalRows
+                   ) -> list[tuple[Any, ...]]:
     rows = []
     for mid in ids:
         m = local.stock_movements.get(mid)
@@ -108,18 +109,39 @@ def _movements(cur: Cursor, ctx: Context, ids: Sequence[str], local: LocalRows) 
         rows.append((ctx.tenant_id, m["id"], ctx.terminal_id, ctx.store_id, m["product_id"],
                      m["qty_milli"], m["kind"], m["ref_id"], m["unit_cost"], m["reason"],
                      m["supplier"], m["user_id"], m["created_at"]))
+    return rows
+
+
+_INSERT_MOVEMENT = (
+    f"INSERT INTO {S}.stock_movement (tenant_id, id, terminal_id, store_id, "
+    "product_id, qty_milli, kind, ref_id, unit_cost, reason, supplier, user_id, "
+    "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (tenant_id, id) DO NOTHING")
+
+
+def _movements(cur: Cursor, ctx: Context, ids: Sequence[str], local: LocalRows) -> None:
+    rows = _movement_rows(ctx, ids, local)
     if rows:
-        cur.executemany(
-            f"INSERT INTO {S}.stock_movement (tenant_id, id, terminal_id, store_id, "
-            "product_id, qty_milli, kind, ref_id, unit_cost, reason, supplier, user_id, "
-            "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (tenant_id, id) DO NOTHING", rows)
+        cur.executemany(_INSERT_MOVEMENT, rows)
 
 
-def _journal(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
-    """The event's journal entries: named in the payload, else found by ref_id."""
+_INSERT_ENTRY = (
+    f"INSERT INTO {S}.journal_entry (tenant_id, id, terminal_id, store_id, kind, "
+    "ref_id, memo, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (tenant_id, id) DO NOTHING")
+_INSERT_JLINE = (
+    f"INSERT INTO {S}.journal_line (tenant_id, entry_id, line_no, terminal_id, "
+    "account_code, debit, credit) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (tenant_id, entry_id, line_no) DO NOTHING")
+
+
+def _journal_rows(ctx: Context, ev: OutboxRow, local: LocalRows
+                  ) -> list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
+    """The event's journal entries (named in the payload, else found by ref_id), each with
+    its lines."""
     ids = list(dict.fromkeys(
         journal_ids(ev) + (local.entries_by_ref.get(ev.aggregate_id or "", []))))
+    out = []
     for eid in ids:
         e = local.journal_entries.get(eid)
         if e is None:
@@ -128,19 +150,18 @@ def _journal(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None
         lines = local.journal_lines.get(eid, [])
         if sum(d for _, d, _ in lines) != sum(c for _, _, c in lines):
             raise Rejected("unbalanced journal entry", {"entry_id": eid})
-        cur.execute(
-            f"INSERT INTO {S}.journal_entry (tenant_id, id, terminal_id, store_id, kind, "
-            "ref_id, memo, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (tenant_id, id) DO NOTHING",
-            (ctx.tenant_id, eid, ctx.terminal_id, ctx.store_id, e["kind"], e["ref_id"],
-             e["memo"], e["created_at"]))
+        out.append(((ctx.tenant_id, eid, ctx.terminal_id, ctx.store_id, e["kind"],
+                     e["ref_id"], e["memo"], e["created_at"]),
+                    [(ctx.tenant_id, eid, n, ctx.terminal_id, a, d, c)
+                     for n, (a, d, c) in enumerate(lines, start=1)]))
+    return out
+
+
+def _journal(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    for entry, lines in _journal_rows(ctx, ev, local):
+        cur.execute(_INSERT_ENTRY, entry)
         if lines:
-            cur.executemany(
-                f"INSERT INTO {S}.journal_line (tenant_id, entry_id, line_no, terminal_id, "
-                "account_code, debit, credit) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (tenant_id, entry_id, line_no) DO NOTHING",
-                [(ctx.tenant_id, eid, n, ctx.terminal_id, a, d, c)
-                 for n, (a, d, c) in enumerate(lines, start=1)])
+            cur.executemany(_INSERT_JLINE, lines)
 
 
 # --- one function per event type ---------------------------------------------------------
@@ -163,39 +184,58 @@ def _marks(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
-def sale_completed(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+_INSERT_SALE = (
+    f"INSERT INTO {S}.sale (tenant_id, terminal_id, store_id, {_cols(_SALE_COLS)}) "
+    f"VALUES (%s, %s, %s, {_marks(len(_SALE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING")
+_INSERT_SALE_LINE = (
+    f"INSERT INTO {S}.sale_line (tenant_id, terminal_id, {_cols(_LINE_COLS)}) "
+    f"VALUES (%s, %s, {_marks(len(_LINE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING")
+_INSERT_PAYMENT = (
+    f"INSERT INTO {S}.payment (tenant_id, terminal_id, {_cols(_PAY_COLS)}) "
+    f"VALUES (%s, %s, {_marks(len(_PAY_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING")
+# Central's own arithmetic over the rows it holds for a set of sales (one row per sale).
+_SALE_FIGURES = (
+    "SELECT coalesce(l.n, 0), coalesce(l.gross, 0), coalesce(l.net, 0), "
+    "coalesce(l.tax, 0), coalesce(l.disc, 0), coalesce(p.paid, 0) "
+    "FROM unnest(%s::uuid[]) WITH ORDINALITY AS s(id, pos) "
+    "LEFT JOIN (SELECT sale_id, count(*) AS n, sum(gross) AS gross, sum(net) AS net, "
+    f"  sum(tax) AS tax, sum(line_discount + order_discount) AS disc FROM {S}.sale_line "
+    "  WHERE tenant_id = %s AND sale_id = ANY(%s::uuid[]) GROUP BY sale_id) l "
+    "  ON l.sale_id = s.id "
+    f"LEFT JOIN (SELECT sale_id, sum(amount) AS paid FROM {S}.payment "
+    "  WHERE tenant_id = %s AND sale_id = ANY(%s::uuid[]) GROUP BY sale_id) p "
+    "  ON p.sale_id = s.id ORDER BY s.pos")
+
+
+@dataclass(frozen=True, slots=True)
+class _SaleRows:
+    sale: dict[str, Any]
+    n_lines: int
+    sale_row: tuple[Any, ...]
+    line_rows: list[tuple[Any, ...]]
+    pay_rows: list[tuple[Any, ...]]
+
+
+def _sale_rows(ctx: Context, ev: OutboxRow, local: LocalRows) -> _SaleRows:
     p = ev.payload
     sale = p["sale"]
-    cur.execute(
-        f"INSERT INTO {S}.sale (tenant_id, terminal_id, store_id, {_cols(_SALE_COLS)}) "
-        f"VALUES (%s, %s, %s, {_marks(len(_SALE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
-        (ctx.tenant_id, ctx.terminal_id, ctx.store_id, *(sale[c] for c in _SALE_COLS)))
-    if p["lines"]:
-        cur.executemany(
-            f"INSERT INTO {S}.sale_line (tenant_id, terminal_id, {_cols(_LINE_COLS)}) "
-            f"VALUES (%s, %s, {_marks(len(_LINE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
-            [(ctx.tenant_id, ctx.terminal_id, *(ln[c] for c in _LINE_COLS))
-             for ln in p["lines"]])
-    if p["payments"]:
-        cur.executemany(
-            f"INSERT INTO {S}.payment (tenant_id, terminal_id, {_cols(_PAY_COLS)}) "
-            f"VALUES (%s, %s, {_marks(len(_PAY_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
-            [(ctx.tenant_id, ctx.terminal_id, *(pay[c] for c in _PAY_COLS))
-             for pay in p["payments"]])
-    # Central's own arithmetic over the rows it now holds, compared with the till's.
-    row = cur.execute(
-        f"SELECT count(*), coalesce(sum(gross), 0), coalesce(sum(net), 0), "
-        "coalesce(sum(tax), 0), coalesce(sum(line_discount + order_discount), 0), "
-        f"(SELECT coalesce(sum(amount), 0) FROM {S}.payment "
-        " WHERE tenant_id = %s AND sale_id = %s) "
-        f"FROM {S}.sale_line WHERE tenant_id = %s AND sale_id = %s",
-        (ctx.tenant_id, sale["id"], ctx.tenant_id, sale["id"])).fetchone()
-    assert row is not None
-    n, gross, net, tax, disc, paid = (int(v) for v in row)
+    return _SaleRows(
+        sale, len(p["lines"]),
+        (ctx.tenant_id, ctx.terminal_id, ctx.store_id, *(sale[c] for c in _SALE_COLS)),
+        [(ctx.tenant_id, ctx.terminal_id, *(ln[c] for c in _LINE_COLS)) for ln in p["lines"]],
+        [(ctx.tenant_id, ctx.terminal_id, *(pay[c] for c in _PAY_COLS))
+         for pay in p["payments"]])
+
+
+def _check_sale(rows: _SaleRows, figures: Sequence[Any]) -> None:
+    """Central's figures for the sale (count, gross, net, tax, discounts, paid) against the
+    till's: a sale whose totals do not add up is rejected."""
+    sale = rows.sale
+    n, gross, net, tax, disc, paid = (int(v) for v in figures)
     central = {"lines": n, "total": gross, "net_total": net, "tax_total": tax,
                "discount_total": disc, "subtotal": gross + disc,
                "payable": gross + int(sale["rounding"]), "paid": paid}
-    terminal = {"lines": len(p["lines"]), "total": sale["total"],
+    terminal = {"lines": rows.n_lines, "total": sale["total"],
                 "net_total": sale["net_total"], "tax_total": sale["tax_total"],
                 "discount_total": sale["discount_total"], "subtotal": sale["subtotal"],
                 "payable": sale["payable"], "paid": sale["payable"]}
@@ -204,8 +244,56 @@ def sale_completed(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -
     if wrong:
         raise Rejected(f"sale {sale['receipt_no']}: totals do not match its lines "
                        f"({', '.join(sorted(wrong))})", {"mismatch": wrong})
+
+
+def sale_completed(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    rows = _sale_rows(ctx, ev, local)
+    cur.execute(_INSERT_SALE, rows.sale_row)
+    if rows.line_rows:
+        cur.executemany(_INSERT_SALE_LINE, rows.line_rows)
+    if rows.pay_rows:
+        cur.executemany(_INSERT_PAYMENT, rows.pay_rows)
+    sale_id = str(rows.sale["id"])
+    row = cur.execute(_SALE_FIGURES, ([sale_id], ctx.tenant_id, [sale_id], ctx.tenant_id,
+                                      [sale_id])).fetchone()
+    assert row is not None
+    _check_sale(rows, row)
     _movements(cur, ctx, movement_ids(ev), local)
     _journal(cur, ctx, ev, local)
+
+
+def apply_sales(cur: Cursor, ctx: Context, events: Sequence[OutboxRow],
+                local: LocalRows) -> None:
+    """Many sale.completed events at once: one ``executemany`` per table and one query for
+    central's arithmetic, the same rows and checks as :func:`sale_completed` one by one.
+
+    No savepoint per sale here: any Rejected or database error stops it, and the caller
+    undoes the lot and applies the events one by one, which quarantines precisely."""
+    try:
+        sales = [_sale_rows(ctx, ev, local) for ev in events]
+        moves = [m for ev in events for m in _movement_rows(ctx, movement_ids(ev), local)]
+        journal = [j for ev in events for j in _journal_rows(ctx, ev, local)]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Rejected(f"malformed sale.completed payload ({type(exc).__name__}: {exc})"
+                       ) from exc
+    if not sales:
+        return
+    cur.executemany(_INSERT_SALE, [r.sale_row for r in sales])
+    if lines := [ln for r in sales for ln in r.line_rows]:
+        cur.executemany(_INSERT_SALE_LINE, lines)
+    if pays := [pay for r in sales for pay in r.pay_rows]:
+        cur.executemany(_INSERT_PAYMENT, pays)
+    ids = [str(r.sale["id"]) for r in sales]
+    figures = cur.execute(_SALE_FIGURES, (ids, ctx.tenant_id, ids, ctx.tenant_id, ids)
+                          ).fetchall()
+    for r, row in zip(sales, figures, strict=True):
+        _check_sale(r, row)
+    if moves:
+        cur.executemany(_INSERT_MOVEMENT, moves)
+    if journal:
+        cur.executemany(_INSERT_ENTRY, [e for e, _ in journal])
+    if jlines := [ln for _, ls in journal for ln in ls]:
+        cur.executemany(_INSERT_JLINE, jlines)
 
 
 _REFUND_COLS = ("id", "seq", "refund_no", "sale_id", "shift_id", "user_id", "approved_by",
@@ -360,4 +448,5 @@ def apply_event(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> N
 
 
 __all__ = ["Context", "HANDLERS", "LocalRows", "OutboxRow", "Rejected", "apply_event",
+           "apply_sales",
            "journal_ids", "movement_ids"]

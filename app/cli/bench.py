@@ -14,7 +14,9 @@ from pathlib import Path
 
 from bench.report import print_figure
 
-BENCHMARKS = ("sale_commit", "lookup", "search", "verify")
+BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push")
+#: ``--sales`` when not given: the verify database, and the push catch-up (issue 3).
+DEFAULT_SALES = {"verify": 200_000, "push": 20_000}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -25,8 +27,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                    help="run only this benchmark (repeatable); default: all")
     p.add_argument("--products", type=int, default=100_000,
                    help="catalogue size for lookup, search and verify (default 100000)")
-    p.add_argument("--sales", type=int, default=200_000,
-                   help="sales in the verify database (default 200000)")
+    p.add_argument("--sales", type=int, default=None,
+                   help="sales in the verify database (default 200000) and queued for the "
+                        "push catch-up (default 20000)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     p.add_argument("--work-dir", default="bench-data",
                    help="where generated databases are cached (default ./bench-data)")
@@ -44,7 +47,8 @@ def _positive(value: int, name: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     products = _positive(args.products, "products")
-    sales = _positive(args.sales, "sales")
+    given = None if args.sales is None else _positive(args.sales, "sales")
+    sales = given or DEFAULT_SALES["verify"]
     samples = None if args.samples is None else _positive(args.samples, "samples")
     work = Path(args.work_dir).expanduser()
     chosen = args.only or list(BENCHMARKS)
@@ -62,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
             kwargs.update(products=products, **({} if samples is None else {"samples": samples}))
         elif name == "search":
             kwargs.update(products=products, **({} if samples is None else {"sessions": samples}))
+        elif name == "push":
+            kwargs.update(sales=given or DEFAULT_SALES["push"])
         else:
             kwargs.update(products=products, sales=sales)
         module.measure(work, emit=print_figure, **kwargs)
