@@ -11,53 +11,38 @@ pure value code over the configuration loaded when the backend was made.
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
+from app.gui_base import environment_faults
+from app.gui_cart import CartOps
+from app.gui_money import MoneyOps
+from app.gui_office import OfficeOps
+from app.gui_sync import SyncOps
 from app.paths import data_dir
 from app.shop import Shop, open_shop
 from local_db.models import OutboxEvent, ProviderJob, User
 from local_db.store import read_settings
 from services.cart import Cart, CartItem, PricedCart, price_cart
 from services.catalogue import lookup_item, search_products
-from services.errors import Refused
 from services.money import round_cash
 from services.selling import LineRequest, PaymentRequest, SaleRequest, SaleResult, complete_sale
 from services.shifts import ShiftReport, shift_report
 from services.tender import TenderInput, TenderResult, settle
 from services.users import Actor, authenticate
-from ui.backend import Cashier, Hit, SaleDone, ShopInfo, StatusFigures, Unavailable, UserChoice
+from ui.backend import Cashier, Hit, SaleDone, ShopInfo, StatusFigures, UserChoice
 
 log = logging.getLogger("warungin.gui")
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
-
-def _environment_faults(fn: Callable[P, R]) -> Callable[P, R]:
-    """SQLite's operational errors (locked past the busy timeout, disk full, I/O error) are
-    environment faults: the person retries; nothing was written (the unit of work rolled
-    back). Everything else propagates: a bug, logged with its traceback by ui.tasks."""
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except OperationalError as exc:
-            log.warning("database unavailable in %s: %s", fn.__name__, exc.orig)
-            raise Unavailable(f"The shop's database is busy or unavailable ({exc.orig}); "
-                              "nothing was saved. Try again.") from exc
-    return wrapper
-
-
-class GuiBackend:
-    """Implements ui.backend.TillBackend over the services, for one open shop."""
+class GuiBackend(CartOps, MoneyOps, SyncOps, OfficeOps):
+    """Implements ui.backend.TillBackend over the services, for one open shop: the till's
+    core here, each other area in its own module (app/gui_cart.py, gui_money.py,
+    gui_sync.py, gui_office.py)."""
 
     def __init__(self, shop: Shop) -> None:
         # Made on the DB-writer lane at start-up: loading the configuration queries.
@@ -73,25 +58,17 @@ class GuiBackend:
         self._central_configured = any(k.startswith("central") for k in settings)
         self._actor: Actor | None = None
 
-    @property
-    def shop(self) -> Shop:
-        return self._shop
-
-    @property
-    def actor(self) -> Actor | None:
-        return self._actor
-
     def shop_info(self) -> ShopInfo:
         return self._info
 
-    @_environment_faults
+    @environment_faults
     def users(self) -> list[UserChoice]:
         with self._shop.uow(write=False) as uow:
             rows = uow.session.execute(select(User.name, User.role, User.locked)
                                        .where(User.active).order_by(User.name)).all()
         return [UserChoice(str(n), str(r), bool(locked)) for n, r, locked in rows]
 
-    @_environment_faults
+    @environment_faults
     def login(self, name: str, pin: str) -> Cashier:
         # authenticate commits a failure count itself before refusing; a success resets it.
         with self._shop.uow() as uow:
@@ -103,12 +80,12 @@ class GuiBackend:
     def logout(self) -> None:
         self._actor = None
 
-    @_environment_faults
+    @environment_faults
     def lookup(self, code: str) -> CartItem:
         with self._shop.uow(write=False) as uow:
             return lookup_item(uow.conn, code)
 
-    @_environment_faults
+    @environment_faults
     def search(self, text: str) -> list[Hit]:
         with self._shop.uow(write=False) as uow:
             hits = search_products(uow.conn, text, limit=12)
@@ -128,12 +105,11 @@ class GuiBackend:
         r = self.complete_sale(cart, tenders)
         return SaleDone(r.receipt_no, r.total, r.rounding, r.payable, r.change, r.created_at)
 
-    @_environment_faults
+    @environment_faults
     def complete_sale(self, cart: Cart, tenders: list[TenderInput]) -> SaleResult:
         """Commit the sale. Cash, kasbon and EDC only: QRIS/VA/e-wallet go through
         app.checkout (charge, poll, then complete), which the till wires in later."""
-        if self._actor is None:
-            raise Refused("nobody is logged in", field="user")
+        actor = self._require_actor()
         req = SaleRequest(
             lines=tuple(LineRequest(code=line.item.sku, qty_milli=line.qty_milli,
                                     unit_price=line.unit_price if line.price_overridden
@@ -142,14 +118,14 @@ class GuiBackend:
             payments=tuple(PaymentRequest(t.method, t.amount) for t in tenders),
             discount=cart.discount, customer_id=cart.customer_id)
         with self._shop.uow() as uow:
-            return complete_sale(uow, self._config, self._actor, req)
+            return complete_sale(uow, self._config, actor, req)
 
-    @_environment_faults
+    @environment_faults
     def shift_report(self) -> ShiftReport:
         with self._shop.uow(write=False) as uow:
             return shift_report(uow, self._config)
 
-    @_environment_faults
+    @environment_faults
     def status(self) -> StatusFigures:
         # The same figures as ``warungin status`` (app/cli/status.py), without its product
         # and sale counts, which a refresh every few seconds does not need.

@@ -162,6 +162,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
 _language = DEFAULT_LANGUAGE
 
 
+def register(catalogue: dict[str, dict[str, str]]) -> None:
+    """Add a screen's own words (``{"id": {...}, "en": {...}}``) to the catalogue.
+
+    Each area of the program keeps its words beside its screens and registers them when
+    its module is imported, so areas grow without touching one shared table. Registering
+    an id twice with a different text is a bug (two screens would fight over it)."""
+    for lang, texts in catalogue.items():
+        have = CATALOGUE.setdefault(lang, {})
+        for key, text in texts.items():
+            if have.get(key, text) != text:
+                raise ValueError(f"message id '{key}' ({lang}) is already registered "
+                                 "with another text")
+            have[key] = text
+
+
 def set_language(code: str) -> None:
     global _language
     if code not in CATALOGUE:

@@ -29,7 +29,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
 from services.errors import ShopError
-from ui.backend import Unavailable
+from ui.backend_core import Unavailable
 
 log = logging.getLogger("warungin.ui")
 
