@@ -45,8 +45,9 @@ class Shop:
         self.db.dispose()
 
 
-def open_shop(folder: Path, *, synchronous: str = "FULL") -> Shop:
-    return Shop(folder, prepare(db_path(folder), synchronous=synchronous))
+def open_shop(folder: Path, *, synchronous: str = "FULL", check: bool = True) -> Shop:
+    """``check=False``: see local_db.migrate.prepare (the desktop program checks later)."""
+    return Shop(folder, prepare(db_path(folder), synchronous=synchronous, check=check))
 
 
 @contextmanager

@@ -188,7 +188,11 @@ def check_sale(conn: Connection, config: ShopConfig, req: SaleRequest) -> Tender
 
 
 def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRequest, *,
-                  payments_port: PaymentPort | None = None) -> SaleResult:
+                  payments_port: PaymentPort | None = None,
+                  approved_by: Actor | None = None) -> SaleResult:
+    """Commit the sale. ``approved_by``: someone whose PIN the caller has already checked
+    for this cart's discounts (the till's supervisor-PIN dialog, services.discounts); used
+    in place of ``req.approval`` only if their role covers what the cart needs."""
     conn = uow.conn
     shift_id, priced, tender = _price(conn, config, req)
 
@@ -202,6 +206,8 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
         ) else "supervisor"
         if actor.at_least(needed):
             approver = actor
+        elif req.approval is None and approved_by is not None and approved_by.at_least(needed):
+            approver = approved_by
         else:
             a = req.approval
             approver = approve(uow, a.user if a else None, a.pin if a else None, needed,

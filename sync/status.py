@@ -2,7 +2,8 @@
 
 Read from the local database only (no network), so they are there offline too: what is
 waiting, since when, the last good push, what central refused and why, the sequence gaps
-central reported at the last push, and a clone-guard refusal if there was one.
+central reported at the last push, a clone-guard refusal if there was one, and the
+terminal's clock skew against central at the last sync.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import text
 from local_db.engine import Database
 from local_db.store import read_settings
 from local_db.uow import UnitOfWork
+from sync.clock import last_skew
 from sync.push import SETTING_GAPS, SETTING_LAST_PUSH, SETTING_REFUSED
 
 RECENT_QUARANTINED = 20
@@ -56,6 +58,9 @@ def sync_status(db: Database, *, now: datetime | None = None) -> dict[str, Any]:
         "quarantined_recent": recent,
         "central_gaps": None if gaps is None else int(gaps),
         "refused": settings.get(SETTING_REFUSED),
+        # The terminal clock against central's at the last sync (sync/clock.py): shown and
+        # flagged above 5 minutes, never used to order anything.
+        **last_skew(settings),
     }
 
 

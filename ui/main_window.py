@@ -16,9 +16,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from ui.backend import Cashier, TillBackend
 from ui.i18n import language, set_language, tr
 from ui.login import LoginPage
+from ui.office.wiring import install as install_office
+from ui.receipt_printing import install as install_receipts
 from ui.status_bar import SyncStatusBar
+from ui.sync_panel import install as install_sync
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.till import TillPage
+
+
+#: After the shop opens, when the background integrity check starts (the login and the
+#: first scans come first).
+INTEGRITY_CHECK_DELAY_MS = 3000
 
 
 class MainWindow(QMainWindow):
@@ -26,6 +34,8 @@ class MainWindow(QMainWindow):
     ready = Signal()
     #: The shop is open and the login screen is showing its users.
     login_shown = Signal()
+    #: The background integrity check finished (value: None, or what is wrong).
+    integrity_checked = Signal(object)
 
     def __init__(self, open_backend: Callable[[], TillBackend], *,
                  tasks: TaskManager | None = None) -> None:
@@ -34,6 +44,7 @@ class MainWindow(QMainWindow):
         self.tasks = tasks if tasks is not None else TaskManager(self)
         self.backend: TillBackend | None = None
         self.actor: Cashier | None = None
+        self.damaged = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("Warungin")
         self.setMinimumSize(1024, 600)
@@ -62,6 +73,14 @@ class MainWindow(QMainWindow):
         self.login.language_toggled.connect(self.toggle_language)
         self.till.logout_requested.connect(self._logout)
         self.till.sale_completed.connect(lambda _result: self.status.refresh())
+        # Receipts: printed after each sale (pool lane), F11 reprints, Shift+F11 any/PDF.
+        self.receipts = install_receipts(self)
+        # The back office: its page, Ctrl+O from the till for owners (and supervisors).
+        self.office = install_office(self)
+        # Sync: the status bar opens the panel, a sale wakes the worker, logout and close
+        # warn when items are unsent.
+        self.sync = install_sync(self)
+        self._close_confirmed = False
 
     def start(self) -> None:
         """Open the shop off the main thread; the login shows when it is open."""
@@ -82,11 +101,32 @@ class MainWindow(QMainWindow):
         self.status.attach(backend)
         self.pages.setCurrentWidget(self.login)
         self.login.reset()
+        # The whole-file integrity check waits until the till is up and then runs off the
+        # main thread: start-up stays fast, and a damaged file still stops the selling.
+        QTimer.singleShot(INTEGRITY_CHECK_DELAY_MS, self._check_integrity)
+
+    def _check_integrity(self) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        self.tasks.run_in_background(backend.integrity_problems, self._integrity_checked,
+                                     lambda exc: self._integrity_checked(describe_error(exc)),
+                                     lane=Lane.POOL, owner=self)
+
+    def _integrity_checked(self, problem: str | None) -> None:
+        self.integrity_checked.emit(problem)
+        if problem is None:
+            return
+        self.damaged = True
+        self.loading.setText(tr("main.damaged", error=problem))
+        self.pages.setCurrentWidget(self.loading)
 
     def _open_failed(self, exc: Exception) -> None:
         self.loading.setText(tr("main.open_failed", error=describe_error(exc)))
 
     def _logged_in(self, actor: Cashier) -> None:
+        if self.damaged:
+            return  # the damaged-file message stays; nobody sells on that file
         self.actor = actor
         self.till.start(actor)
         self.pages.setCurrentWidget(self.till)
@@ -97,6 +137,7 @@ class MainWindow(QMainWindow):
     def _logout(self) -> None:
         backend = self.backend
         self.actor = None
+        self.sync.tell("logout")  # how many items are unsent, if any (they keep going)
         if backend is not None:
             self.tasks.run_in_background(backend.logout, lane=Lane.WRITER, owner=self)
         self.pages.setCurrentWidget(self.login)
@@ -112,11 +153,20 @@ class MainWindow(QMainWindow):
         self.login.retranslate()
         self.till.retranslate()
         self.status.retranslate()
+        self.office.retranslate()
 
     # --- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.backend is not None and not self._close_confirmed:
+            event.ignore()  # closes after the unsent-items check (and the person's answer)
+            self.sync.confirm("close", self._close_now)
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def _close_now(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
     def shutdown(self) -> None:
         """Stop the timers, let a running write finish, then close the database."""

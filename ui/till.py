@@ -12,15 +12,30 @@ answers to queries that are no longer the current text.
 
 The cart is an immutable value (services.cart); pricing it is pure value code, done here on
 the main thread.
+
+The cart area (one dialog at a time, each giving the scan box back when it closes):
+weighed items ask for their weight (``ui/weight_dialog.py``), F4 types a line's quantity,
+F3 / Shift+F3 give a line / order discount (``ui/discount_dialog.py``), F7 / Shift+F7
+attach / detach the customer (``ui/customer_dialog.py``), F8 / Shift+F8 hold / resume a
+cart (``ui/held_dialog.py``), the category grid (``ui/category_grid.py``) is for fingers.
+Del and Esc-on-a-cart are audited voids (services.voids); whatever needs a supervisor (a
+void when the shop says so, a discount above the limit) asks for a PIN in
+``ui/supervisor_pin.py``. F9 (pay), F10 (shift), F11 (reprint) and Ctrl+R (refund) belong
+to the paying section.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -36,13 +51,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.cart import Cart, CartItem, PricedCart
-from services.errors import NotFound
-from services.money import milli_to_decimal
-from services.tender import CASH, TenderInput
+from services.cart import Cart, CartItem, Discount, PricedCart
+from services.errors import NotFound, ShopError
 from ui.backend import Cashier, Hit, SaleDone, TillBackend
+from ui.backend_cart import (
+    CustomerCard,
+    DiscountRule,
+    HeldCartInfo,
+    ResumedCartInfo,
+    SupervisorApproval,
+)
+from ui.category_grid import CategoryGrid
+from ui.customer_dialog import CustomerDialog
+from ui.discount_dialog import DiscountDialog
+from ui.held_dialog import HoldDialog, ResumeDialog, ResumeReport
+from ui.supervisor_pin import SupervisorPinDialog
+from ui.weight_dialog import QuantityDialog, format_quantity
 from ui.i18n import rupiah, tr
-from ui.pay import PayCashDialog
+from ui.backend_money import ShiftState
+from ui.pay import PayDialog
+from ui.refund_dialog import RefundDialog
+from ui.shift_dialog import ShiftDialog
 from ui.tasks import Lane, TaskManager, describe_error
 
 SEARCH_DELAY_MS = 150  # a scanner finishes (Enter) well within this; a person pauses longer
@@ -52,6 +81,8 @@ MESSAGE_MS = 6000
 
 class TillPage(QWidget):
     logout_requested = Signal()
+    #: The reprint button (F11): ui/receipt_printing.py reprints the last receipt.
+    reprint_requested = Signal()
     #: The cart changed (value: the new PricedCart).
     cart_changed = Signal(object)
     #: A sale was committed (value: SaleDone).
@@ -69,7 +100,12 @@ class TillPage(QWidget):
         self._priced: PricedCart | None = None
         self._saving = False
         self._search_seq = 0
-        self._pay_dialog: PayCashDialog | None = None
+        self._pay_dialog: PayDialog | None = None
+        self.shift_open: bool | None = None
+        self._customer: CustomerCard | None = None  # the sale's customer, as shown
+        self._cart_dialog: QDialog | None = None  # the cart area's open dialog
+        self._cart_busy = False  # a void, hold or resume is on its way
+        self._weigh_queue: list[CartItem] = []  # weighed items waiting for their weight
         self.setObjectName("till")
 
         # --- left: scan box, message, search results, cart ---------------------------
@@ -118,11 +154,23 @@ class TillPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self.focus_scan)
 
+        self.customer = QLabel()
+        self.customer.setObjectName("customer")
+        self.customer.setFont(_font(13, bold=True))
+        self.customer.setWordWrap(True)
+        self.customer.setStyleSheet("QLabel { color: #12355b; background: #e3ecf7; "
+                                    "border-radius: 4px; padding: 4px 8px; }")
+        self.customer.hide()
         left = QVBoxLayout()
         left.addWidget(self.scan)
         left.addWidget(self.message)
+        left.addWidget(self.customer)
         left.addWidget(self.results)
-        left.addWidget(self.table, 1)
+        left.addWidget(self.table, 3)
+        # Touch: categories, then a category's products, as large buttons.
+        self.grid = CategoryGrid(tasks)
+        self.grid.product_chosen.connect(self._grid_product)
+        left.addWidget(self.grid, 2)
 
         # --- right: totals in large type, then the action buttons ---------------------
         self.cashier = QLabel()
@@ -174,10 +222,39 @@ class TillPage(QWidget):
             button.clicked.connect(slot)
             grid.addWidget(button, r, c, 1, span)
             self.buttons[key] = button
+        # Money at the till beside the pay button: shift, refund, reprint (their dialogs are
+        # ui/shift_dialog.py, ui/refund_dialog.py, ui/receipt_printing.py).
+        money_row = QHBoxLayout()
+        for key, slot in (("shift", self.shift), ("refund", self.refund),
+                          ("reprint", self.reprint_requested.emit)):
+            button = QPushButton()
+            button.setObjectName(key)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(48)
+            button.setFont(_font(11))
+            button.clicked.connect(slot)
+            money_row.addWidget(button)
+            self.buttons[key] = button
+        grid.addLayout(money_row, 4, 0, 1, 2)
         self.buttons["pay_cash"].setMinimumHeight(72)
         self.buttons["pay_cash"].setStyleSheet(
             "QPushButton { background: #1b7f3b; color: white; font-size: 20px; "
             "border-radius: 6px; } QPushButton:disabled { background: #9fbfa8; }")
+
+        cart_grid = QGridLayout()
+        cart_specs = (("qty", self.edit_qty, 0, 0), ("line_discount", self.line_discount, 0, 1),
+                      ("order_discount", self.order_discount, 0, 2),
+                      ("customer", self.choose_customer, 1, 0), ("hold", self.hold, 1, 1),
+                      ("resume", self.resume, 1, 2))
+        for key, slot, r, c in cart_specs:
+            button = QPushButton()
+            button.setObjectName(key)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(48)
+            button.setFont(_font(11))
+            button.clicked.connect(slot)
+            cart_grid.addWidget(button, r, c)
+            self.buttons[key] = button
 
         right = QVBoxLayout()
         right.addWidget(self.cashier)
@@ -185,6 +262,7 @@ class TillPage(QWidget):
         right.addWidget(total_box)
         right.addWidget(self.last_sale)
         right.addStretch(1)
+        right.addLayout(cart_grid)
         right.addLayout(grid)
         right_widget = QWidget()
         right_widget.setLayout(right)
@@ -204,22 +282,34 @@ class TillPage(QWidget):
             shortcut = QShortcut(QKeySequence(fkey), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
+        self._install_money_keys()  # F10 shift, Ctrl+R refund (the paying section)
+        for keys, action in (("F3", self.line_discount), ("Shift+F3", self.order_discount),
+                             ("F4", self.edit_qty), ("F7", self.choose_customer),
+                             ("Shift+F7", self.detach_customer), ("F8", self.hold),
+                             ("Shift+F8", self.resume)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
         self.retranslate()
         self._show_cart()
 
     # --- life cycle -------------------------------------------------------------------
     def attach(self, backend: TillBackend) -> None:
         self._backend = backend
+        self.grid.attach(backend)
 
     def start(self, actor: Cashier) -> None:
         """A cashier logged in: an empty cart and the scan box ready."""
         self._actor = actor
         self._cart = Cart()
+        self._customer = None
         self.last_sale.clear()
+        self.grid.load()
         self.message.clear()
         self._show_cart()
         self.retranslate()
         self.focus_scan()
+        self.check_shift()
 
     @property
     def cart(self) -> Cart:
@@ -236,9 +326,14 @@ class TillPage(QWidget):
         self.scan.setPlaceholderText(tr("till.scan_placeholder"))
         labels = {"search": "till.search", "clear": "till.clear", "minus": "till.minus",
                   "plus": "till.plus", "remove": "till.remove", "logout": "till.logout",
-                  "pay_cash": "till.pay_cash"}
+                  "pay_cash": "money.till.pay", "shift": "money.till.shift",
+                  "refund": "money.till.refund", "reprint": "receipt.reprint_button"}
+        labels.update({"qty": "cart.qty", "line_discount": "cart.line_discount",
+                       "order_discount": "cart.order_discount", "customer": "cart.customer",
+                       "hold": "cart.hold", "resume": "cart.resume"})
         for key, msg in labels.items():
             self.buttons[key].setText(tr(msg))
+        self.grid.retranslate()
         self.table.setHorizontalHeaderLabels([tr("till.col.item"), tr("till.col.qty"),
                                               tr("till.col.price"), tr("till.col.total")])
         for key in ("subtotal", "discount", "tax", "rounding"):
@@ -252,6 +347,12 @@ class TillPage(QWidget):
     # --- scanning and searching -------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Up/Down in the scan box move through the search results; the focus stays put.
+        if (watched is self.scan and event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Delete
+                and not self.scan.text()):
+            # An empty box has nothing to delete: Del is the till's "remove line" key
+            # (left unaccepted, the override lets the shortcut fire).
+            return True
         if watched is self.scan and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
@@ -290,6 +391,11 @@ class TillPage(QWidget):
                                       lane=Lane.WRITER, owner=self)
 
     def _item_found(self, item: CartItem) -> None:
+        if self._backend is not None and self._backend.is_weighed(item.unit):
+            # Weighed (kg, liter...): the cashier types what the scale shows.
+            self._ask_weight(item)
+            self.scan_answered.emit()
+            return
         self._cart = self._cart.add(item, 1000)
         self._show_cart(select_product=item.product_id)
         self.say(tr("till.added", name=item.name))
@@ -377,6 +483,9 @@ class TillPage(QWidget):
             self.focus_scan()
             return
         line = next(x for x in self._cart.lines if x.line_no == line_no)
+        if self._backend is not None and self._backend.is_weighed(line.item.unit):
+            self.edit_qty()  # +/- 1 kg makes no sense: ask for the weight
+            return
         qty = line.qty_milli + step * 1000
         if qty >= 1000:  # below one, the cashier removes the line (Del): a deliberate act
             self._cart = self._cart.set_qty(line_no, qty)
@@ -384,10 +493,22 @@ class TillPage(QWidget):
         self.focus_scan()
 
     def remove_line(self) -> None:
+        """Del: void the selected line (audited; a supervisor's PIN when the shop says so)."""
         line_no = self.selected_line_no()
-        if line_no is not None and not self._saving:
-            self._cart = self._cart.remove(line_no)
-            self._show_cart()
+        if line_no is None or self._saving or self._backend is None or self._cart_busy:
+            self.focus_scan()
+            return
+        line = next(x for x in self._cart.lines if x.line_no == line_no)
+        backend, cart = self._backend, self._cart
+        self._cart_busy = True
+        self._tasks.run_in_background(
+            lambda: backend.void_line(cart, line_no),
+            lambda _cart: self._line_voided(line_no, line.item.name),
+            lambda exc: self._void_refused(
+                exc, tr("cart.void_what", name=line.item.name),
+                lambda a: backend.void_line(cart, line_no, a),
+                lambda _cart: self._line_voided(line_no, line.item.name)),
+            lane=Lane.WRITER, owner=self)
         self.focus_scan()
 
     def escape(self) -> None:
@@ -395,53 +516,397 @@ class TillPage(QWidget):
         if self.scan.text() or self.results.isVisible():
             self.scan.clear()
             self._hide_results()
-        elif self._cart.lines and not self._saving:
-            self._cart = Cart()
-            self._show_cart()
-            self.say(tr("till.cleared"))
+        elif self._cart.lines and not self._saving and not self._cart_busy \
+                and self._backend is not None:
+            # Clearing a cart is a void of every line: audited, maybe a supervisor's PIN.
+            backend, cart = self._backend, self._cart
+            what = tr("cart.void_cart_what", count=len(cart.lines),
+                      amount=rupiah(self._priced.total if self._priced else 0))
+            self._cart_busy = True
+            self._tasks.run_in_background(
+                lambda: backend.void_cart(cart), lambda _c: self._cart_voided(cart),
+                lambda exc: self._void_refused(exc, what, lambda a: backend.void_cart(cart, a),
+                                               lambda _c: self._cart_voided(cart)),
+                lane=Lane.WRITER, owner=self)
         self.focus_scan()
 
     def logout(self) -> None:
         if not self._saving:
             self.logout_requested.emit()
 
+    # --- the cart area: weights, quantities, discounts, customer, hold/resume, voids ----
+    @property
+    def cart_dialog(self) -> QDialog | None:
+        """The cart area's dialog while one is open (tests)."""
+        return self._cart_dialog
+
+    @property
+    def customer_card(self) -> CustomerCard | None:
+        return self._customer
+
+    def _open_cart_dialog(self, dialog: QDialog) -> bool:
+        if self._cart_dialog is not None:
+            dialog.deleteLater()
+            return False
+        self._cart_dialog = dialog
+        dialog.finished.connect(lambda _result: self._cart_dialog_closed(dialog))
+        dialog.open()
+        return True
+
+    def _cart_dialog_closed(self, dialog: QDialog) -> None:
+        if self._cart_dialog is dialog:
+            self._cart_dialog = None
+        dialog.deleteLater()
+        self.window().activateWindow()
+        self.focus_scan()
+        if self._weigh_queue:
+            QTimer.singleShot(0, self, self._next_weight)
+
+    def _then(self, step: Callable[[], object]) -> None:
+        """Run ``step`` once the dialog now closing is gone (one dialog at a time)."""
+        QTimer.singleShot(0, self, step)
+
+    # weighed items and quantities
+    def _ask_weight(self, item: CartItem) -> None:
+        self._weigh_queue.append(item)
+        if self._cart_dialog is None:
+            self._next_weight()
+
+    def _next_weight(self) -> None:
+        if not self._weigh_queue or self._cart_dialog is not None:
+            return
+        item = self._weigh_queue.pop(0)
+        dialog = QuantityDialog(item.name, item.unit, item.unit_price, weighed=True, parent=self)
+        dialog.chosen.connect(lambda milli: self._weighed(item, milli))
+        self._open_cart_dialog(dialog)
+
+    def _weighed(self, item: CartItem, milli: int) -> None:
+        self._cart = self._cart.add(item, milli)
+        self._show_cart(select_product=item.product_id)
+        self.say(tr("till.added", name=item.name))
+
+    def edit_qty(self) -> None:
+        """F4: type the quantity (or weight) of the selected line."""
+        line_no = self.selected_line_no()
+        if line_no is None or self._saving or self._backend is None:
+            self.focus_scan()
+            return
+        line = next(x for x in self._cart.lines if x.line_no == line_no)
+        dialog = QuantityDialog(line.item.name, line.item.unit, line.unit_price,
+                                weighed=self._backend.is_weighed(line.item.unit),
+                                current_milli=line.qty_milli, parent=self)
+        dialog.chosen.connect(lambda milli: self._qty_chosen(line_no, milli))
+        self._open_cart_dialog(dialog)
+
+    def _qty_chosen(self, line_no: int, milli: int) -> None:
+        line = next((x for x in self._cart.lines if x.line_no == line_no), None)
+        if line is None:
+            return
+        self._cart = self._cart.set_qty(line_no, milli)
+        self._show_cart(select_line=line_no)
+        self.say(tr("cart.qty_set", name=line.item.name, qty=format_quantity(milli)))
+
+    # discounts
+    def line_discount(self) -> None:
+        """F3: a discount on the selected line."""
+        line_no = self.selected_line_no()
+        if line_no is None:
+            self.say(tr("cart.no_line"), error=True)
+            self.focus_scan()
+            return
+        self._discount(line_no)
+
+    def order_discount(self) -> None:
+        """Shift+F3: a discount on the whole order."""
+        if not self._cart.lines:
+            self.say(tr("till.empty_cart"), error=True)
+            self.focus_scan()
+            return
+        self._discount(None)
+
+    def _discount(self, line_no: int | None) -> None:
+        if self._backend is None or self._saving or self._priced is None:
+            return
+        backend, cart = self._backend, self._cart
+        if line_no is None:
+            base = sum(p.base - p.line_discount for p in self._priced.lines)
+            target, current = tr("disc.target_order", base=rupiah(base)), cart.discount
+        else:
+            p = next(x for x in self._priced.lines if x.line.line_no == line_no)
+            base = p.base
+            target = tr("disc.target_line", name=p.line.item.name, base=rupiah(base))
+            current = p.line.discount
+        dialog = DiscountDialog(target, base, lambda d: backend.check_discount(cart, line_no, d),
+                                current=current, parent=self)
+        dialog.chosen.connect(lambda d, rule: self._discount_chosen(cart, line_no, d, rule))
+        self._open_cart_dialog(dialog)
+
+    def _discount_chosen(self, cart: Cart, line_no: int | None, discount: Discount,
+                         rule: DiscountRule) -> None:
+        if rule.needed is None:
+            self._apply_discount(line_no, discount, rule)
+            return
+        backend = self._backend
+        assert backend is not None
+        name = tr("cart.order") if line_no is None else next(
+            x.item.name for x in cart.lines if x.line_no == line_no)
+        what = tr("cart.discount_what", percent=_pct(rule.percent), target=name,
+                  limit=_pct(rule.limit))
+
+        def ask() -> None:
+            dialog = SupervisorPinDialog(
+                self._tasks, backend, what, role=rule.needed or "supervisor",
+                action=lambda a: backend.approve_discount(cart, line_no, discount, a),
+                parent=self)
+            dialog.done_with.connect(lambda _approver: self._apply_discount(line_no, discount,
+                                                                            rule))
+            self._open_cart_dialog(dialog)
+        self._then(ask)
+
+    def _apply_discount(self, line_no: int | None, discount: Discount,
+                        rule: DiscountRule) -> None:
+        name = tr("cart.order")
+        if line_no is None:
+            self._cart = self._cart.with_discount(discount)
+        else:
+            line = next((x for x in self._cart.lines if x.line_no == line_no), None)
+            if line is None:
+                return
+            name = line.item.name
+            self._cart = self._cart.set_line_discount(line_no, discount)
+        self._show_cart(select_line=line_no)
+        self.say(tr("cart.discount_removed", target=name) if discount.is_zero
+                 else tr("cart.discount_set", amount=rupiah(rule.amount), target=name))
+
+    # the customer
+    def choose_customer(self) -> None:
+        """F7: find, create or detach the sale's customer."""
+        if self._backend is None or self._saving:
+            return
+        dialog = CustomerDialog(self._tasks, self._backend, current=self._customer, parent=self)
+        dialog.attached.connect(self._attach_customer)
+        dialog.detached.connect(self.detach_customer)
+        self._open_cart_dialog(dialog)
+
+    def _attach_customer(self, card: CustomerCard) -> None:
+        self._customer = card
+        self._cart = self._cart.with_customer(card.id)
+        self._show_cart()
+        self.say(tr("cart.customer_attached", name=card.name))
+
+    def detach_customer(self) -> None:
+        """Shift+F7: the sale goes on without a customer."""
+        if self._cart.customer_id is not None and not self._saving:
+            self._cart = self._cart.with_customer(None)
+            self._customer = None
+            self._show_cart()
+            self.say(tr("cart.customer_detached"))
+        self.focus_scan()
+
+    def _draw_customer(self) -> None:
+        card = self._customer
+        if card is None or self._cart.customer_id != card.id:
+            self.customer.clear()
+            self.customer.hide()
+            return
+        kasbon = (tr("cart.customer_kasbon", balance=rupiah(card.kasbon_balance),
+                     available=rupiah(card.kasbon_available)) if card.credit_limit
+                  else tr("cart.customer_no_kasbon", balance=rupiah(card.kasbon_balance)))
+        self.customer.setText(tr("cart.customer_line", name=card.name) + "   ·   " + kasbon)
+        self.customer.show()
+
+    # hold and resume
+    def hold(self) -> None:
+        """F8: put the cart aside under a name; the till starts an empty one."""
+        if self._backend is None or self._saving or self._cart_busy:
+            return
+        if not self._cart.lines:
+            self.say(tr("till.empty_cart"), error=True)
+            self.focus_scan()
+            return
+        default = (self._customer.name if self._customer is not None
+                   else tr("cart.hold_default", time=datetime.now().strftime("%H:%M")))
+        dialog = HoldDialog(default, self)
+        dialog.chosen.connect(self._hold_as)
+        self._open_cart_dialog(dialog)
+
+    def _hold_as(self, label: str) -> None:
+        if self._backend is None:
+            return
+        backend, cart = self._backend, self._cart
+        self._cart_busy = True
+        self._tasks.run_in_background(lambda: backend.hold(cart, label),
+                                      lambda info: self._held(cart, info), self._cart_failed,
+                                      lane=Lane.WRITER, owner=self)
+
+    def _held(self, cart: Cart, info: HeldCartInfo) -> None:
+        self._cart_busy = False
+        self._cart = _after(self._cart, cart)
+        self._show_cart()
+        self.say(tr("cart.held", label=info.label))
+        self.focus_scan()
+
+    def resume(self) -> None:
+        """Shift+F8: choose a held cart and carry on with it (today's prices)."""
+        if self._backend is None or self._saving or self._cart_busy:
+            return
+        if self._cart.lines:
+            self.say(tr("cart.resume_busy"), error=True)
+            self.focus_scan()
+            return
+        self._tasks.run_in_background(self._backend.held_carts, self._choose_held,
+                                      self._cart_failed, lane=Lane.POOL, owner=self)
+
+    def _choose_held(self, held: list[HeldCartInfo]) -> None:
+        if not held:
+            self.say(tr("cart.no_held"), error=True)
+            self.focus_scan()
+            return
+        dialog = ResumeDialog(held, self)
+        dialog.chosen.connect(self._resume_id)
+        self._open_cart_dialog(dialog)
+
+    def _resume_id(self, held_id: str) -> None:
+        if self._backend is None:
+            return
+        backend = self._backend
+        self._cart_busy = True
+        self._tasks.run_in_background(lambda: backend.resume(held_id), self._resumed,
+                                      self._cart_failed, lane=Lane.WRITER, owner=self)
+
+    def _resumed(self, info: ResumedCartInfo) -> None:
+        self._cart_busy = False
+        if self._cart.lines:
+            # Scanned while the held cart was on its way: keep both, the held lines first.
+            extra = self._cart
+            self._cart = info.cart
+            for line in extra.lines:
+                self._cart = self._cart.add(line.item, line.qty_milli,
+                                            unit_price=line.unit_price, discount=line.discount)
+        else:
+            self._cart = info.cart
+        self._customer = info.customer
+        self._show_cart()
+        self.say(tr("cart.resumed", label=info.label))
+        if info.price_changes or info.unavailable:
+            self._then(lambda: self._open_cart_dialog(ResumeReport(info, self)))
+        self.focus_scan()
+
+    # voids
+    def _line_voided(self, line_no: int, name: str) -> None:
+        self._cart_busy = False
+        if any(x.line_no == line_no for x in self._cart.lines):
+            self._cart = self._cart.remove(line_no)
+        self._show_cart()
+        self.say(tr("cart.removed", name=name))
+        self.focus_scan()
+
+    def _cart_voided(self, cart: Cart) -> None:
+        self._cart_busy = False
+        self._cart = _after(self._cart, cart)
+        self._show_cart()
+        self.say(tr("till.cleared"))
+        self.focus_scan()
+
+    def _void_refused(self, exc: Exception, what: str,
+                      action: Callable[[SupervisorApproval], object],
+                      done: Callable[[object], None]) -> None:
+        """A void the shop wants a supervisor for: ask for the PIN and try again with it."""
+        self._cart_busy = False
+        if self._backend is None or not (isinstance(exc, ShopError)
+                                         and exc.field == "approver"):
+            self._cart_failed(exc)
+            return
+        dialog = SupervisorPinDialog(self._tasks, self._backend, what, action=action,
+                                     parent=self)
+        dialog.done_with.connect(done)
+        self._open_cart_dialog(dialog)
+
+    def _cart_failed(self, exc: Exception) -> None:
+        self._cart_busy = False
+        self.say(describe_error(exc), error=True)
+        QApplication.beep()
+        self.focus_scan()
+
+    def _grid_product(self, sku: str) -> None:
+        self.add_code(sku)
+        self.focus_scan()
+
     # --- paying -----------------------------------------------------------------------
     def pay_cash(self) -> None:
-        if self._backend is None or self._saving:
+        """F9: the pay dialog (cash, split tender, kasbon, EDC, QRIS/VA/e-wallet). It
+        commits the sale itself and hands the SaleDone back to :meth:`_sale_done`."""
+        if self._backend is None or self._saving or self._pay_dialog is not None:
             return
         if not self._cart.lines or self._priced is None:
             self.say(tr("till.empty_cart"), error=True)
             self.focus_scan()
             return
-        due = self._backend.cash_due(self._priced.total)
-        dialog = PayCashDialog(due, self)
-        dialog.tendered.connect(self._tendered)
+        cart = self._cart
+        dialog = PayDialog(self._backend, self._tasks, cart, self._priced.total, self)
+        dialog.paid.connect(lambda result: self._sale_done(cart, result))
         dialog.finished.connect(lambda _result: self._pay_closed(dialog))
         self._pay_dialog = dialog
         dialog.open()
 
     @property
-    def pay_dialog(self) -> PayCashDialog | None:
+    def pay_dialog(self) -> PayDialog | None:
         return self._pay_dialog
 
-    def _pay_closed(self, dialog: PayCashDialog) -> None:
+    def _pay_closed(self, dialog: QDialog) -> None:
         if self._pay_dialog is dialog:
             self._pay_dialog = None
+        if self._money_dialog is dialog:
+            self._money_dialog = None
         dialog.deleteLater()
         # The dialog had the keyboard; give it back to the till's window and scan box.
         self.window().activateWindow()
         self.focus_scan()
 
-    def _tendered(self, amount: int) -> None:
+    #: The refund or shift dialog while one is open.
+    _money_dialog: QDialog | None = None
+
+    def _install_money_keys(self) -> None:
+        for keys, action in (("F10", self.shift), ("Ctrl+R", self.refund)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+
+    @property
+    def money_dialog(self) -> QDialog | None:
+        """The refund or shift dialog, while one is open (tests)."""
+        return self._money_dialog
+
+    def refund(self) -> None:
+        """Ctrl+R: refund by receipt number, with a supervisor's PIN."""
+        if self._backend is None or self._saving or self._money_dialog is not None:
+            return
+        self._open_money_dialog(RefundDialog(self._backend, self._tasks, self))
+
+    def shift(self) -> None:
+        """F10: open a shift with a float, cash in/out, X report, close with a count."""
+        if self._backend is None or self._saving or self._money_dialog is not None:
+            return
+        dialog = ShiftDialog(self._backend, self._tasks, self)
+        dialog.shift_changed.connect(self._shift_known)
+        self._open_money_dialog(dialog)
+
+    def _open_money_dialog(self, dialog: QDialog) -> None:
+        dialog.finished.connect(lambda _result: self._pay_closed(dialog))
+        self._money_dialog = dialog
+        dialog.open()
+
+    def check_shift(self) -> None:
+        """Say so when no shift is open on this till (sales need one)."""
         if self._backend is None:
             return
-        backend, cart = self._backend, self._cart
-        self._set_saving(True)
-        self.say(tr("till.saving"))
-        self._tasks.run_in_background(
-            lambda: backend.complete(cart, [TenderInput(CASH, amount)]),
-            lambda result: self._sale_done(cart, result), self._sale_failed,
-            lane=Lane.WRITER, owner=self)
+        self._tasks.run_in_background(self._backend.shift_state, self._shift_known,
+                                      lambda exc: None, lane=Lane.POOL, owner=self)
+
+    def _shift_known(self, state: ShiftState) -> None:
+        self.shift_open = state.open
+        if not state.open:
+            self.say(tr("money.till.no_shift"), error=True)
 
     def _sale_done(self, paid: Cart, result: SaleDone) -> None:
         self._set_saving(False)
@@ -488,9 +953,12 @@ class TillPage(QWidget):
         select_row = None
         for row, p in enumerate(priced.lines):
             line = p.line
-            name = QTableWidgetItem(line.item.name)
+            label = line.item.name
+            if p.line_discount:
+                label += "   (" + tr("cart.disc_suffix", amount=rupiah(-p.line_discount)) + ")"
+            name = QTableWidgetItem(label)
             name.setData(Qt.ItemDataRole.UserRole, line.line_no)
-            qty = QTableWidgetItem(f"{milli_to_decimal(line.qty_milli)} "
+            qty = QTableWidgetItem(f"{format_quantity(line.qty_milli)} "
                                    f"{'' if line.item.unit == 'pcs' else line.item.unit}"
                                    .strip())
             price = QTableWidgetItem(rupiah(line.unit_price))
@@ -508,6 +976,9 @@ class TillPage(QWidget):
         elif not priced.lines:
             self.table.clearSelection()
         self._draw_totals(priced)
+        if self._cart.customer_id is None:
+            self._customer = None
+        self._draw_customer()
         self.buttons["pay_cash"].setEnabled(bool(priced.lines) and not self._saving)
         self.cart_changed.emit(priced)
 
@@ -529,6 +1000,19 @@ class TillPage(QWidget):
                                       else tr("till.tax"))
         self._values["rounding"].setText(rupiah(due - priced.total))
         self.total.setText(rupiah(due))
+
+
+def _after(current: Cart, gone: Cart) -> Cart:
+    """What is left of ``current`` once ``gone`` (an earlier state of it) was held or
+    voided: nothing, or the lines scanned since (answers that landed meanwhile)."""
+    if current is gone:
+        return Cart()
+    return Cart(lines=tuple(x for x in current.lines if x.line_no >= gone.next_line_no),
+                next_line_no=current.next_line_no)
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')).normalize():f}".replace(".", ",")
 
 
 def _font(points: int, *, bold: bool = False) -> QFont:

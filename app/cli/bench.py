@@ -14,9 +14,9 @@ from pathlib import Path
 
 from bench.report import print_figure
 
-BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push")
+BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "cold_start")
 #: ``--sales`` when not given: the verify database, and the push catch-up (issue 3).
-DEFAULT_SALES = {"verify": 200_000, "push": 20_000}
+DEFAULT_SALES = {"verify": 200_000, "push": 20_000, "cold_start": 352_500}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -68,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
             kwargs.update(products=products, **({} if samples is None else {"sessions": samples}))
         elif name == "push":
             kwargs.update(sales=given or DEFAULT_SALES["push"])
+        elif name == "cold_start":
+            # 100,000 products and about 1,000,000 sale lines (issue 5).
+            kwargs.update(products=products, sales=given or DEFAULT_SALES["cold_start"],
+                          **({} if samples is None else {"samples": samples}))
         else:
             kwargs.update(products=products, sales=sales)
         module.measure(work, emit=print_figure, **kwargs)

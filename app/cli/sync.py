@@ -1,5 +1,9 @@
 """``warungin sync --once`` (push everything pending now) and ``warungin sync status``.
 
+Both report the terminal's clock skew against central (``skew_s``, ``skew_flagged`` above
+5 minutes; ``--once`` measures it afresh, ``status`` shows the last measurement). The skew
+never reorders anything: the push follows the outbox sequence.
+
 This is where the secret store is read: the sync package never imports ``app``, so the
 credentials and the install id are handed to it here.
 """
@@ -13,6 +17,7 @@ from app.cli.main import emit
 from app.enroll import INSTALL_ID_SECRET, central_credentials
 from app.secrets import cipher_for, secret_store_for
 from services.errors import Conflict
+from sync.clock import SkewProbe, record
 from sync.pull import pull_once, pull_status
 from sync.push import CentralLink, push_once
 from sync.status import sync_status
@@ -46,10 +51,22 @@ def run(args: argparse.Namespace) -> int:
             raise Conflict("the install id is missing from the secret store; enrol this "
                            "machine again", field="central")
         link = CentralLink(creds.dsn, creds.password, install_id)
-        report = push_once(shop.db, link, batch_size=max(1, args.batch_size))
-        # After the push, so our own changes are at central first (they come back as echoes
-        # and are skipped); customers' names come down encrypted, hence the cipher.
-        pulled = pull_once(shop.db, link, cipher=cipher_for(shop, store))
-        emit({**report.as_dict(), "pull": pulled.as_dict(),
+        cipher = cipher_for(shop, store)
+        # The clock skew is measured on the first central connection (sync/clock.py) and
+        # kept even if the pass fails afterwards; it is shown, never used to order.
+        probe = SkewProbe(link.connect)
+        try:
+            report = push_once(shop.db, link, batch_size=max(1, args.batch_size),
+                               connect=probe)
+            # After the push, so our own changes are at central first (they come back as
+            # echoes and are skipped); customers' names come down encrypted, hence the cipher.
+            pulled = pull_once(shop.db, link, cipher=cipher, connect=probe)
+        finally:
+            if probe.reading is not None:
+                record(shop.db, probe.reading)
+        clock = None if probe.reading is None else {
+            "skew_s": probe.reading.skew_s, "skew_flagged": probe.reading.flagged,
+            "round_trip_s": probe.reading.round_trip_s}
+        emit({**report.as_dict(), "pull": pulled.as_dict(), "clock": clock,
               "status": {**sync_status(shop.db), "pull": pull_status(shop.db)}})
         return 0

@@ -117,7 +117,8 @@ def test_console_script_runs_on_first_start(tmp_path: Path) -> None:
     seeds the demo and says how to sell (with a screen it opens the till: tests/ui)."""
     import os
     exe = Path(sys.executable).with_name("warungin")
-    headless = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    headless = {k: v for k, v in os.environ.items()
+                if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     proc = subprocess.run([str(exe), "--data-dir", str(tmp_path / "first")], env=headless,
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr

@@ -96,3 +96,30 @@ def test_posted_entry_is_closed_and_history_append_only(shop: Shop) -> None:
         with shop.uow() as uow, pytest.raises(Exception, match="posted|append-only|immutable|"
                                                                "cannot be deleted"):
             uow.session.execute(text(sql))
+
+
+def _break_pages(path: Path, first: int, last: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for n in range(first, min(len(data) // page, last)):
+        data[n * page] = 0x55
+    path.write_bytes(bytes(data))
+
+
+def test_start_without_the_check_still_checks_before_a_migration(tmp_path: Path) -> None:
+    """check=False (the desktop program checks in the background) never lets a damaged
+    file be migrated: a file whose schema is behind is checked first, whatever is asked."""
+    path = tmp_path / "w.db"
+    prepare(path).dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = 'older'")
+    conn.commit()
+    conn.close()
+    _break_pages(path, 1, 12)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseDamaged, match="integrity check"):
+        prepare(path, check=False)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest

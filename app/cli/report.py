@@ -1,0 +1,178 @@
+"""``warungin report NAME``: owners' reports, on this till or on central for the tenant.
+
+    warungin report sales --from 2026-11-01 --to 2026-12-01 --format csv --out nov.csv
+    warungin report dashboard                       # today, JSON on stdout
+    warungin report stock --format pdf --out stok.pdf
+    warungin report products --from 2026-11-01 --to 2026-12-01 --central \\
+        --dsn "host=pusat.example user=wati dbname=warungin"   # the whole tenant
+
+NAME is one of dashboard, sales, products, stock, kasbon. Dates are the shop's local dates;
+``--to`` is the first day NOT included (default: the day after ``--from``; default
+``--from``: today). ``--central`` runs the same report on the central PostgreSQL as the
+tenant's owner role (the login in ``--dsn`` must have been granted it; its password comes
+from PGPASSWORD or ~/.pgpass, never from the command line), optionally for one
+``--store`` or ``--terminal`` (ids). Central keeps customers' names encrypted: kasbon rows
+there show a short customer id unless ``--names-from-till`` lets this till's data key
+(``--data-dir``) decrypt them.
+
+Output: ``--format json`` (default) prints the report's data; csv and html print the
+document unless ``--out FILE``; pdf needs ``--out``. With ``--out`` a JSON line says what
+was written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.cli.main import emit
+from services.errors import BadInput
+from services.reports import REPORTS, Period, Report, local_source, run_report
+from services.reports.export import to_csv, to_data, to_html
+from services.reports.source import DEFAULT_TIMEZONE, zone
+
+DSN_ENV = "WARUNGIN_CENTRAL_DSN"
+FORMATS = ("json", "csv", "html", "pdf")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("report", parents=[common], help="owners' reports (this till or central)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("name", choices=sorted(REPORTS), help="which report")
+    p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
+    p.add_argument("--to", dest="end", help="first day NOT included, YYYY-MM-DD "
+                                            "(default: the day after --from)")
+    p.add_argument("--format", choices=FORMATS, default="json")
+    p.add_argument("--out", help="write the document to this file")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="column titles")
+    p.add_argument("--central", action="store_true",
+                   help="run on the central PostgreSQL for the whole tenant")
+    p.add_argument("--dsn", help=f"central connection of an owner's login (or {DSN_ENV})")
+    p.add_argument("--role", help="the tenant owner role to enter (default: the one the "
+                                  "login may become)")
+    p.add_argument("--tenant", help="tenant id, when the login may read several")
+    p.add_argument("--store", help="central: only this store (id)")
+    p.add_argument("--terminal", help="central: only this terminal (id)")
+    p.add_argument("--timezone", help="central: the shop's time zone (default "
+                                      f"{DEFAULT_TIMEZONE}; on the till its setting)")
+    p.add_argument("--names-from-till", action="store_true",
+                   help="central kasbon: decrypt names with this till's data key")
+    p.set_defaults(handler=run)
+
+
+def _period(args: argparse.Namespace, tz: str) -> Period | None:
+    spec = REPORTS[args.name]
+    if not spec.takes_period:
+        if args.start or args.end:
+            raise BadInput(f"the {args.name} report is of now: it takes no dates",
+                           field="from" if args.start else "to")
+        return None
+    if args.end and not args.start:
+        raise BadInput("--to needs --from", field="from")
+    start = args.start or datetime.now(zone(tz)).date().isoformat()
+    period = Period.parse(start, args.end)
+    if spec.single_day and period.last != period.start:
+        raise BadInput("the dashboard is of one day: give only --from", field="to")
+    return period
+
+
+def _title(args: argparse.Namespace, period: Period | None, where: str) -> str:
+    spec = REPORTS[args.name]
+    text = spec.title(args.lang)
+    if period is not None:
+        text += f" {period.label()}"
+    return f"{text} · {where}"
+
+
+def _write(args: argparse.Namespace, report: Report, title: str, note: str | None) -> None:
+    fmt = args.format
+    if fmt == "json":
+        data: Any = {"report": args.name, "title": title, **to_data(report)}
+        if note:
+            data["note"] = note
+        if not args.out:
+            emit(data)
+            return
+        import json
+        body: bytes = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    elif fmt == "csv":
+        body = to_csv(report, args.lang).encode("utf-8")
+    elif fmt == "html":
+        body = to_html(report, title, args.lang, note).encode("utf-8")
+    else:
+        if not args.out:
+            raise BadInput("a PDF goes to a file: give --out FILE", field="out")
+        from app.reports_pdf import to_pdf
+        body = to_pdf(report, title, args.lang, note)
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.write_bytes(body)
+        except OSError as exc:
+            raise BadInput(f"cannot write {out} ({exc.strerror})", field="out") from None
+        emit({"report": args.name, "format": fmt, "out": str(out), "bytes": len(body)})
+    else:
+        sys.stdout.write(body.decode("utf-8"))
+        sys.stdout.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.central:
+        return _run_central(args)
+    for flag in ("dsn", "role", "tenant", "store", "terminal", "timezone"):
+        if getattr(args, flag):
+            raise BadInput(f"--{flag} is for --central reports", field=flag)
+    if args.names_from_till:
+        raise BadInput("--names-from-till is for --central reports", field="names_from_till")
+    from app.cli.common import opened_shop
+    with opened_shop(args) as shop:
+        with shop.uow(write=False) as uow:
+            source = local_source(uow.conn)
+            period = _period(args, source.timezone)
+            report = run_report(uow.conn, args.name, period, source=source)
+        title = _title(args, period, f"{shop.config.store_name} {shop.config.terminal_code}")
+    _write(args, report, title, None)
+    return 0
+
+
+def _run_central(args: argparse.Namespace) -> int:
+    from app.reports_central import owner_connection, run_central_report, tenant_of
+    dsn = args.dsn or os.environ.get(DSN_ENV)
+    if not dsn:
+        raise BadInput(f"give the central database with --dsn or {DSN_ENV}", field="dsn")
+    tz = args.timezone or DEFAULT_TIMEZONE
+    zone(tz)
+    period = _period(args, tz)
+    decrypt = None
+    if args.names_from_till:
+        from app.cli.common import shop_from
+        from app.secrets import cipher_for
+        shop = shop_from(args)
+        try:
+            cipher = cipher_for(shop)
+        finally:
+            shop.close()
+
+        def decrypt(customer_id: str, token: str) -> str:
+            return cipher.decrypt(token, record_id=customer_id, field="name")
+    with owner_connection(dsn, role=args.role, tenant_id=args.tenant) as conn:
+        tenant = tenant_of(conn)
+        report = run_central_report(conn, args.name, period, timezone=tz,
+                                    store_id=args.store, terminal_id=args.terminal,
+                                    decrypt_name=decrypt)
+    where = "pusat: " + str(tenant.get("name", "?"))
+    if args.store:
+        where += f" (toko {args.store[:8]})"
+    if args.terminal:
+        where += f" (terminal {args.terminal[:8]})"
+    note = None
+    if args.name == "kasbon" and decrypt is None:
+        note = ("Nama pelanggan terenkripsi di pusat; ditampilkan ID pendek. / Customer "
+                "names are encrypted at central; short ids shown.")
+    _write(args, report, _title(args, period, where), note)
+    return 0

@@ -1,0 +1,1530 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+  <context>
+    <name>warungin</name>
+    <message>
+      <source>age.days</source>
+      <translation>{n} days</translation>
+    </message>
+    <message>
+      <source>age.hours</source>
+      <translation>{n} h</translation>
+    </message>
+    <message>
+      <source>age.minutes</source>
+      <translation>{n} min</translation>
+    </message>
+    <message>
+      <source>age.seconds</source>
+      <translation>{n} s</translation>
+    </message>
+    <message>
+      <source>app.title</source>
+      <translation>Warungin — {store}</translation>
+    </message>
+    <message>
+      <source>cart.busy</source>
+      <translation>One moment…</translation>
+    </message>
+    <message>
+      <source>cart.customer</source>
+      <translation>Customer
+(F7)</translation>
+    </message>
+    <message>
+      <source>cart.customer_attached</source>
+      <translation>Customer {name} attached to the sale.</translation>
+    </message>
+    <message>
+      <source>cart.customer_detached</source>
+      <translation>Customer detached from the sale.</translation>
+    </message>
+    <message>
+      <source>cart.customer_kasbon</source>
+      <translation>Kasbon: {balance} · {available} left of the limit</translation>
+    </message>
+    <message>
+      <source>cart.customer_line</source>
+      <translation>Customer: {name}</translation>
+    </message>
+    <message>
+      <source>cart.customer_no_kasbon</source>
+      <translation>Kasbon: {balance} · no kasbon limit</translation>
+    </message>
+    <message>
+      <source>cart.disc_suffix</source>
+      <translation>discount {amount}</translation>
+    </message>
+    <message>
+      <source>cart.discount_removed</source>
+      <translation>Discount on {target} removed.</translation>
+    </message>
+    <message>
+      <source>cart.discount_set</source>
+      <translation>Discount {amount} on {target}</translation>
+    </message>
+    <message>
+      <source>cart.discount_what</source>
+      <translation>A {percent}% discount on {target} (your limit is {limit}%)</translation>
+    </message>
+    <message>
+      <source>cart.grid_toggle</source>
+      <translation>Categories (Ctrl+G)</translation>
+    </message>
+    <message>
+      <source>cart.held</source>
+      <translation>Cart held: {label}</translation>
+    </message>
+    <message>
+      <source>cart.hold</source>
+      <translation>Hold
+(F8)</translation>
+    </message>
+    <message>
+      <source>cart.hold_default</source>
+      <translation>Cart {time}</translation>
+    </message>
+    <message>
+      <source>cart.line_discount</source>
+      <translation>Line discount
+(F3)</translation>
+    </message>
+    <message>
+      <source>cart.no_held</source>
+      <translation>No held carts.</translation>
+    </message>
+    <message>
+      <source>cart.no_line</source>
+      <translation>Choose a line first (scan an item or click a line).</translation>
+    </message>
+    <message>
+      <source>cart.order</source>
+      <translation>the whole order</translation>
+    </message>
+    <message>
+      <source>cart.order_discount</source>
+      <translation>Order discount
+(⇧F3)</translation>
+    </message>
+    <message>
+      <source>cart.qty</source>
+      <translation>Quantity
+(F4)</translation>
+    </message>
+    <message>
+      <source>cart.qty_set</source>
+      <translation>{name}: quantity {qty}</translation>
+    </message>
+    <message>
+      <source>cart.removed</source>
+      <translation>{name} removed from the cart.</translation>
+    </message>
+    <message>
+      <source>cart.resume</source>
+      <translation>Resume
+(⇧F8)</translation>
+    </message>
+    <message>
+      <source>cart.resume_busy</source>
+      <translation>The cart is not empty: hold it (F8) or finish it first.</translation>
+    </message>
+    <message>
+      <source>cart.resumed</source>
+      <translation>Cart {label} resumed.</translation>
+    </message>
+    <message>
+      <source>cart.void_cart_what</source>
+      <translation>Clear the cart ({count} lines, {amount})</translation>
+    </message>
+    <message>
+      <source>cart.void_what</source>
+      <translation>Remove {name} from the cart</translation>
+    </message>
+    <message>
+      <source>cart.weighed_line</source>
+      <translation>{qty} {unit} × {price}</translation>
+    </message>
+    <message>
+      <source>cust.attach</source>
+      <translation>Attach (Enter)</translation>
+    </message>
+    <message>
+      <source>cust.cancel</source>
+      <translation>Close (Esc)</translation>
+    </message>
+    <message>
+      <source>cust.create</source>
+      <translation>Save &amp; attach (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>cust.detach</source>
+      <translation>Detach customer (⇧F7)</translation>
+    </message>
+    <message>
+      <source>cust.field.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>cust.field.phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>cust.field_error</source>
+      <translation>{field}: {reason}</translation>
+    </message>
+    <message>
+      <source>cust.hit</source>
+      <translation>{name}{phone}{limit}</translation>
+    </message>
+    <message>
+      <source>cust.hit_limit</source>
+      <translation> · kasbon limit {limit}</translation>
+    </message>
+    <message>
+      <source>cust.hit_phone</source>
+      <translation> · has phone</translation>
+    </message>
+    <message>
+      <source>cust.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>cust.new</source>
+      <translation>New customer</translation>
+    </message>
+    <message>
+      <source>cust.none</source>
+      <translation>Not found. Create a new customer below.</translation>
+    </message>
+    <message>
+      <source>cust.phone</source>
+      <translation>Phone (optional)</translation>
+    </message>
+    <message>
+      <source>cust.saving</source>
+      <translation>Saving…</translation>
+    </message>
+    <message>
+      <source>cust.search</source>
+      <translation>Search name or phone number</translation>
+    </message>
+    <message>
+      <source>cust.search_hint</source>
+      <translation>Type a name or phone number, then Enter</translation>
+    </message>
+    <message>
+      <source>cust.searching</source>
+      <translation>Searching…</translation>
+    </message>
+    <message>
+      <source>cust.title</source>
+      <translation>Customer (F7)</translation>
+    </message>
+    <message>
+      <source>demo</source>
+      <translation>DEMO</translation>
+    </message>
+    <message>
+      <source>disc.amount</source>
+      <translation>Rupiah Rp (F6)</translation>
+    </message>
+    <message>
+      <source>disc.bad</source>
+      <translation>Discount: {reason}</translation>
+    </message>
+    <message>
+      <source>disc.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>disc.needs</source>
+      <translation>Above your limit ({limit}%): needs a {role} PIN.</translation>
+    </message>
+    <message>
+      <source>disc.ok</source>
+      <translation>Apply (Enter)</translation>
+    </message>
+    <message>
+      <source>disc.percent</source>
+      <translation>Percent % (F5)</translation>
+    </message>
+    <message>
+      <source>disc.preview</source>
+      <translation>{percent}% = {amount}</translation>
+    </message>
+    <message>
+      <source>disc.target_line</source>
+      <translation>Discount on {name} ({base})</translation>
+    </message>
+    <message>
+      <source>disc.target_order</source>
+      <translation>Discount on the whole order ({base})</translation>
+    </message>
+    <message>
+      <source>disc.title</source>
+      <translation>Discount</translation>
+    </message>
+    <message>
+      <source>disc.value</source>
+      <translation>Discount</translation>
+    </message>
+    <message>
+      <source>disc.within</source>
+      <translation>Within your limit ({limit}%).</translation>
+    </message>
+    <message>
+      <source>disc.zero</source>
+      <translation>0 = remove the discount</translation>
+    </message>
+    <message>
+      <source>error.bug</source>
+      <translation>Something went wrong in the program. The details are in the log; try again.</translation>
+    </message>
+    <message>
+      <source>grid.all</source>
+      <translation>◀ All categories</translation>
+    </message>
+    <message>
+      <source>grid.empty</source>
+      <translation>No categories yet.</translation>
+    </message>
+    <message>
+      <source>grid.loading</source>
+      <translation>Loading…</translation>
+    </message>
+    <message>
+      <source>grid.tile</source>
+      <translation>{name}
+{price}</translation>
+    </message>
+    <message>
+      <source>held.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>held.hold_ok</source>
+      <translation>Hold (Enter)</translation>
+    </message>
+    <message>
+      <source>held.hold_title</source>
+      <translation>Hold the cart (F8)</translation>
+    </message>
+    <message>
+      <source>held.label</source>
+      <translation>Cart name (e.g. the buyer's name)</translation>
+    </message>
+    <message>
+      <source>held.price_changed</source>
+      <translation>Price changed — {name}: {old} → {new}</translation>
+    </message>
+    <message>
+      <source>held.report_ok</source>
+      <translation>Understood (Enter)</translation>
+    </message>
+    <message>
+      <source>held.report_title</source>
+      <translation>Cart resumed: {label}</translation>
+    </message>
+    <message>
+      <source>held.resume_ok</source>
+      <translation>Resume (Enter)</translation>
+    </message>
+    <message>
+      <source>held.resume_title</source>
+      <translation>Held carts (⇧F8)</translation>
+    </message>
+    <message>
+      <source>held.row</source>
+      <translation>{label} — {lines} lines · {who} · {time}</translation>
+    </message>
+    <message>
+      <source>held.unavailable</source>
+      <translation>No longer sold, left out — {name} ({qty})</translation>
+    </message>
+    <message>
+      <source>lang.switch</source>
+      <translation>Bahasa Indonesia</translation>
+    </message>
+    <message>
+      <source>login.checking</source>
+      <translation>Checking PIN…</translation>
+    </message>
+    <message>
+      <source>login.clear</source>
+      <translation>Clear</translation>
+    </message>
+    <message>
+      <source>login.locked_suffix</source>
+      <translation> (locked)</translation>
+    </message>
+    <message>
+      <source>login.ok</source>
+      <translation>Log in (Enter)</translation>
+    </message>
+    <message>
+      <source>login.pick_user</source>
+      <translation>Choose a user first.</translation>
+    </message>
+    <message>
+      <source>login.pin</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <source>login.pin_needed</source>
+      <translation>Enter the PIN.</translation>
+    </message>
+    <message>
+      <source>login.title</source>
+      <translation>Log in</translation>
+    </message>
+    <message>
+      <source>login.user</source>
+      <translation>User</translation>
+    </message>
+    <message>
+      <source>main.damaged</source>
+      <translation>Stop selling: the shop's database is damaged. {error}</translation>
+    </message>
+    <message>
+      <source>main.loading</source>
+      <translation>Opening the shop…</translation>
+    </message>
+    <message>
+      <source>main.open_failed</source>
+      <translation>The shop cannot be opened: {error}</translation>
+    </message>
+    <message>
+      <source>money.method.cash</source>
+      <translation>Cash</translation>
+    </message>
+    <message>
+      <source>money.method.edc</source>
+      <translation>Card EDC</translation>
+    </message>
+    <message>
+      <source>money.method.gopay</source>
+      <translation>GoPay</translation>
+    </message>
+    <message>
+      <source>money.method.kasbon</source>
+      <translation>Kasbon</translation>
+    </message>
+    <message>
+      <source>money.method.qris</source>
+      <translation>QRIS</translation>
+    </message>
+    <message>
+      <source>money.method.shopeepay</source>
+      <translation>ShopeePay</translation>
+    </message>
+    <message>
+      <source>money.method.va_bca</source>
+      <translation>VA BCA</translation>
+    </message>
+    <message>
+      <source>money.method.va_bni</source>
+      <translation>VA BNI</translation>
+    </message>
+    <message>
+      <source>money.method.va_bri</source>
+      <translation>VA BRI</translation>
+    </message>
+    <message>
+      <source>money.method.va_permata</source>
+      <translation>VA Permata</translation>
+    </message>
+    <message>
+      <source>money.pay.amount</source>
+      <translation>Amount / cash given</translation>
+    </message>
+    <message>
+      <source>money.pay.cancel_charge</source>
+      <translation>Cancel the charge (Esc)</translation>
+    </message>
+    <message>
+      <source>money.pay.cancelling</source>
+      <translation>Cancelling the charge…</translation>
+    </message>
+    <message>
+      <source>money.pay.charging</source>
+      <translation>Creating the {method} charge of {amount}…</translation>
+    </message>
+    <message>
+      <source>money.pay.checking</source>
+      <translation>Checking the payment connection…</translation>
+    </message>
+    <message>
+      <source>money.pay.ended</source>
+      <translation>{method} payment {status}: no sale was made.</translation>
+    </message>
+    <message>
+      <source>money.pay.kasbon_needs_customer</source>
+      <translation>Kasbon needs a customer: attach one to the cart first.</translation>
+    </message>
+    <message>
+      <source>money.pay.kasbon_room</source>
+      <translation>Kasbon {name}: owes {balance}, limit left {available}</translation>
+    </message>
+    <message>
+      <source>money.pay.leave_paid</source>
+      <translation>The customer HAS paid but the sale is not saved. Press Esc again to close: the payment stays on record and shows in the sync panel to be dealt with.</translation>
+    </message>
+    <message>
+      <source>money.pay.method.edc</source>
+      <translation>Card EDC (F3)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.gopay</source>
+      <translation>GoPay (F6)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.kasbon</source>
+      <translation>Kasbon (F4)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.qris</source>
+      <translation>QRIS (F5)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.shopeepay</source>
+      <translation>ShopeePay (F7)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.va</source>
+      <translation>Virtual Account (F8)</translation>
+    </message>
+    <message>
+      <source>money.pay.nothing_left</source>
+      <translation>Fully paid: nothing is left to pay.</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.breaker_open</source>
+      <translation>QRIS/VA/e-wallet paused: Midtrans failed to answer several times. Take cash or kasbon.</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.error</source>
+      <translation>QRIS/VA/e-wallet unavailable: {error}</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.not_configured</source>
+      <translation>QRIS/VA/e-wallet unavailable: Midtrans is not set up on this till. Take cash or kasbon.</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.unreachable</source>
+      <translation>QRIS/VA/e-wallet unavailable: Midtrans cannot be reached (offline). Take cash or kasbon.</translation>
+    </message>
+    <message>
+      <source>money.pay.one_provider</source>
+      <translation>Only one QRIS/VA/e-wallet payment per sale.</translation>
+    </message>
+    <message>
+      <source>money.pay.open_app</source>
+      <translation>Customer's {method} app: scan this QR</translation>
+    </message>
+    <message>
+      <source>money.pay.paid_saving</source>
+      <translation>Paid — saving the sale…</translation>
+    </message>
+    <message>
+      <source>money.pay.remaining</source>
+      <translation>Remaining</translation>
+    </message>
+    <message>
+      <source>money.pay.remove</source>
+      <translation>Remove payment (Del)</translation>
+    </message>
+    <message>
+      <source>money.pay.retry_save</source>
+      <translation>Save again (Enter)</translation>
+    </message>
+    <message>
+      <source>money.pay.saving</source>
+      <translation>Saving the sale…</translation>
+    </message>
+    <message>
+      <source>money.pay.scan_qr</source>
+      <translation>Ask the customer to scan this QR ({method} {amount})</translation>
+    </message>
+    <message>
+      <source>money.pay.status.cancelled</source>
+      <translation>cancelled</translation>
+    </message>
+    <message>
+      <source>money.pay.status.denied</source>
+      <translation>denied</translation>
+    </message>
+    <message>
+      <source>money.pay.status.expired</source>
+      <translation>expired</translation>
+    </message>
+    <message>
+      <source>money.pay.status.failed</source>
+      <translation>failed</translation>
+    </message>
+    <message>
+      <source>money.pay.status.not_sent</source>
+      <translation>not sent</translation>
+    </message>
+    <message>
+      <source>money.pay.status.rejected</source>
+      <translation>rejected by Midtrans</translation>
+    </message>
+    <message>
+      <source>money.pay.tenders</source>
+      <translation>Non-cash payments</translation>
+    </message>
+    <message>
+      <source>money.pay.title</source>
+      <translation>Pay</translation>
+    </message>
+    <message>
+      <source>money.pay.too_much</source>
+      <translation>More than what is left to pay ({left}).</translation>
+    </message>
+    <message>
+      <source>money.pay.transfer_va</source>
+      <translation>Transfer to {bank} number:</translation>
+    </message>
+    <message>
+      <source>money.pay.waiting</source>
+      <translation>Waiting for the payment… time left {time}</translation>
+    </message>
+    <message>
+      <source>money.refund.all</source>
+      <translation>All that is left</translation>
+    </message>
+    <message>
+      <source>money.refund.cash</source>
+      <translation>Hand back cash from the drawer: {amount}</translation>
+    </message>
+    <message>
+      <source>money.refund.close</source>
+      <translation>Close (Esc)</translation>
+    </message>
+    <message>
+      <source>money.refund.col.amount</source>
+      <translation>Estimate</translation>
+    </message>
+    <message>
+      <source>money.refund.col.item</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <source>money.refund.col.left</source>
+      <translation>Refundable</translation>
+    </message>
+    <message>
+      <source>money.refund.col.qty</source>
+      <translation>Refund</translation>
+    </message>
+    <message>
+      <source>money.refund.col.sold</source>
+      <translation>Sold</translation>
+    </message>
+    <message>
+      <source>money.refund.done</source>
+      <translation>Refund {refund} recorded — {amount}, approved by {approver}.</translation>
+    </message>
+    <message>
+      <source>money.refund.find</source>
+      <translation>Find receipt (Enter)</translation>
+    </message>
+    <message>
+      <source>money.refund.kasbon</source>
+      <translation>Taken off the customer's kasbon: {amount}</translation>
+    </message>
+    <message>
+      <source>money.refund.looking</source>
+      <translation>Looking up the receipt…</translation>
+    </message>
+    <message>
+      <source>money.refund.none</source>
+      <translation>None</translation>
+    </message>
+    <message>
+      <source>money.refund.not_printed</source>
+      <translation>Refund slip not printed: {reason}</translation>
+    </message>
+    <message>
+      <source>money.refund.nothing_chosen</source>
+      <translation>Choose how much of which items to refund first.</translation>
+    </message>
+    <message>
+      <source>money.refund.nothing_left</source>
+      <translation>Everything on this receipt was already refunded.</translation>
+    </message>
+    <message>
+      <source>money.refund.ok</source>
+      <translation>Refund… (needs a supervisor PIN)</translation>
+    </message>
+    <message>
+      <source>money.refund.paid_by</source>
+      <translation>Paid by: {methods}</translation>
+    </message>
+    <message>
+      <source>money.refund.print</source>
+      <translation>Print the refund slip (F9)</translation>
+    </message>
+    <message>
+      <source>money.refund.printed</source>
+      <translation>Refund slip {refund} printed.</translation>
+    </message>
+    <message>
+      <source>money.refund.provider</source>
+      <translation>Refunded through Midtrans: {amount} ({jobs} job(s) sent when online)</translation>
+    </message>
+    <message>
+      <source>money.refund.reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>money.refund.receipt</source>
+      <translation>Receipt number</translation>
+    </message>
+    <message>
+      <source>money.refund.title</source>
+      <translation>Refund (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>money.refund.what</source>
+      <translation>Refund {amount} of receipt {receipt}</translation>
+    </message>
+    <message>
+      <source>money.report.by</source>
+      <translation>By</translation>
+    </message>
+    <message>
+      <source>money.report.cash_in</source>
+      <translation>Cash in</translation>
+    </message>
+    <message>
+      <source>money.report.cash_out</source>
+      <translation>Cash out</translation>
+    </message>
+    <message>
+      <source>money.report.closed</source>
+      <translation>Closed</translation>
+    </message>
+    <message>
+      <source>money.report.counted</source>
+      <translation>Counted cash</translation>
+    </message>
+    <message>
+      <source>money.report.difference</source>
+      <translation>Difference</translation>
+    </message>
+    <message>
+      <source>money.report.discount</source>
+      <translation>Discounts</translation>
+    </message>
+    <message>
+      <source>money.report.expected</source>
+      <translation>Expected cash</translation>
+    </message>
+    <message>
+      <source>money.report.float</source>
+      <translation>Float</translation>
+    </message>
+    <message>
+      <source>money.report.kasbon_repaid</source>
+      <translation>Kasbon repaid in cash</translation>
+    </message>
+    <message>
+      <source>money.report.methods</source>
+      <translation>By payment method</translation>
+    </message>
+    <message>
+      <source>money.report.no_sale</source>
+      <translation>Drawer opened, no sale</translation>
+    </message>
+    <message>
+      <source>money.report.opened</source>
+      <translation>Opened</translation>
+    </message>
+    <message>
+      <source>money.report.receipts</source>
+      <translation>Receipts</translation>
+    </message>
+    <message>
+      <source>money.report.refunds</source>
+      <translation>Refunds ({count})</translation>
+    </message>
+    <message>
+      <source>money.report.rounding</source>
+      <translation>Rounding</translation>
+    </message>
+    <message>
+      <source>money.report.sales</source>
+      <translation>Sales ({count})</translation>
+    </message>
+    <message>
+      <source>money.report.tax</source>
+      <translation>VAT (PPN)</translation>
+    </message>
+    <message>
+      <source>money.report.x</source>
+      <translation>X REPORT (shift open)</translation>
+    </message>
+    <message>
+      <source>money.report.x_name</source>
+      <translation>X report</translation>
+    </message>
+    <message>
+      <source>money.report.z</source>
+      <translation>Z REPORT (shift closed)</translation>
+    </message>
+    <message>
+      <source>money.report.z_name</source>
+      <translation>Z report</translation>
+    </message>
+    <message>
+      <source>money.shift.amount</source>
+      <translation>Amount</translation>
+    </message>
+    <message>
+      <source>money.shift.back</source>
+      <translation>Back</translation>
+    </message>
+    <message>
+      <source>money.shift.cash_in</source>
+      <translation>Cash in (F3)</translation>
+    </message>
+    <message>
+      <source>money.shift.cash_out</source>
+      <translation>Cash out (F4)</translation>
+    </message>
+    <message>
+      <source>money.shift.close</source>
+      <translation>Close the shift — Z report (Enter)</translation>
+    </message>
+    <message>
+      <source>money.shift.coin</source>
+      <translation>coin</translation>
+    </message>
+    <message>
+      <source>money.shift.count</source>
+      <translation>Count and close the shift (F8)</translation>
+    </message>
+    <message>
+      <source>money.shift.counted</source>
+      <translation>Counted</translation>
+    </message>
+    <message>
+      <source>money.shift.difference</source>
+      <translation>Difference</translation>
+    </message>
+    <message>
+      <source>money.shift.done</source>
+      <translation>Done (Esc)</translation>
+    </message>
+    <message>
+      <source>money.shift.expected</source>
+      <translation>Expected</translation>
+    </message>
+    <message>
+      <source>money.shift.float</source>
+      <translation>Float (cash in the drawer)</translation>
+    </message>
+    <message>
+      <source>money.shift.loading</source>
+      <translation>Reading the shift…</translation>
+    </message>
+    <message>
+      <source>money.shift.moved_in</source>
+      <translation>Cash in of {amount} recorded.</translation>
+    </message>
+    <message>
+      <source>money.shift.moved_out</source>
+      <translation>Cash out of {amount} recorded.</translation>
+    </message>
+    <message>
+      <source>money.shift.none_open</source>
+      <translation>No shift is open. Count the float in the drawer, then open the shift.</translation>
+    </message>
+    <message>
+      <source>money.shift.not_printed</source>
+      <translation>Report not printed: {reason}</translation>
+    </message>
+    <message>
+      <source>money.shift.note</source>
+      <translation>Notes / coins</translation>
+    </message>
+    <message>
+      <source>money.shift.open</source>
+      <translation>Open the shift (Enter)</translation>
+    </message>
+    <message>
+      <source>money.shift.opened</source>
+      <translation>Shift opened by {name} at {at}, float {float}.</translation>
+    </message>
+    <message>
+      <source>money.shift.print</source>
+      <translation>Print (F9)</translation>
+    </message>
+    <message>
+      <source>money.shift.printed</source>
+      <translation>Report printed ({printer}).</translation>
+    </message>
+    <message>
+      <source>money.shift.reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>money.shift.title</source>
+      <translation>Shift (F10)</translation>
+    </message>
+    <message>
+      <source>money.shift.x</source>
+      <translation>X report (F5)</translation>
+    </message>
+    <message>
+      <source>money.till.no_shift</source>
+      <translation>No shift is open on this till: press F10 to open one with a float.</translation>
+    </message>
+    <message>
+      <source>money.till.pay</source>
+      <translation>Pay (F9)</translation>
+    </message>
+    <message>
+      <source>money.till.refund</source>
+      <translation>Refund (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>money.till.shift</source>
+      <translation>Shift (F10)</translation>
+    </message>
+    <message>
+      <source>office.back</source>
+      <translation>Back to the till (Ctrl+O)</translation>
+    </message>
+    <message>
+      <source>office.loading</source>
+      <translation>Loading…</translation>
+    </message>
+    <message>
+      <source>office.nav.dashboard</source>
+      <translation>Dashboard</translation>
+    </message>
+    <message>
+      <source>office.nav.products</source>
+      <translation>Products &amp; stock</translation>
+    </message>
+    <message>
+      <source>office.nav.reports</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <source>office.nav.settings</source>
+      <translation>Store settings</translation>
+    </message>
+    <message>
+      <source>office.nav.users</source>
+      <translation>Users &amp; PINs</translation>
+    </message>
+    <message>
+      <source>office.no</source>
+      <translation>no</translation>
+    </message>
+    <message>
+      <source>office.open</source>
+      <translation>Back office (Ctrl+O)</translation>
+    </message>
+    <message>
+      <source>office.saved</source>
+      <translation>Saved.</translation>
+    </message>
+    <message>
+      <source>office.title</source>
+      <translation>Back office</translation>
+    </message>
+    <message>
+      <source>office.user</source>
+      <translation>{name} ({role})</translation>
+    </message>
+    <message>
+      <source>office.yes</source>
+      <translation>yes</translation>
+    </message>
+    <message>
+      <source>pay.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>pay.change</source>
+      <translation>Change</translation>
+    </message>
+    <message>
+      <source>pay.confirm</source>
+      <translation>Done (Enter)</translation>
+    </message>
+    <message>
+      <source>pay.due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>pay.exact</source>
+      <translation>Exact</translation>
+    </message>
+    <message>
+      <source>pay.given</source>
+      <translation>Cash received</translation>
+    </message>
+    <message>
+      <source>pay.short</source>
+      <translation>Short by {amount}</translation>
+    </message>
+    <message>
+      <source>pay.title</source>
+      <translation>Pay cash</translation>
+    </message>
+    <message>
+      <source>qty.bad</source>
+      <translation>Quantity: {reason}</translation>
+    </message>
+    <message>
+      <source>qty.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>qty.decimals</source>
+      <translation>at most 3 decimals</translation>
+    </message>
+    <message>
+      <source>qty.not_number</source>
+      <translation>type a number, e.g. 0.75</translation>
+    </message>
+    <message>
+      <source>qty.ok</source>
+      <translation>OK (Enter)</translation>
+    </message>
+    <message>
+      <source>qty.positive</source>
+      <translation>must be more than zero</translation>
+    </message>
+    <message>
+      <source>qty.preview</source>
+      <translation>{qty} {unit} × {price} = {amount}</translation>
+    </message>
+    <message>
+      <source>qty.prompt_pieces</source>
+      <translation>{name}: how many {unit}?</translation>
+    </message>
+    <message>
+      <source>qty.prompt_weighed</source>
+      <translation>{name}: how many {unit}? (e.g. 0.75, then Enter)</translation>
+    </message>
+    <message>
+      <source>qty.title</source>
+      <translation>Quantity</translation>
+    </message>
+    <message>
+      <source>qty.too_big</source>
+      <translation>too large</translation>
+    </message>
+    <message>
+      <source>qty.weight_title</source>
+      <translation>Weight / measure</translation>
+    </message>
+    <message>
+      <source>qty.whole</source>
+      <translation>must be a whole number for unit {unit}</translation>
+    </message>
+    <message>
+      <source>receipt.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>receipt.no_printer</source>
+      <translation>No receipt printer set up yet (Store settings → printer).</translation>
+    </message>
+    <message>
+      <source>receipt.none_yet</source>
+      <translation>No receipt to reprint yet.</translation>
+    </message>
+    <message>
+      <source>receipt.not_printed</source>
+      <translation>Receipt {receipt} not printed: {reason}</translation>
+    </message>
+    <message>
+      <source>receipt.number</source>
+      <translation>Receipt number</translation>
+    </message>
+    <message>
+      <source>receipt.number_needed</source>
+      <translation>Type a receipt number first.</translation>
+    </message>
+    <message>
+      <source>receipt.pdf</source>
+      <translation>Save PDF (F8)</translation>
+    </message>
+    <message>
+      <source>receipt.pdf_filter</source>
+      <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+      <source>receipt.pdf_saved</source>
+      <translation>PDF of receipt {receipt} saved: {path}</translation>
+    </message>
+    <message>
+      <source>receipt.printed</source>
+      <translation>receipt printed</translation>
+    </message>
+    <message>
+      <source>receipt.printed_copy</source>
+      <translation>Copy of receipt {receipt} printed.</translation>
+    </message>
+    <message>
+      <source>receipt.reprint</source>
+      <translation>Reprint (Enter)</translation>
+    </message>
+    <message>
+      <source>receipt.reprint_button</source>
+      <translation>Reprint (F11)</translation>
+    </message>
+    <message>
+      <source>receipt.reprint_title</source>
+      <translation>Reprint a receipt</translation>
+    </message>
+    <message>
+      <source>role.cashier</source>
+      <translation>cashier</translation>
+    </message>
+    <message>
+      <source>role.owner</source>
+      <translation>owner</translation>
+    </message>
+    <message>
+      <source>role.supervisor</source>
+      <translation>supervisor</translation>
+    </message>
+    <message>
+      <source>status.jobs</source>
+      <translation>Provider jobs: {count}</translation>
+    </message>
+    <message>
+      <source>status.offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
+      <source>status.offline_tip</source>
+      <translation>No central server is configured for this till, and sync is not built yet: every sale is stored on this computer and waits in the send queue.</translation>
+    </message>
+    <message>
+      <source>status.online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>status.online_tip</source>
+      <translation>A central server is configured, but the connection is not checked yet (sync is not built yet).</translation>
+    </message>
+    <message>
+      <source>status.pending</source>
+      <translation>To send: {count}</translation>
+    </message>
+    <message>
+      <source>status.pending_age</source>
+      <translation>To send: {count} (oldest {age})</translation>
+    </message>
+    <message>
+      <source>status.unknown</source>
+      <translation>Status: loading…</translation>
+    </message>
+    <message>
+      <source>sup.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>sup.checking</source>
+      <translation>Checking PIN…</translation>
+    </message>
+    <message>
+      <source>sup.needs</source>
+      <translation>Needs a {role}'s approval.</translation>
+    </message>
+    <message>
+      <source>sup.ok</source>
+      <translation>Approve (Enter)</translation>
+    </message>
+    <message>
+      <source>sup.pick_user</source>
+      <translation>Choose or type a {role}'s name.</translation>
+    </message>
+    <message>
+      <source>sup.pin</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <source>sup.pin_needed</source>
+      <translation>Enter the PIN.</translation>
+    </message>
+    <message>
+      <source>sup.title</source>
+      <translation>{role} PIN</translation>
+    </message>
+    <message>
+      <source>sup.user</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>sup.what</source>
+      <translation>{what}</translation>
+    </message>
+    <message>
+      <source>sync.details</source>
+      <translation>Details (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+      <source>sync.failed</source>
+      <translation>Failed: {count}</translation>
+    </message>
+    <message>
+      <source>sync.last_sync</source>
+      <translation>Synced: {when}</translation>
+    </message>
+    <message>
+      <source>sync.loading</source>
+      <translation>Sync: loading…</translation>
+    </message>
+    <message>
+      <source>sync.never</source>
+      <translation>Synced: never</translation>
+    </message>
+    <message>
+      <source>sync.pending</source>
+      <translation>To send: {count}</translation>
+    </message>
+    <message>
+      <source>sync.pending_age</source>
+      <translation>To send: {count} (oldest {age})</translation>
+    </message>
+    <message>
+      <source>sync.skew</source>
+      <translation>⚠ Clock {amount} off central</translation>
+    </message>
+    <message>
+      <source>sync.skew_tip</source>
+      <translation>This till's clock is {amount} off the central server: check the PC clock. A clock difference never changes the order of sales, but the times on receipts and reports are wrong.</translation>
+    </message>
+    <message>
+      <source>sync.state.not_connected</source>
+      <translation>● Offline (no central server)</translation>
+    </message>
+    <message>
+      <source>sync.state.offline</source>
+      <translation>● Offline since {since}</translation>
+    </message>
+    <message>
+      <source>sync.state.offline_now</source>
+      <translation>● Offline</translation>
+    </message>
+    <message>
+      <source>sync.state.online</source>
+      <translation>● Online</translation>
+    </message>
+    <message>
+      <source>sync.state.refused</source>
+      <translation>● Refused by central</translation>
+    </message>
+    <message>
+      <source>sync.state.starting</source>
+      <translation>● Connecting…</translation>
+    </message>
+    <message>
+      <source>sync.state.stopped</source>
+      <translation>● Sync stopped</translation>
+    </message>
+    <message>
+      <source>sync.tip.not_connected</source>
+      <translation>This till is not connected to a central server ({why}). Every sale is kept on this computer.</translation>
+    </message>
+    <message>
+      <source>sync.tip.offline</source>
+      <translation>The central server cannot be reached; retrying by itself. Every sale is kept on this computer. Last error: {error}</translation>
+    </message>
+    <message>
+      <source>sync.tip.online</source>
+      <translation>Connected to the central server. Sales are sent automatically.</translation>
+    </message>
+    <message>
+      <source>sync.tip.refused</source>
+      <translation>The central server refuses this till's data: {why}</translation>
+    </message>
+    <message>
+      <source>sync.tip.starting</source>
+      <translation>Checking the connection to the central server…</translation>
+    </message>
+    <message>
+      <source>sync.tip.stopped</source>
+      <translation>Sync is not running.</translation>
+    </message>
+    <message>
+      <source>sync.unsent_close</source>
+      <translation>{count} items are not sent to the central server or the providers yet. They stay saved on this computer and are sent when the program runs again with a connection. Close now?</translation>
+    </message>
+    <message>
+      <source>sync.unsent_logout</source>
+      <translation>{count} items are not sent to the central server or the providers yet. They stay saved and keep being sent while this program is open; do not switch the computer off yet.</translation>
+    </message>
+    <message>
+      <source>sync.unsent_no</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>sync.unsent_ok</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <source>sync.unsent_title</source>
+      <translation>Not everything is sent yet</translation>
+    </message>
+    <message>
+      <source>sync.unsent_yes_close</source>
+      <translation>Close anyway</translation>
+    </message>
+    <message>
+      <source>syncp.cannot_discard</source>
+      <translation>This row cannot be discarded.</translation>
+    </message>
+    <message>
+      <source>syncp.cannot_retry</source>
+      <translation>This row cannot be retried.</translation>
+    </message>
+    <message>
+      <source>syncp.close</source>
+      <translation>Close (Esc)</translation>
+    </message>
+    <message>
+      <source>syncp.col.attempts</source>
+      <translation>Attempts</translation>
+    </message>
+    <message>
+      <source>syncp.col.created</source>
+      <translation>Created</translation>
+    </message>
+    <message>
+      <source>syncp.col.error</source>
+      <translation>Last error</translation>
+    </message>
+    <message>
+      <source>syncp.col.item</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <source>syncp.col.next</source>
+      <translation>Next attempt</translation>
+    </message>
+    <message>
+      <source>syncp.col.state</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source>syncp.discard</source>
+      <translation>Discard (F8)</translation>
+    </message>
+    <message>
+      <source>syncp.discard_what</source>
+      <translation>Discard {what} ({state})</translation>
+    </message>
+    <message>
+      <source>syncp.done</source>
+      <translation>Done: {message}</translation>
+    </message>
+    <message>
+      <source>syncp.nothing</source>
+      <translation>Nothing queued.</translation>
+    </message>
+    <message>
+      <source>syncp.pick</source>
+      <translation>Choose a row first.</translation>
+    </message>
+    <message>
+      <source>syncp.refresh</source>
+      <translation>Refresh (F6)</translation>
+    </message>
+    <message>
+      <source>syncp.retry</source>
+      <translation>Retry (F5)</translation>
+    </message>
+    <message>
+      <source>syncp.retry_what</source>
+      <translation>Retry {what}</translation>
+    </message>
+    <message>
+      <source>syncp.state.dead</source>
+      <translation>gave up</translation>
+    </message>
+    <message>
+      <source>syncp.state.discarded</source>
+      <translation>discarded</translation>
+    </message>
+    <message>
+      <source>syncp.state.failed</source>
+      <translation>failed, will retry</translation>
+    </message>
+    <message>
+      <source>syncp.state.in_flight</source>
+      <translation>sending</translation>
+    </message>
+    <message>
+      <source>syncp.state.pending</source>
+      <translation>waiting</translation>
+    </message>
+    <message>
+      <source>syncp.state.quarantined</source>
+      <translation>quarantined</translation>
+    </message>
+    <message>
+      <source>syncp.state.succeeded</source>
+      <translation>succeeded</translation>
+    </message>
+    <message>
+      <source>syncp.state.unknown</source>
+      <translation>outcome unknown</translation>
+    </message>
+    <message>
+      <source>syncp.tab.central</source>
+      <translation>Central server</translation>
+    </message>
+    <message>
+      <source>syncp.tab.couriers</source>
+      <translation>Couriers</translation>
+    </message>
+    <message>
+      <source>syncp.tab.email</source>
+      <translation>Email</translation>
+    </message>
+    <message>
+      <source>syncp.tab.messaging</source>
+      <translation>SMS/WhatsApp</translation>
+    </message>
+    <message>
+      <source>syncp.tab.other</source>
+      <translation>Other</translation>
+    </message>
+    <message>
+      <source>syncp.tab.payments</source>
+      <translation>Payments</translation>
+    </message>
+    <message>
+      <source>syncp.tab.push</source>
+      <translation>Push</translation>
+    </message>
+    <message>
+      <source>syncp.tab_count</source>
+      <translation>{name} ({count})</translation>
+    </message>
+    <message>
+      <source>syncp.title</source>
+      <translation>Sync status</translation>
+    </message>
+    <message>
+      <source>till.added</source>
+      <translation>{name} added</translation>
+    </message>
+    <message>
+      <source>till.cash_due</source>
+      <translation>Cash due</translation>
+    </message>
+    <message>
+      <source>till.cashier</source>
+      <translation>Cashier: {name} ({role})</translation>
+    </message>
+    <message>
+      <source>till.clear</source>
+      <translation>Clear (Esc)</translation>
+    </message>
+    <message>
+      <source>till.cleared</source>
+      <translation>Cart cleared.</translation>
+    </message>
+    <message>
+      <source>till.col.item</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <source>till.col.price</source>
+      <translation>Price</translation>
+    </message>
+    <message>
+      <source>till.col.qty</source>
+      <translation>Qty</translation>
+    </message>
+    <message>
+      <source>till.col.total</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <source>till.discount</source>
+      <translation>Discount</translation>
+    </message>
+    <message>
+      <source>till.empty_cart</source>
+      <translation>The cart is empty: scan an item first.</translation>
+    </message>
+    <message>
+      <source>till.logout</source>
+      <translation>Log out (F12)</translation>
+    </message>
+    <message>
+      <source>till.minus</source>
+      <translation>− (F5)</translation>
+    </message>
+    <message>
+      <source>till.no_results</source>
+      <translation>No results</translation>
+    </message>
+    <message>
+      <source>till.pay_cash</source>
+      <translation>Pay cash (F9)</translation>
+    </message>
+    <message>
+      <source>till.plus</source>
+      <translation>+ (F6)</translation>
+    </message>
+    <message>
+      <source>till.remove</source>
+      <translation>Remove line (Del)</translation>
+    </message>
+    <message>
+      <source>till.rounding</source>
+      <translation>Rounding</translation>
+    </message>
+    <message>
+      <source>till.sale_done</source>
+      <translation>Sale complete — receipt {receipt}, change {change}</translation>
+    </message>
+    <message>
+      <source>till.saving</source>
+      <translation>Saving the sale…</translation>
+    </message>
+    <message>
+      <source>till.scan_placeholder</source>
+      <translation>Scan a barcode or type SKU / name, then Enter</translation>
+    </message>
+    <message>
+      <source>till.search</source>
+      <translation>Search (F2)</translation>
+    </message>
+    <message>
+      <source>till.subtotal</source>
+      <translation>Subtotal</translation>
+    </message>
+    <message>
+      <source>till.tax</source>
+      <translation>VAT (PPN)</translation>
+    </message>
+    <message>
+      <source>till.tax_included</source>
+      <translation>VAT (PPN, included)</translation>
+    </message>
+    <message>
+      <source>till.total</source>
+      <translation>TOTAL</translation>
+    </message>
+    <message>
+      <source>till.unknown</source>
+      <translation>Unknown item: {code}</translation>
+    </message>
+  </context>
+</TS>

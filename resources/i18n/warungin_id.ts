@@ -1,0 +1,1530 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="id_ID">
+  <context>
+    <name>warungin</name>
+    <message>
+      <source>age.days</source>
+      <translation>{n} hari</translation>
+    </message>
+    <message>
+      <source>age.hours</source>
+      <translation>{n} jam</translation>
+    </message>
+    <message>
+      <source>age.minutes</source>
+      <translation>{n} mnt</translation>
+    </message>
+    <message>
+      <source>age.seconds</source>
+      <translation>{n} dtk</translation>
+    </message>
+    <message>
+      <source>app.title</source>
+      <translation>Warungin — {store}</translation>
+    </message>
+    <message>
+      <source>cart.busy</source>
+      <translation>Tunggu sebentar…</translation>
+    </message>
+    <message>
+      <source>cart.customer</source>
+      <translation>Pelanggan
+(F7)</translation>
+    </message>
+    <message>
+      <source>cart.customer_attached</source>
+      <translation>Pelanggan {name} dipasang ke transaksi.</translation>
+    </message>
+    <message>
+      <source>cart.customer_detached</source>
+      <translation>Pelanggan dilepas dari transaksi.</translation>
+    </message>
+    <message>
+      <source>cart.customer_kasbon</source>
+      <translation>Kasbon: {balance} · sisa limit {available}</translation>
+    </message>
+    <message>
+      <source>cart.customer_line</source>
+      <translation>Pelanggan: {name}</translation>
+    </message>
+    <message>
+      <source>cart.customer_no_kasbon</source>
+      <translation>Kasbon: {balance} · tanpa limit kasbon</translation>
+    </message>
+    <message>
+      <source>cart.disc_suffix</source>
+      <translation>diskon {amount}</translation>
+    </message>
+    <message>
+      <source>cart.discount_removed</source>
+      <translation>Diskon {target} dihapus.</translation>
+    </message>
+    <message>
+      <source>cart.discount_set</source>
+      <translation>Diskon {amount} untuk {target}</translation>
+    </message>
+    <message>
+      <source>cart.discount_what</source>
+      <translation>Diskon {percent}% untuk {target} (batas Anda {limit}%)</translation>
+    </message>
+    <message>
+      <source>cart.grid_toggle</source>
+      <translation>Kategori (Ctrl+G)</translation>
+    </message>
+    <message>
+      <source>cart.held</source>
+      <translation>Keranjang ditahan: {label}</translation>
+    </message>
+    <message>
+      <source>cart.hold</source>
+      <translation>Tahan
+(F8)</translation>
+    </message>
+    <message>
+      <source>cart.hold_default</source>
+      <translation>Keranjang {time}</translation>
+    </message>
+    <message>
+      <source>cart.line_discount</source>
+      <translation>Diskon baris
+(F3)</translation>
+    </message>
+    <message>
+      <source>cart.no_held</source>
+      <translation>Tidak ada keranjang yang ditahan.</translation>
+    </message>
+    <message>
+      <source>cart.no_line</source>
+      <translation>Pilih baris dulu (pindai barang atau klik baris).</translation>
+    </message>
+    <message>
+      <source>cart.order</source>
+      <translation>seluruh belanja</translation>
+    </message>
+    <message>
+      <source>cart.order_discount</source>
+      <translation>Diskon total
+(⇧F3)</translation>
+    </message>
+    <message>
+      <source>cart.qty</source>
+      <translation>Jumlah
+(F4)</translation>
+    </message>
+    <message>
+      <source>cart.qty_set</source>
+      <translation>{name}: jumlah {qty}</translation>
+    </message>
+    <message>
+      <source>cart.removed</source>
+      <translation>{name} dihapus dari keranjang.</translation>
+    </message>
+    <message>
+      <source>cart.resume</source>
+      <translation>Lanjutkan
+(⇧F8)</translation>
+    </message>
+    <message>
+      <source>cart.resume_busy</source>
+      <translation>Keranjang masih berisi: tahan (F8) atau selesaikan dulu.</translation>
+    </message>
+    <message>
+      <source>cart.resumed</source>
+      <translation>Keranjang {label} dilanjutkan.</translation>
+    </message>
+    <message>
+      <source>cart.void_cart_what</source>
+      <translation>Kosongkan keranjang ({count} baris, {amount})</translation>
+    </message>
+    <message>
+      <source>cart.void_what</source>
+      <translation>Hapus {name} dari keranjang</translation>
+    </message>
+    <message>
+      <source>cart.weighed_line</source>
+      <translation>{qty} {unit} × {price}</translation>
+    </message>
+    <message>
+      <source>cust.attach</source>
+      <translation>Pasang (Enter)</translation>
+    </message>
+    <message>
+      <source>cust.cancel</source>
+      <translation>Tutup (Esc)</translation>
+    </message>
+    <message>
+      <source>cust.create</source>
+      <translation>Simpan &amp; pasang (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>cust.detach</source>
+      <translation>Lepas pelanggan (⇧F7)</translation>
+    </message>
+    <message>
+      <source>cust.field.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>cust.field.phone</source>
+      <translation>No. HP</translation>
+    </message>
+    <message>
+      <source>cust.field_error</source>
+      <translation>{field}: {reason}</translation>
+    </message>
+    <message>
+      <source>cust.hit</source>
+      <translation>{name}{phone}{limit}</translation>
+    </message>
+    <message>
+      <source>cust.hit_limit</source>
+      <translation> · limit kasbon {limit}</translation>
+    </message>
+    <message>
+      <source>cust.hit_phone</source>
+      <translation> · ada HP</translation>
+    </message>
+    <message>
+      <source>cust.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>cust.new</source>
+      <translation>Pelanggan baru</translation>
+    </message>
+    <message>
+      <source>cust.none</source>
+      <translation>Tidak ditemukan. Buat pelanggan baru di bawah.</translation>
+    </message>
+    <message>
+      <source>cust.phone</source>
+      <translation>No. HP (boleh kosong)</translation>
+    </message>
+    <message>
+      <source>cust.saving</source>
+      <translation>Menyimpan…</translation>
+    </message>
+    <message>
+      <source>cust.search</source>
+      <translation>Cari nama atau nomor HP</translation>
+    </message>
+    <message>
+      <source>cust.search_hint</source>
+      <translation>Ketik nama atau nomor HP, lalu Enter</translation>
+    </message>
+    <message>
+      <source>cust.searching</source>
+      <translation>Mencari…</translation>
+    </message>
+    <message>
+      <source>cust.title</source>
+      <translation>Pelanggan (F7)</translation>
+    </message>
+    <message>
+      <source>demo</source>
+      <translation>DEMO</translation>
+    </message>
+    <message>
+      <source>disc.amount</source>
+      <translation>Rupiah Rp (F6)</translation>
+    </message>
+    <message>
+      <source>disc.bad</source>
+      <translation>Diskon: {reason}</translation>
+    </message>
+    <message>
+      <source>disc.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>disc.needs</source>
+      <translation>Di atas batas Anda ({limit}%): perlu PIN {role}.</translation>
+    </message>
+    <message>
+      <source>disc.ok</source>
+      <translation>Terapkan (Enter)</translation>
+    </message>
+    <message>
+      <source>disc.percent</source>
+      <translation>Persen % (F5)</translation>
+    </message>
+    <message>
+      <source>disc.preview</source>
+      <translation>{percent}% = {amount}</translation>
+    </message>
+    <message>
+      <source>disc.target_line</source>
+      <translation>Diskon untuk {name} ({base})</translation>
+    </message>
+    <message>
+      <source>disc.target_order</source>
+      <translation>Diskon untuk seluruh belanja ({base})</translation>
+    </message>
+    <message>
+      <source>disc.title</source>
+      <translation>Diskon</translation>
+    </message>
+    <message>
+      <source>disc.value</source>
+      <translation>Besar diskon</translation>
+    </message>
+    <message>
+      <source>disc.within</source>
+      <translation>Dalam batas Anda ({limit}%).</translation>
+    </message>
+    <message>
+      <source>disc.zero</source>
+      <translation>0 = hapus diskon</translation>
+    </message>
+    <message>
+      <source>error.bug</source>
+      <translation>Terjadi kesalahan program. Detailnya tercatat di log; coba lagi.</translation>
+    </message>
+    <message>
+      <source>grid.all</source>
+      <translation>◀ Semua kategori</translation>
+    </message>
+    <message>
+      <source>grid.empty</source>
+      <translation>Belum ada kategori.</translation>
+    </message>
+    <message>
+      <source>grid.loading</source>
+      <translation>Memuat…</translation>
+    </message>
+    <message>
+      <source>grid.tile</source>
+      <translation>{name}
+{price}</translation>
+    </message>
+    <message>
+      <source>held.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>held.hold_ok</source>
+      <translation>Tahan (Enter)</translation>
+    </message>
+    <message>
+      <source>held.hold_title</source>
+      <translation>Tahan keranjang (F8)</translation>
+    </message>
+    <message>
+      <source>held.label</source>
+      <translation>Nama keranjang (mis. nama pembeli)</translation>
+    </message>
+    <message>
+      <source>held.price_changed</source>
+      <translation>Harga berubah — {name}: {old} → {new}</translation>
+    </message>
+    <message>
+      <source>held.report_ok</source>
+      <translation>Mengerti (Enter)</translation>
+    </message>
+    <message>
+      <source>held.report_title</source>
+      <translation>Keranjang dilanjutkan: {label}</translation>
+    </message>
+    <message>
+      <source>held.resume_ok</source>
+      <translation>Lanjutkan (Enter)</translation>
+    </message>
+    <message>
+      <source>held.resume_title</source>
+      <translation>Keranjang ditahan (⇧F8)</translation>
+    </message>
+    <message>
+      <source>held.row</source>
+      <translation>{label} — {lines} baris · {who} · {time}</translation>
+    </message>
+    <message>
+      <source>held.unavailable</source>
+      <translation>Tidak dijual lagi, dikeluarkan — {name} ({qty})</translation>
+    </message>
+    <message>
+      <source>lang.switch</source>
+      <translation>English</translation>
+    </message>
+    <message>
+      <source>login.checking</source>
+      <translation>Memeriksa PIN…</translation>
+    </message>
+    <message>
+      <source>login.clear</source>
+      <translation>Hapus</translation>
+    </message>
+    <message>
+      <source>login.locked_suffix</source>
+      <translation> (terkunci)</translation>
+    </message>
+    <message>
+      <source>login.ok</source>
+      <translation>Masuk (Enter)</translation>
+    </message>
+    <message>
+      <source>login.pick_user</source>
+      <translation>Pilih pengguna dulu.</translation>
+    </message>
+    <message>
+      <source>login.pin</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <source>login.pin_needed</source>
+      <translation>Masukkan PIN.</translation>
+    </message>
+    <message>
+      <source>login.title</source>
+      <translation>Masuk</translation>
+    </message>
+    <message>
+      <source>login.user</source>
+      <translation>Pengguna</translation>
+    </message>
+    <message>
+      <source>main.damaged</source>
+      <translation>Berhenti berjualan: database toko rusak. {error}</translation>
+    </message>
+    <message>
+      <source>main.loading</source>
+      <translation>Membuka toko…</translation>
+    </message>
+    <message>
+      <source>main.open_failed</source>
+      <translation>Toko tidak bisa dibuka: {error}</translation>
+    </message>
+    <message>
+      <source>money.method.cash</source>
+      <translation>Tunai</translation>
+    </message>
+    <message>
+      <source>money.method.edc</source>
+      <translation>Kartu EDC</translation>
+    </message>
+    <message>
+      <source>money.method.gopay</source>
+      <translation>GoPay</translation>
+    </message>
+    <message>
+      <source>money.method.kasbon</source>
+      <translation>Kasbon</translation>
+    </message>
+    <message>
+      <source>money.method.qris</source>
+      <translation>QRIS</translation>
+    </message>
+    <message>
+      <source>money.method.shopeepay</source>
+      <translation>ShopeePay</translation>
+    </message>
+    <message>
+      <source>money.method.va_bca</source>
+      <translation>VA BCA</translation>
+    </message>
+    <message>
+      <source>money.method.va_bni</source>
+      <translation>VA BNI</translation>
+    </message>
+    <message>
+      <source>money.method.va_bri</source>
+      <translation>VA BRI</translation>
+    </message>
+    <message>
+      <source>money.method.va_permata</source>
+      <translation>VA Permata</translation>
+    </message>
+    <message>
+      <source>money.pay.amount</source>
+      <translation>Jumlah / uang diterima</translation>
+    </message>
+    <message>
+      <source>money.pay.cancel_charge</source>
+      <translation>Batalkan tagihan (Esc)</translation>
+    </message>
+    <message>
+      <source>money.pay.cancelling</source>
+      <translation>Membatalkan tagihan…</translation>
+    </message>
+    <message>
+      <source>money.pay.charging</source>
+      <translation>Membuat tagihan {method} {amount}…</translation>
+    </message>
+    <message>
+      <source>money.pay.checking</source>
+      <translation>Memeriksa koneksi pembayaran…</translation>
+    </message>
+    <message>
+      <source>money.pay.ended</source>
+      <translation>Pembayaran {method} {status}: transaksi belum dibuat.</translation>
+    </message>
+    <message>
+      <source>money.pay.kasbon_needs_customer</source>
+      <translation>Kasbon butuh pelanggan: pilih pelanggan di keranjang dulu.</translation>
+    </message>
+    <message>
+      <source>money.pay.kasbon_room</source>
+      <translation>Kasbon {name}: utang {balance}, sisa limit {available}</translation>
+    </message>
+    <message>
+      <source>money.pay.leave_paid</source>
+      <translation>Pelanggan SUDAH membayar tetapi transaksi belum tersimpan. Tekan Esc lagi untuk menutup: pembayaran tetap tercatat dan muncul di panel sinkronisasi untuk ditindaklanjuti.</translation>
+    </message>
+    <message>
+      <source>money.pay.method.edc</source>
+      <translation>Kartu EDC (F3)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.gopay</source>
+      <translation>GoPay (F6)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.kasbon</source>
+      <translation>Kasbon (F4)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.qris</source>
+      <translation>QRIS (F5)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.shopeepay</source>
+      <translation>ShopeePay (F7)</translation>
+    </message>
+    <message>
+      <source>money.pay.method.va</source>
+      <translation>Virtual Account (F8)</translation>
+    </message>
+    <message>
+      <source>money.pay.nothing_left</source>
+      <translation>Sudah lunas: tidak ada sisa untuk dibayar.</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.breaker_open</source>
+      <translation>QRIS/VA/e-wallet dihentikan sebentar: Midtrans gagal menjawab beberapa kali. Terima tunai atau kasbon.</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.error</source>
+      <translation>QRIS/VA/e-wallet tidak tersedia: {error}</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.not_configured</source>
+      <translation>QRIS/VA/e-wallet tidak tersedia: Midtrans belum diatur di kasir ini. Terima tunai atau kasbon.</translation>
+    </message>
+    <message>
+      <source>money.pay.offline.unreachable</source>
+      <translation>QRIS/VA/e-wallet tidak tersedia: Midtrans tidak bisa dihubungi (offline). Terima tunai atau kasbon.</translation>
+    </message>
+    <message>
+      <source>money.pay.one_provider</source>
+      <translation>Hanya satu pembayaran QRIS/VA/e-wallet per transaksi.</translation>
+    </message>
+    <message>
+      <source>money.pay.open_app</source>
+      <translation>Buka aplikasi {method} pelanggan: pindai QR ini</translation>
+    </message>
+    <message>
+      <source>money.pay.paid_saving</source>
+      <translation>Sudah dibayar — menyimpan transaksi…</translation>
+    </message>
+    <message>
+      <source>money.pay.remaining</source>
+      <translation>Sisa</translation>
+    </message>
+    <message>
+      <source>money.pay.remove</source>
+      <translation>Hapus pembayaran (Del)</translation>
+    </message>
+    <message>
+      <source>money.pay.retry_save</source>
+      <translation>Simpan lagi (Enter)</translation>
+    </message>
+    <message>
+      <source>money.pay.saving</source>
+      <translation>Menyimpan transaksi…</translation>
+    </message>
+    <message>
+      <source>money.pay.scan_qr</source>
+      <translation>Minta pelanggan memindai QR ini ({method} {amount})</translation>
+    </message>
+    <message>
+      <source>money.pay.status.cancelled</source>
+      <translation>dibatalkan</translation>
+    </message>
+    <message>
+      <source>money.pay.status.denied</source>
+      <translation>ditolak</translation>
+    </message>
+    <message>
+      <source>money.pay.status.expired</source>
+      <translation>kedaluwarsa</translation>
+    </message>
+    <message>
+      <source>money.pay.status.failed</source>
+      <translation>gagal</translation>
+    </message>
+    <message>
+      <source>money.pay.status.not_sent</source>
+      <translation>tidak terkirim</translation>
+    </message>
+    <message>
+      <source>money.pay.status.rejected</source>
+      <translation>ditolak Midtrans</translation>
+    </message>
+    <message>
+      <source>money.pay.tenders</source>
+      <translation>Pembayaran non-tunai</translation>
+    </message>
+    <message>
+      <source>money.pay.title</source>
+      <translation>Bayar</translation>
+    </message>
+    <message>
+      <source>money.pay.too_much</source>
+      <translation>Lebih dari sisa yang harus dibayar ({left}).</translation>
+    </message>
+    <message>
+      <source>money.pay.transfer_va</source>
+      <translation>Transfer ke {bank} nomor:</translation>
+    </message>
+    <message>
+      <source>money.pay.waiting</source>
+      <translation>Menunggu pembayaran… sisa waktu {time}</translation>
+    </message>
+    <message>
+      <source>money.refund.all</source>
+      <translation>Semua sisa</translation>
+    </message>
+    <message>
+      <source>money.refund.cash</source>
+      <translation>Kembalikan tunai dari laci: {amount}</translation>
+    </message>
+    <message>
+      <source>money.refund.close</source>
+      <translation>Tutup (Esc)</translation>
+    </message>
+    <message>
+      <source>money.refund.col.amount</source>
+      <translation>Perkiraan</translation>
+    </message>
+    <message>
+      <source>money.refund.col.item</source>
+      <translation>Barang</translation>
+    </message>
+    <message>
+      <source>money.refund.col.left</source>
+      <translation>Bisa diretur</translation>
+    </message>
+    <message>
+      <source>money.refund.col.qty</source>
+      <translation>Diretur</translation>
+    </message>
+    <message>
+      <source>money.refund.col.sold</source>
+      <translation>Terjual</translation>
+    </message>
+    <message>
+      <source>money.refund.done</source>
+      <translation>Refund {refund} tercatat — {amount}, disetujui {approver}.</translation>
+    </message>
+    <message>
+      <source>money.refund.find</source>
+      <translation>Cari struk (Enter)</translation>
+    </message>
+    <message>
+      <source>money.refund.kasbon</source>
+      <translation>Dikurangkan dari kasbon pelanggan: {amount}</translation>
+    </message>
+    <message>
+      <source>money.refund.looking</source>
+      <translation>Mencari struk…</translation>
+    </message>
+    <message>
+      <source>money.refund.none</source>
+      <translation>Kosongkan</translation>
+    </message>
+    <message>
+      <source>money.refund.not_printed</source>
+      <translation>Struk retur tidak tercetak: {reason}</translation>
+    </message>
+    <message>
+      <source>money.refund.nothing_chosen</source>
+      <translation>Pilih jumlah barang yang diretur dulu.</translation>
+    </message>
+    <message>
+      <source>money.refund.nothing_left</source>
+      <translation>Semua barang di struk ini sudah diretur.</translation>
+    </message>
+    <message>
+      <source>money.refund.ok</source>
+      <translation>Refund… (butuh PIN supervisor)</translation>
+    </message>
+    <message>
+      <source>money.refund.paid_by</source>
+      <translation>Dibayar dengan: {methods}</translation>
+    </message>
+    <message>
+      <source>money.refund.print</source>
+      <translation>Cetak struk retur (F9)</translation>
+    </message>
+    <message>
+      <source>money.refund.printed</source>
+      <translation>Struk retur {refund} dicetak.</translation>
+    </message>
+    <message>
+      <source>money.refund.provider</source>
+      <translation>Dikembalikan lewat Midtrans: {amount} ({jobs} tugas dikirim saat online)</translation>
+    </message>
+    <message>
+      <source>money.refund.reason</source>
+      <translation>Alasan</translation>
+    </message>
+    <message>
+      <source>money.refund.receipt</source>
+      <translation>Nomor struk</translation>
+    </message>
+    <message>
+      <source>money.refund.title</source>
+      <translation>Retur / refund (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>money.refund.what</source>
+      <translation>Refund {amount} dari struk {receipt}</translation>
+    </message>
+    <message>
+      <source>money.report.by</source>
+      <translation>Oleh</translation>
+    </message>
+    <message>
+      <source>money.report.cash_in</source>
+      <translation>Kas masuk</translation>
+    </message>
+    <message>
+      <source>money.report.cash_out</source>
+      <translation>Kas keluar</translation>
+    </message>
+    <message>
+      <source>money.report.closed</source>
+      <translation>Ditutup</translation>
+    </message>
+    <message>
+      <source>money.report.counted</source>
+      <translation>Tunai dihitung</translation>
+    </message>
+    <message>
+      <source>money.report.difference</source>
+      <translation>Selisih</translation>
+    </message>
+    <message>
+      <source>money.report.discount</source>
+      <translation>Diskon</translation>
+    </message>
+    <message>
+      <source>money.report.expected</source>
+      <translation>Tunai seharusnya</translation>
+    </message>
+    <message>
+      <source>money.report.float</source>
+      <translation>Modal awal</translation>
+    </message>
+    <message>
+      <source>money.report.kasbon_repaid</source>
+      <translation>Bayar kasbon tunai</translation>
+    </message>
+    <message>
+      <source>money.report.methods</source>
+      <translation>Per metode bayar</translation>
+    </message>
+    <message>
+      <source>money.report.no_sale</source>
+      <translation>Laci dibuka tanpa jual</translation>
+    </message>
+    <message>
+      <source>money.report.opened</source>
+      <translation>Dibuka</translation>
+    </message>
+    <message>
+      <source>money.report.receipts</source>
+      <translation>Struk</translation>
+    </message>
+    <message>
+      <source>money.report.refunds</source>
+      <translation>Retur ({count})</translation>
+    </message>
+    <message>
+      <source>money.report.rounding</source>
+      <translation>Pembulatan</translation>
+    </message>
+    <message>
+      <source>money.report.sales</source>
+      <translation>Penjualan ({count})</translation>
+    </message>
+    <message>
+      <source>money.report.tax</source>
+      <translation>PPN</translation>
+    </message>
+    <message>
+      <source>money.report.x</source>
+      <translation>LAPORAN X (belum tutup)</translation>
+    </message>
+    <message>
+      <source>money.report.x_name</source>
+      <translation>laporan X</translation>
+    </message>
+    <message>
+      <source>money.report.z</source>
+      <translation>LAPORAN Z (tutup shift)</translation>
+    </message>
+    <message>
+      <source>money.report.z_name</source>
+      <translation>laporan Z</translation>
+    </message>
+    <message>
+      <source>money.shift.amount</source>
+      <translation>Jumlah</translation>
+    </message>
+    <message>
+      <source>money.shift.back</source>
+      <translation>Kembali</translation>
+    </message>
+    <message>
+      <source>money.shift.cash_in</source>
+      <translation>Kas masuk (F3)</translation>
+    </message>
+    <message>
+      <source>money.shift.cash_out</source>
+      <translation>Kas keluar (F4)</translation>
+    </message>
+    <message>
+      <source>money.shift.close</source>
+      <translation>Tutup shift — laporan Z (Enter)</translation>
+    </message>
+    <message>
+      <source>money.shift.coin</source>
+      <translation>koin</translation>
+    </message>
+    <message>
+      <source>money.shift.count</source>
+      <translation>Hitung uang &amp; tutup shift (F8)</translation>
+    </message>
+    <message>
+      <source>money.shift.counted</source>
+      <translation>Dihitung</translation>
+    </message>
+    <message>
+      <source>money.shift.difference</source>
+      <translation>Selisih</translation>
+    </message>
+    <message>
+      <source>money.shift.done</source>
+      <translation>Selesai (Esc)</translation>
+    </message>
+    <message>
+      <source>money.shift.expected</source>
+      <translation>Seharusnya</translation>
+    </message>
+    <message>
+      <source>money.shift.float</source>
+      <translation>Modal awal (uang di laci)</translation>
+    </message>
+    <message>
+      <source>money.shift.loading</source>
+      <translation>Membaca shift…</translation>
+    </message>
+    <message>
+      <source>money.shift.moved_in</source>
+      <translation>Kas masuk {amount} tercatat.</translation>
+    </message>
+    <message>
+      <source>money.shift.moved_out</source>
+      <translation>Kas keluar {amount} tercatat.</translation>
+    </message>
+    <message>
+      <source>money.shift.none_open</source>
+      <translation>Belum ada shift terbuka. Hitung modal awal di laci, lalu buka shift.</translation>
+    </message>
+    <message>
+      <source>money.shift.not_printed</source>
+      <translation>Laporan tidak tercetak: {reason}</translation>
+    </message>
+    <message>
+      <source>money.shift.note</source>
+      <translation>Lembar / keping</translation>
+    </message>
+    <message>
+      <source>money.shift.open</source>
+      <translation>Buka shift (Enter)</translation>
+    </message>
+    <message>
+      <source>money.shift.opened</source>
+      <translation>Shift dibuka oleh {name} sejak {at}, modal awal {float}.</translation>
+    </message>
+    <message>
+      <source>money.shift.print</source>
+      <translation>Cetak (F9)</translation>
+    </message>
+    <message>
+      <source>money.shift.printed</source>
+      <translation>Laporan dicetak ({printer}).</translation>
+    </message>
+    <message>
+      <source>money.shift.reason</source>
+      <translation>Alasan</translation>
+    </message>
+    <message>
+      <source>money.shift.title</source>
+      <translation>Shift (F10)</translation>
+    </message>
+    <message>
+      <source>money.shift.x</source>
+      <translation>Laporan X (F5)</translation>
+    </message>
+    <message>
+      <source>money.till.no_shift</source>
+      <translation>Belum ada shift terbuka di kasir ini: tekan F10 untuk membuka shift dengan modal awal.</translation>
+    </message>
+    <message>
+      <source>money.till.pay</source>
+      <translation>Bayar (F9)</translation>
+    </message>
+    <message>
+      <source>money.till.refund</source>
+      <translation>Retur (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>money.till.shift</source>
+      <translation>Shift (F10)</translation>
+    </message>
+    <message>
+      <source>office.back</source>
+      <translation>Kembali ke kasir (Ctrl+O)</translation>
+    </message>
+    <message>
+      <source>office.loading</source>
+      <translation>Memuat…</translation>
+    </message>
+    <message>
+      <source>office.nav.dashboard</source>
+      <translation>Ringkasan</translation>
+    </message>
+    <message>
+      <source>office.nav.products</source>
+      <translation>Produk &amp; stok</translation>
+    </message>
+    <message>
+      <source>office.nav.reports</source>
+      <translation>Laporan</translation>
+    </message>
+    <message>
+      <source>office.nav.settings</source>
+      <translation>Pengaturan toko</translation>
+    </message>
+    <message>
+      <source>office.nav.users</source>
+      <translation>Pengguna &amp; PIN</translation>
+    </message>
+    <message>
+      <source>office.no</source>
+      <translation>tidak</translation>
+    </message>
+    <message>
+      <source>office.open</source>
+      <translation>Kantor belakang (Ctrl+O)</translation>
+    </message>
+    <message>
+      <source>office.saved</source>
+      <translation>Tersimpan.</translation>
+    </message>
+    <message>
+      <source>office.title</source>
+      <translation>Kantor belakang</translation>
+    </message>
+    <message>
+      <source>office.user</source>
+      <translation>{name} ({role})</translation>
+    </message>
+    <message>
+      <source>office.yes</source>
+      <translation>ya</translation>
+    </message>
+    <message>
+      <source>pay.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>pay.change</source>
+      <translation>Kembalian</translation>
+    </message>
+    <message>
+      <source>pay.confirm</source>
+      <translation>Selesai (Enter)</translation>
+    </message>
+    <message>
+      <source>pay.due</source>
+      <translation>Harus dibayar</translation>
+    </message>
+    <message>
+      <source>pay.exact</source>
+      <translation>Uang pas</translation>
+    </message>
+    <message>
+      <source>pay.given</source>
+      <translation>Uang diterima</translation>
+    </message>
+    <message>
+      <source>pay.short</source>
+      <translation>Kurang {amount}</translation>
+    </message>
+    <message>
+      <source>pay.title</source>
+      <translation>Bayar tunai</translation>
+    </message>
+    <message>
+      <source>qty.bad</source>
+      <translation>Jumlah: {reason}</translation>
+    </message>
+    <message>
+      <source>qty.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>qty.decimals</source>
+      <translation>paling banyak 3 angka di belakang koma</translation>
+    </message>
+    <message>
+      <source>qty.not_number</source>
+      <translation>ketik angka, mis. 0,75</translation>
+    </message>
+    <message>
+      <source>qty.ok</source>
+      <translation>OK (Enter)</translation>
+    </message>
+    <message>
+      <source>qty.positive</source>
+      <translation>harus lebih dari nol</translation>
+    </message>
+    <message>
+      <source>qty.preview</source>
+      <translation>{qty} {unit} × {price} = {amount}</translation>
+    </message>
+    <message>
+      <source>qty.prompt_pieces</source>
+      <translation>{name}: berapa {unit}?</translation>
+    </message>
+    <message>
+      <source>qty.prompt_weighed</source>
+      <translation>{name}: berapa {unit}? (mis. 0,75 lalu Enter)</translation>
+    </message>
+    <message>
+      <source>qty.title</source>
+      <translation>Jumlah</translation>
+    </message>
+    <message>
+      <source>qty.too_big</source>
+      <translation>terlalu besar</translation>
+    </message>
+    <message>
+      <source>qty.weight_title</source>
+      <translation>Berat / takaran</translation>
+    </message>
+    <message>
+      <source>qty.whole</source>
+      <translation>harus bilangan bulat untuk satuan {unit}</translation>
+    </message>
+    <message>
+      <source>receipt.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>receipt.no_printer</source>
+      <translation>Belum ada printer struk (atur di Pengaturan toko → printer).</translation>
+    </message>
+    <message>
+      <source>receipt.none_yet</source>
+      <translation>Belum ada struk untuk dicetak ulang.</translation>
+    </message>
+    <message>
+      <source>receipt.not_printed</source>
+      <translation>Struk {receipt} tidak tercetak: {reason}</translation>
+    </message>
+    <message>
+      <source>receipt.number</source>
+      <translation>Nomor struk</translation>
+    </message>
+    <message>
+      <source>receipt.number_needed</source>
+      <translation>Ketik nomor struk dulu.</translation>
+    </message>
+    <message>
+      <source>receipt.pdf</source>
+      <translation>Simpan PDF (F8)</translation>
+    </message>
+    <message>
+      <source>receipt.pdf_filter</source>
+      <translation>Dokumen PDF (*.pdf)</translation>
+    </message>
+    <message>
+      <source>receipt.pdf_saved</source>
+      <translation>PDF struk {receipt} disimpan: {path}</translation>
+    </message>
+    <message>
+      <source>receipt.printed</source>
+      <translation>struk dicetak</translation>
+    </message>
+    <message>
+      <source>receipt.printed_copy</source>
+      <translation>Salinan struk {receipt} dicetak.</translation>
+    </message>
+    <message>
+      <source>receipt.reprint</source>
+      <translation>Cetak ulang (Enter)</translation>
+    </message>
+    <message>
+      <source>receipt.reprint_button</source>
+      <translation>Cetak ulang (F11)</translation>
+    </message>
+    <message>
+      <source>receipt.reprint_title</source>
+      <translation>Cetak ulang struk</translation>
+    </message>
+    <message>
+      <source>role.cashier</source>
+      <translation>kasir</translation>
+    </message>
+    <message>
+      <source>role.owner</source>
+      <translation>pemilik</translation>
+    </message>
+    <message>
+      <source>role.supervisor</source>
+      <translation>supervisor</translation>
+    </message>
+    <message>
+      <source>status.jobs</source>
+      <translation>Tugas penyedia: {count}</translation>
+    </message>
+    <message>
+      <source>status.offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message>
+      <source>status.offline_tip</source>
+      <translation>Belum ada server pusat yang diatur untuk kasir ini, dan sinkronisasi belum dibuat: semua transaksi tersimpan di komputer ini dan menunggu di antrean kirim.</translation>
+    </message>
+    <message>
+      <source>status.online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>status.online_tip</source>
+      <translation>Server pusat sudah diatur, tetapi koneksi belum diperiksa (sinkronisasi belum dibuat).</translation>
+    </message>
+    <message>
+      <source>status.pending</source>
+      <translation>Antre kirim: {count}</translation>
+    </message>
+    <message>
+      <source>status.pending_age</source>
+      <translation>Antre kirim: {count} (tertua {age})</translation>
+    </message>
+    <message>
+      <source>status.unknown</source>
+      <translation>Status: memuat…</translation>
+    </message>
+    <message>
+      <source>sup.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>sup.checking</source>
+      <translation>Memeriksa PIN…</translation>
+    </message>
+    <message>
+      <source>sup.needs</source>
+      <translation>Perlu persetujuan {role}.</translation>
+    </message>
+    <message>
+      <source>sup.ok</source>
+      <translation>Setujui (Enter)</translation>
+    </message>
+    <message>
+      <source>sup.pick_user</source>
+      <translation>Pilih atau ketik nama {role}.</translation>
+    </message>
+    <message>
+      <source>sup.pin</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <source>sup.pin_needed</source>
+      <translation>Masukkan PIN.</translation>
+    </message>
+    <message>
+      <source>sup.title</source>
+      <translation>PIN {role}</translation>
+    </message>
+    <message>
+      <source>sup.user</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>sup.what</source>
+      <translation>{what}</translation>
+    </message>
+    <message>
+      <source>sync.details</source>
+      <translation>Detail (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+      <source>sync.failed</source>
+      <translation>Gagal: {count}</translation>
+    </message>
+    <message>
+      <source>sync.last_sync</source>
+      <translation>Sinkron: {when}</translation>
+    </message>
+    <message>
+      <source>sync.loading</source>
+      <translation>Sinkron: memuat…</translation>
+    </message>
+    <message>
+      <source>sync.never</source>
+      <translation>Sinkron: belum pernah</translation>
+    </message>
+    <message>
+      <source>sync.pending</source>
+      <translation>Antre kirim: {count}</translation>
+    </message>
+    <message>
+      <source>sync.pending_age</source>
+      <translation>Antre kirim: {count} (tertua {age})</translation>
+    </message>
+    <message>
+      <source>sync.skew</source>
+      <translation>⚠ Jam selisih {amount} dari pusat</translation>
+    </message>
+    <message>
+      <source>sync.skew_tip</source>
+      <translation>Jam komputer kasir ini berbeda {amount} dari server pusat: periksa jam komputer. Selisih jam tidak mengubah urutan transaksi, tetapi waktu di struk dan laporan menjadi salah.</translation>
+    </message>
+    <message>
+      <source>sync.state.not_connected</source>
+      <translation>● Offline (tanpa server pusat)</translation>
+    </message>
+    <message>
+      <source>sync.state.offline</source>
+      <translation>● Offline sejak {since}</translation>
+    </message>
+    <message>
+      <source>sync.state.offline_now</source>
+      <translation>● Offline</translation>
+    </message>
+    <message>
+      <source>sync.state.online</source>
+      <translation>● Online</translation>
+    </message>
+    <message>
+      <source>sync.state.refused</source>
+      <translation>● Ditolak server pusat</translation>
+    </message>
+    <message>
+      <source>sync.state.starting</source>
+      <translation>● Menghubungkan…</translation>
+    </message>
+    <message>
+      <source>sync.state.stopped</source>
+      <translation>● Sinkron berhenti</translation>
+    </message>
+    <message>
+      <source>sync.tip.not_connected</source>
+      <translation>Kasir ini tidak terhubung ke server pusat ({why}). Semua transaksi tersimpan di komputer ini.</translation>
+    </message>
+    <message>
+      <source>sync.tip.offline</source>
+      <translation>Server pusat tidak bisa dihubungi; dicoba lagi otomatis. Semua transaksi tersimpan di komputer ini. Kesalahan terakhir: {error}</translation>
+    </message>
+    <message>
+      <source>sync.tip.online</source>
+      <translation>Terhubung ke server pusat. Transaksi dikirim otomatis.</translation>
+    </message>
+    <message>
+      <source>sync.tip.refused</source>
+      <translation>Server pusat menolak kiriman kasir ini: {why}</translation>
+    </message>
+    <message>
+      <source>sync.tip.starting</source>
+      <translation>Memeriksa koneksi ke server pusat…</translation>
+    </message>
+    <message>
+      <source>sync.tip.stopped</source>
+      <translation>Sinkronisasi tidak berjalan.</translation>
+    </message>
+    <message>
+      <source>sync.unsent_close</source>
+      <translation>{count} item belum terkirim ke server pusat atau penyedia. Semuanya tetap tersimpan di komputer ini dan dikirim saat program dibuka lagi dan koneksi ada. Tutup program sekarang?</translation>
+    </message>
+    <message>
+      <source>sync.unsent_logout</source>
+      <translation>{count} item belum terkirim ke server pusat atau penyedia. Semuanya tetap tersimpan dan terus dikirim selama program ini terbuka; jangan matikan komputer dulu.</translation>
+    </message>
+    <message>
+      <source>sync.unsent_no</source>
+      <translation>Batal</translation>
+    </message>
+    <message>
+      <source>sync.unsent_ok</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <source>sync.unsent_title</source>
+      <translation>Masih ada yang belum terkirim</translation>
+    </message>
+    <message>
+      <source>sync.unsent_yes_close</source>
+      <translation>Tutup saja</translation>
+    </message>
+    <message>
+      <source>syncp.cannot_discard</source>
+      <translation>Baris ini tidak bisa dibuang.</translation>
+    </message>
+    <message>
+      <source>syncp.cannot_retry</source>
+      <translation>Baris ini tidak bisa dicoba lagi.</translation>
+    </message>
+    <message>
+      <source>syncp.close</source>
+      <translation>Tutup (Esc)</translation>
+    </message>
+    <message>
+      <source>syncp.col.attempts</source>
+      <translation>Percobaan</translation>
+    </message>
+    <message>
+      <source>syncp.col.created</source>
+      <translation>Dibuat</translation>
+    </message>
+    <message>
+      <source>syncp.col.error</source>
+      <translation>Kesalahan terakhir</translation>
+    </message>
+    <message>
+      <source>syncp.col.item</source>
+      <translation>Item</translation>
+    </message>
+    <message>
+      <source>syncp.col.next</source>
+      <translation>Coba lagi pada</translation>
+    </message>
+    <message>
+      <source>syncp.col.state</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>syncp.discard</source>
+      <translation>Buang (F8)</translation>
+    </message>
+    <message>
+      <source>syncp.discard_what</source>
+      <translation>Buang {what} ({state})</translation>
+    </message>
+    <message>
+      <source>syncp.done</source>
+      <translation>Selesai: {message}</translation>
+    </message>
+    <message>
+      <source>syncp.nothing</source>
+      <translation>Tidak ada antrean.</translation>
+    </message>
+    <message>
+      <source>syncp.pick</source>
+      <translation>Pilih satu baris dulu.</translation>
+    </message>
+    <message>
+      <source>syncp.refresh</source>
+      <translation>Muat ulang (F6)</translation>
+    </message>
+    <message>
+      <source>syncp.retry</source>
+      <translation>Coba lagi (F5)</translation>
+    </message>
+    <message>
+      <source>syncp.retry_what</source>
+      <translation>Coba lagi {what}</translation>
+    </message>
+    <message>
+      <source>syncp.state.dead</source>
+      <translation>berhenti dicoba</translation>
+    </message>
+    <message>
+      <source>syncp.state.discarded</source>
+      <translation>dibuang</translation>
+    </message>
+    <message>
+      <source>syncp.state.failed</source>
+      <translation>gagal, dicoba lagi</translation>
+    </message>
+    <message>
+      <source>syncp.state.in_flight</source>
+      <translation>sedang dikirim</translation>
+    </message>
+    <message>
+      <source>syncp.state.pending</source>
+      <translation>menunggu</translation>
+    </message>
+    <message>
+      <source>syncp.state.quarantined</source>
+      <translation>dikarantina</translation>
+    </message>
+    <message>
+      <source>syncp.state.succeeded</source>
+      <translation>berhasil</translation>
+    </message>
+    <message>
+      <source>syncp.state.unknown</source>
+      <translation>belum pasti</translation>
+    </message>
+    <message>
+      <source>syncp.tab.central</source>
+      <translation>Server pusat</translation>
+    </message>
+    <message>
+      <source>syncp.tab.couriers</source>
+      <translation>Kurir</translation>
+    </message>
+    <message>
+      <source>syncp.tab.email</source>
+      <translation>Email</translation>
+    </message>
+    <message>
+      <source>syncp.tab.messaging</source>
+      <translation>SMS/WhatsApp</translation>
+    </message>
+    <message>
+      <source>syncp.tab.other</source>
+      <translation>Lainnya</translation>
+    </message>
+    <message>
+      <source>syncp.tab.payments</source>
+      <translation>Pembayaran</translation>
+    </message>
+    <message>
+      <source>syncp.tab.push</source>
+      <translation>Notifikasi</translation>
+    </message>
+    <message>
+      <source>syncp.tab_count</source>
+      <translation>{name} ({count})</translation>
+    </message>
+    <message>
+      <source>syncp.title</source>
+      <translation>Status sinkronisasi</translation>
+    </message>
+    <message>
+      <source>till.added</source>
+      <translation>{name} ditambahkan</translation>
+    </message>
+    <message>
+      <source>till.cash_due</source>
+      <translation>Tunai dibayar</translation>
+    </message>
+    <message>
+      <source>till.cashier</source>
+      <translation>Kasir: {name} ({role})</translation>
+    </message>
+    <message>
+      <source>till.clear</source>
+      <translation>Kosongkan (Esc)</translation>
+    </message>
+    <message>
+      <source>till.cleared</source>
+      <translation>Keranjang dikosongkan.</translation>
+    </message>
+    <message>
+      <source>till.col.item</source>
+      <translation>Barang</translation>
+    </message>
+    <message>
+      <source>till.col.price</source>
+      <translation>Harga</translation>
+    </message>
+    <message>
+      <source>till.col.qty</source>
+      <translation>Jml</translation>
+    </message>
+    <message>
+      <source>till.col.total</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <source>till.discount</source>
+      <translation>Diskon</translation>
+    </message>
+    <message>
+      <source>till.empty_cart</source>
+      <translation>Keranjang kosong: pindai barang dulu.</translation>
+    </message>
+    <message>
+      <source>till.logout</source>
+      <translation>Keluar (F12)</translation>
+    </message>
+    <message>
+      <source>till.minus</source>
+      <translation>− (F5)</translation>
+    </message>
+    <message>
+      <source>till.no_results</source>
+      <translation>Tidak ada hasil</translation>
+    </message>
+    <message>
+      <source>till.pay_cash</source>
+      <translation>Bayar tunai (F9)</translation>
+    </message>
+    <message>
+      <source>till.plus</source>
+      <translation>+ (F6)</translation>
+    </message>
+    <message>
+      <source>till.remove</source>
+      <translation>Hapus baris (Del)</translation>
+    </message>
+    <message>
+      <source>till.rounding</source>
+      <translation>Pembulatan</translation>
+    </message>
+    <message>
+      <source>till.sale_done</source>
+      <translation>Transaksi selesai — struk {receipt}, kembalian {change}</translation>
+    </message>
+    <message>
+      <source>till.saving</source>
+      <translation>Menyimpan transaksi…</translation>
+    </message>
+    <message>
+      <source>till.scan_placeholder</source>
+      <translation>Pindai barcode atau ketik SKU / nama, lalu Enter</translation>
+    </message>
+    <message>
+      <source>till.search</source>
+      <translation>Cari (F2)</translation>
+    </message>
+    <message>
+      <source>till.subtotal</source>
+      <translation>Subtotal</translation>
+    </message>
+    <message>
+      <source>till.tax</source>
+      <translation>PPN</translation>
+    </message>
+    <message>
+      <source>till.tax_included</source>
+      <translation>PPN (termasuk)</translation>
+    </message>
+    <message>
+      <source>till.total</source>
+      <translation>TOTAL</translation>
+    </message>
+    <message>
+      <source>till.unknown</source>
+      <translation>Barang tidak dikenal: {code}</translation>
+    </message>
+  </context>
+</TS>
