@@ -193,9 +193,11 @@ class SyncOps(BackendBase):
             for r in st_rows)
         snap = self._connectivity(settings_enrolled)
         central_note: str | None = None
+        central_note_id: str | None = None
         if snap.state == "not_connected":
             from app.sync_worker import NOT_CONNECTED
             central_note = snap.message or NOT_CONNECTED
+            central_note_id = "syncp.not_connected"
         elif snap.state in ("offline", "refused"):
             central_note = snap.last_error
         by_channel: dict[str, list[SyncItem]] = {}
@@ -210,7 +212,7 @@ class SyncOps(BackendBase):
                 can_discard=j.state in DISCARDABLE))
         # The counts are the tables' own (the lists stop at LIST_LIMIT rows).
         out = [SyncChannel("central", central_items, outbox.get("pending", 0),
-                           outbox.get("quarantined", 0), central_note)]
+                           outbox.get("quarantined", 0), central_note, central_note_id)]
         for key in (*CHANNELS[1:], *(["other"] if "other" in by_channel else [])):
             items = tuple(by_channel.get(key, []))
             mine = [c for p, c in job_counts.items() if channel_of(p) == key]

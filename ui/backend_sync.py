@@ -65,6 +65,9 @@ class SyncChannel:
     waiting: int
     failed: int
     note: str | None  # why this channel's items wait, when something outside says so
+    #: The same as a message id of the screens' words, when the reason is one we know
+    #: (the panel shows it in the person's language; ``note`` is then for logs).
+    note_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
-"""Pictures of the real program for docs/screenshots (run by ``python -m app.gui
---screenshots DIR``): the till mid-sale at 1366×768, drawn by QWidget.grab(), which works
-offscreen and under Xvfb alike."""
+"""Pictures of the real program for docs/screenshots (run by ``docs/screenshots.sh``, which
+starts Xvfb and calls ``python -m app.gui --screenshots DIR``): the login, the till
+mid-sale, the pay dialog, the sync panel and the owner's dashboard at 1366×768, drawn by
+QWidget.grab(), which works under Xvfb and offscreen alike."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ def _wait(qapp: QApplication, signal: SignalInstance, timeout_ms: int = 15_000) 
     loop = QEventLoop()
     signal.connect(loop.quit)
     QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    qapp.processEvents()
+
+
+def _settle(qapp: QApplication, ms: int) -> None:
+    """Let background answers (an online check, a list) arrive and be drawn."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
     loop.exec()
     qapp.processEvents()
 
@@ -48,5 +57,30 @@ def till_mid_sale(qapp: QApplication, open_backend: Callable[[], TillBackend],
     till = out / "till.png"
     window.grab().save(str(till))
     saved.append(till)
+
+    window.till.scan.clear()
+    window.till.pay_cash()
+    _settle(qapp, 1500)
+    dialog = window.till.pay_dialog
+    if dialog is not None:
+        pay = out / "pay.png"
+        dialog.grab().save(str(pay))
+        saved.append(pay)
+        # Pay it exactly, so the dashboard has a sale of today to show.
+        dialog.exact_button.click()
+        _wait(qapp, window.till.sale_completed, 10_000)
+
+    panel = window.sync.open_panel()
+    if panel is not None:
+        _wait(qapp, panel.loaded, 5000)
+        _settle(qapp, 300)
+        path = out / "sync-panel.png"
+        panel.grab().save(str(path))
+        saved.append(path)
+        panel.close()
+
+    from ui.office.screenshots import office_pictures
+    saved += office_pictures(qapp, window, out)
+    window.shutdown()
     window.close()
     return saved

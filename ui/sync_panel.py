@@ -105,7 +105,7 @@ class ChannelTab(QWidget):
     def show_channel(self, channel: SyncChannel) -> None:
         selected = self.selected()
         self.items = channel.items
-        self.note.setText(channel.note or "")
+        self.note.setText(tr(channel.note_id) if channel.note_id else channel.note or "")
         self.note.setVisible(bool(channel.note))
         self.empty.setVisible(not channel.items)
         self.table.setVisible(bool(channel.items))

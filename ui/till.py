@@ -217,26 +217,12 @@ class TillPage(QWidget):
             button = QPushButton()
             button.setObjectName(key)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumHeight(56)
+            button.setMinimumHeight(48)  # touch-sized, and the column fits 1366x768
             button.setFont(_font(14, bold=key == "pay_cash"))
             button.clicked.connect(slot)
             grid.addWidget(button, r, c, 1, span)
             self.buttons[key] = button
-        # Money at the till beside the pay button: shift, refund, reprint (their dialogs are
-        # ui/shift_dialog.py, ui/refund_dialog.py, ui/receipt_printing.py).
-        money_row = QHBoxLayout()
-        for key, slot in (("shift", self.shift), ("refund", self.refund),
-                          ("reprint", self.reprint_requested.emit)):
-            button = QPushButton()
-            button.setObjectName(key)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumHeight(48)
-            button.setFont(_font(11))
-            button.clicked.connect(slot)
-            money_row.addWidget(button)
-            self.buttons[key] = button
-        grid.addLayout(money_row, 4, 0, 1, 2)
-        self.buttons["pay_cash"].setMinimumHeight(72)
+        self.buttons["pay_cash"].setMinimumHeight(64)
         self.buttons["pay_cash"].setStyleSheet(
             "QPushButton { background: #1b7f3b; color: white; font-size: 20px; "
             "border-radius: 6px; } QPushButton:disabled { background: #9fbfa8; }")
@@ -245,7 +231,11 @@ class TillPage(QWidget):
         cart_specs = (("qty", self.edit_qty, 0, 0), ("line_discount", self.line_discount, 0, 1),
                       ("order_discount", self.order_discount, 0, 2),
                       ("customer", self.choose_customer, 1, 0), ("hold", self.hold, 1, 1),
-                      ("resume", self.resume, 1, 2))
+                      ("resume", self.resume, 1, 2),
+                      # Money at the till: shift, refund, reprint (their dialogs are
+                      # ui/shift_dialog.py, ui/refund_dialog.py, ui/receipt_printing.py).
+                      ("shift", self.shift, 2, 0), ("refund", self.refund, 2, 1),
+                      ("reprint", self.reprint_requested.emit, 2, 2))
         for key, slot, r, c in cart_specs:
             button = QPushButton()
             button.setObjectName(key)

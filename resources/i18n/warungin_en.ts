@@ -4,6 +4,42 @@
   <context>
     <name>warungin</name>
     <message>
+      <source>adjust.add</source>
+      <translation>Add to stock</translation>
+    </message>
+    <message>
+      <source>adjust.code</source>
+      <translation>SKU / barcode</translation>
+    </message>
+    <message>
+      <source>adjust.done</source>
+      <translation>Stock of {sku} {change}, now {level}.</translation>
+    </message>
+    <message>
+      <source>adjust.qty</source>
+      <translation>Quantity</translation>
+    </message>
+    <message>
+      <source>adjust.reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>adjust.remove</source>
+      <translation>Take from stock</translation>
+    </message>
+    <message>
+      <source>adjust.save</source>
+      <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>adjust.title</source>
+      <translation>Stock adjustment</translation>
+    </message>
+    <message>
+      <source>adjust.waste</source>
+      <translation>Waste (damaged or expired)</translation>
+    </message>
+    <message>
       <source>age.days</source>
       <translation>{n} days</translation>
     </message>
@@ -146,6 +182,22 @@
       <translation>{qty} {unit} × {price}</translation>
     </message>
     <message>
+      <source>count.counted</source>
+      <translation>Counted</translation>
+    </message>
+    <message>
+      <source>count.default_reason</source>
+      <translation>Stock count</translation>
+    </message>
+    <message>
+      <source>count.reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>count.title</source>
+      <translation>Stock count</translation>
+    </message>
+    <message>
       <source>cust.attach</source>
       <translation>Attach (Enter)</translation>
     </message>
@@ -220,6 +272,130 @@
     <message>
       <source>cust.title</source>
       <translation>Customer (F7)</translation>
+    </message>
+    <message>
+      <source>dash.average</source>
+      <translation>Average sale</translation>
+    </message>
+    <message>
+      <source>dash.by_hour</source>
+      <translation>Sales by hour</translation>
+    </message>
+    <message>
+      <source>dash.col.amount</source>
+      <translation>Amount</translation>
+    </message>
+    <message>
+      <source>dash.col.product</source>
+      <translation>Product</translation>
+    </message>
+    <message>
+      <source>dash.col.qty</source>
+      <translation>Sold</translation>
+    </message>
+    <message>
+      <source>dash.col.reorder</source>
+      <translation>Reorder point</translation>
+    </message>
+    <message>
+      <source>dash.col.stock</source>
+      <translation>Stock</translation>
+    </message>
+    <message>
+      <source>dash.day</source>
+      <translation>Day</translation>
+    </message>
+    <message>
+      <source>dash.kasbon</source>
+      <translation>Kasbon outstanding</translation>
+    </message>
+    <message>
+      <source>dash.kasbon_customers</source>
+      <translation>from {n} customer(s)</translation>
+    </message>
+    <message>
+      <source>dash.low</source>
+      <translation>Low stock</translation>
+    </message>
+    <message>
+      <source>dash.method.cash</source>
+      <translation>Cash</translation>
+    </message>
+    <message>
+      <source>dash.method.edc</source>
+      <translation>Card EDC</translation>
+    </message>
+    <message>
+      <source>dash.method.gopay</source>
+      <translation>GoPay</translation>
+    </message>
+    <message>
+      <source>dash.method.kasbon</source>
+      <translation>Kasbon</translation>
+    </message>
+    <message>
+      <source>dash.method.qris</source>
+      <translation>QRIS</translation>
+    </message>
+    <message>
+      <source>dash.method.shopeepay</source>
+      <translation>ShopeePay</translation>
+    </message>
+    <message>
+      <source>dash.method.va_bca</source>
+      <translation>VA BCA</translation>
+    </message>
+    <message>
+      <source>dash.method.va_bni</source>
+      <translation>VA BNI</translation>
+    </message>
+    <message>
+      <source>dash.method.va_bri</source>
+      <translation>VA BRI</translation>
+    </message>
+    <message>
+      <source>dash.method.va_permata</source>
+      <translation>VA Permata</translation>
+    </message>
+    <message>
+      <source>dash.mix</source>
+      <translation>Payment methods</translation>
+    </message>
+    <message>
+      <source>dash.no_sales</source>
+      <translation>No sales yet</translation>
+    </message>
+    <message>
+      <source>dash.refresh</source>
+      <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+      <source>dash.refunds</source>
+      <translation>Refunds</translation>
+    </message>
+    <message>
+      <source>dash.refunds_count</source>
+      <translation>{n} refund(s)</translation>
+    </message>
+    <message>
+      <source>dash.sales_count</source>
+      <translation>Transactions</translation>
+    </message>
+    <message>
+      <source>dash.sales_total</source>
+      <translation>Sales</translation>
+    </message>
+    <message>
+      <source>dash.title</source>
+      <translation>Sales dashboard</translation>
+    </message>
+    <message>
+      <source>dash.today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>dash.top</source>
+      <translation>Best sellers</translation>
     </message>
     <message>
       <source>demo</source>
@@ -341,6 +517,38 @@
     <message>
       <source>held.unavailable</source>
       <translation>No longer sold, left out — {name} ({qty})</translation>
+    </message>
+    <message>
+      <source>import.close</source>
+      <translation>Close (Esc)</translation>
+    </message>
+    <message>
+      <source>import.col.field</source>
+      <translation>Field</translation>
+    </message>
+    <message>
+      <source>import.col.line</source>
+      <translation>Line</translation>
+    </message>
+    <message>
+      <source>import.col.message</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>import.ok</source>
+      <translation>Import done: {created} new product(s), {updated} updated.</translation>
+    </message>
+    <message>
+      <source>import.pick</source>
+      <translation>Choose a catalogue CSV file</translation>
+    </message>
+    <message>
+      <source>import.rejected</source>
+      <translation>{n} line(s) with problems: nothing was imported. Fix the file and import it again.</translation>
+    </message>
+    <message>
+      <source>import.title</source>
+      <translation>Catalogue CSV import</translation>
     </message>
     <message>
       <source>lang.switch</source>
@@ -979,6 +1187,154 @@
       <translation>Pay cash</translation>
     </message>
     <message>
+      <source>product.active</source>
+      <translation>Active (sold at the till)</translation>
+    </message>
+    <message>
+      <source>product.barcodes</source>
+      <translation>Barcodes (separated by spaces)</translation>
+    </message>
+    <message>
+      <source>product.cancel</source>
+      <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+      <source>product.category</source>
+      <translation>Category</translation>
+    </message>
+    <message>
+      <source>product.cost</source>
+      <translation>Unit cost</translation>
+    </message>
+    <message>
+      <source>product.low_stock</source>
+      <translation>Reorder point</translation>
+    </message>
+    <message>
+      <source>product.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>product.price</source>
+      <translation>Selling price</translation>
+    </message>
+    <message>
+      <source>product.save</source>
+      <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>product.saved</source>
+      <translation>Product {sku} saved.</translation>
+    </message>
+    <message>
+      <source>product.sku</source>
+      <translation>SKU (product code)</translation>
+    </message>
+    <message>
+      <source>product.tax_class</source>
+      <translation>Tax class</translation>
+    </message>
+    <message>
+      <source>product.title_edit</source>
+      <translation>Edit product {sku}</translation>
+    </message>
+    <message>
+      <source>product.title_new</source>
+      <translation>New product</translation>
+    </message>
+    <message>
+      <source>product.tracks_stock</source>
+      <translation>Keep track of this product's stock</translation>
+    </message>
+    <message>
+      <source>product.unit</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <source>products.adjust</source>
+      <translation>Stock adjustment (Ctrl+J)</translation>
+    </message>
+    <message>
+      <source>products.all_categories</source>
+      <translation>All categories</translation>
+    </message>
+    <message>
+      <source>products.col.category</source>
+      <translation>Category</translation>
+    </message>
+    <message>
+      <source>products.col.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>products.col.price</source>
+      <translation>Price</translation>
+    </message>
+    <message>
+      <source>products.col.reorder</source>
+      <translation>Reorder point</translation>
+    </message>
+    <message>
+      <source>products.col.sku</source>
+      <translation>SKU</translation>
+    </message>
+    <message>
+      <source>products.col.stock</source>
+      <translation>Stock</translation>
+    </message>
+    <message>
+      <source>products.col.tax</source>
+      <translation>Tax</translation>
+    </message>
+    <message>
+      <source>products.count</source>
+      <translation>Stock count (Ctrl+K)</translation>
+    </message>
+    <message>
+      <source>products.count_more</source>
+      <translation>first {n} products — narrow the search</translation>
+    </message>
+    <message>
+      <source>products.count_shown</source>
+      <translation>{n} product(s)</translation>
+    </message>
+    <message>
+      <source>products.edit</source>
+      <translation>Edit (Ctrl+E)</translation>
+    </message>
+    <message>
+      <source>products.import</source>
+      <translation>Import CSV (Ctrl+I)</translation>
+    </message>
+    <message>
+      <source>products.inactive</source>
+      <translation>inactive</translation>
+    </message>
+    <message>
+      <source>products.low</source>
+      <translation>low</translation>
+    </message>
+    <message>
+      <source>products.low_only</source>
+      <translation>Low stock only</translation>
+    </message>
+    <message>
+      <source>products.new</source>
+      <translation>New product (Ctrl+N)</translation>
+    </message>
+    <message>
+      <source>products.receive</source>
+      <translation>Goods received (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>products.search</source>
+      <translation>Search name, SKU or barcode</translation>
+    </message>
+    <message>
+      <source>products.title</source>
+      <translation>Products &amp; stock</translation>
+    </message>
+    <message>
       <source>qty.bad</source>
       <translation>Quantity: {reason}</translation>
     </message>
@@ -1087,6 +1443,130 @@
       <translation>Reprint a receipt</translation>
     </message>
     <message>
+      <source>receive.add_line</source>
+      <translation>Add a line</translation>
+    </message>
+    <message>
+      <source>receive.col.code</source>
+      <translation>SKU / barcode</translation>
+    </message>
+    <message>
+      <source>receive.col.cost</source>
+      <translation>Unit cost</translation>
+    </message>
+    <message>
+      <source>receive.col.qty</source>
+      <translation>Quantity</translation>
+    </message>
+    <message>
+      <source>receive.document</source>
+      <translation>Invoice / delivery note no.</translation>
+    </message>
+    <message>
+      <source>receive.done</source>
+      <translation>Goods received saved: {lines} line(s), total {total}.</translation>
+    </message>
+    <message>
+      <source>receive.paid.bank</source>
+      <translation>Bank account</translation>
+    </message>
+    <message>
+      <source>receive.paid.capital</source>
+      <translation>Owner's capital</translation>
+    </message>
+    <message>
+      <source>receive.paid.cash</source>
+      <translation>Cash drawer</translation>
+    </message>
+    <message>
+      <source>receive.paid.payable</source>
+      <translation>Not paid yet (owed to the supplier)</translation>
+    </message>
+    <message>
+      <source>receive.paid_from</source>
+      <translation>Paid from</translation>
+    </message>
+    <message>
+      <source>receive.save</source>
+      <translation>Save goods received (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>receive.supplier</source>
+      <translation>Supplier</translation>
+    </message>
+    <message>
+      <source>receive.title</source>
+      <translation>Goods received</translation>
+    </message>
+    <message>
+      <source>reports.empty</source>
+      <translation>Nothing in this period.</translation>
+    </message>
+    <message>
+      <source>reports.export.csv</source>
+      <translation>Export CSV</translation>
+    </message>
+    <message>
+      <source>reports.export.html</source>
+      <translation>Export HTML</translation>
+    </message>
+    <message>
+      <source>reports.export.pdf</source>
+      <translation>Export PDF</translation>
+    </message>
+    <message>
+      <source>reports.exported</source>
+      <translation>Saved: {path}</translation>
+    </message>
+    <message>
+      <source>reports.exporting</source>
+      <translation>Exporting…</translation>
+    </message>
+    <message>
+      <source>reports.from</source>
+      <translation>From</translation>
+    </message>
+    <message>
+      <source>reports.kind</source>
+      <translation>Report</translation>
+    </message>
+    <message>
+      <source>reports.month</source>
+      <translation>This month</translation>
+    </message>
+    <message>
+      <source>reports.now_note</source>
+      <translation>This report shows things as they are now: the dates are not used.</translation>
+    </message>
+    <message>
+      <source>reports.save_as</source>
+      <translation>Save the report as</translation>
+    </message>
+    <message>
+      <source>reports.show</source>
+      <translation>Show (F5)</translation>
+    </message>
+    <message>
+      <source>reports.title</source>
+      <translation>Reports</translation>
+    </message>
+    <message>
+      <source>reports.to</source>
+      <translation>To</translation>
+    </message>
+    <message>
+      <source>reports.today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>reports.total</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <source>reports.week</source>
+      <translation>Last 7 days</translation>
+    </message>
+    <message>
       <source>role.cashier</source>
       <translation>cashier</translation>
     </message>
@@ -1097,6 +1577,173 @@
     <message>
       <source>role.supervisor</source>
       <translation>supervisor</translation>
+    </message>
+    <message>
+      <source>settings.address</source>
+      <translation>Address</translation>
+    </message>
+    <message>
+      <source>settings.cred.central_dsn</source>
+      <translation>Central server (DSN)</translation>
+    </message>
+    <message>
+      <source>settings.cred.central_password</source>
+      <translation>Central server password</translation>
+    </message>
+    <message>
+      <source>settings.cred.clear</source>
+      <translation>Clear</translation>
+    </message>
+    <message>
+      <source>settings.cred.cleared</source>
+      <translation>{what} cleared.</translation>
+    </message>
+    <message>
+      <source>settings.cred.midtrans_client_key</source>
+      <translation>Midtrans client key</translation>
+    </message>
+    <message>
+      <source>settings.cred.midtrans_server_key</source>
+      <translation>Midtrans server key</translation>
+    </message>
+    <message>
+      <source>settings.cred.set</source>
+      <translation>set</translation>
+    </message>
+    <message>
+      <source>settings.cred.store</source>
+      <translation>Store</translation>
+    </message>
+    <message>
+      <source>settings.cred.stored</source>
+      <translation>{what} stored.</translation>
+    </message>
+    <message>
+      <source>settings.cred.unset</source>
+      <translation>not set</translation>
+    </message>
+    <message>
+      <source>settings.credentials</source>
+      <translation>Keys &amp; passwords</translation>
+    </message>
+    <message>
+      <source>settings.credentials_note</source>
+      <translation>Kept in this computer's secret store, never in the database. This screen only shows whether each one is set.</translation>
+    </message>
+    <message>
+      <source>settings.drawer</source>
+      <translation>Open the cash drawer on cash sales</translation>
+    </message>
+    <message>
+      <source>settings.kind.file</source>
+      <translation>File / device</translation>
+    </message>
+    <message>
+      <source>settings.kind.network</source>
+      <translation>Network (LAN/Wi-Fi)</translation>
+    </message>
+    <message>
+      <source>settings.kind.none</source>
+      <translation>No printer</translation>
+    </message>
+    <message>
+      <source>settings.kind.serial</source>
+      <translation>Serial (COM)</translation>
+    </message>
+    <message>
+      <source>settings.kind.usb</source>
+      <translation>USB</translation>
+    </message>
+    <message>
+      <source>settings.lang.en</source>
+      <translation>English</translation>
+    </message>
+    <message>
+      <source>settings.lang.id</source>
+      <translation>Bahasa Indonesia</translation>
+    </message>
+    <message>
+      <source>settings.language</source>
+      <translation>Language</translation>
+    </message>
+    <message>
+      <source>settings.npwp</source>
+      <translation>NPWP (tax number)</translation>
+    </message>
+    <message>
+      <source>settings.paper_mm</source>
+      <translation>Paper width</translation>
+    </message>
+    <message>
+      <source>settings.pkp</source>
+      <translation>VAT-registered (PKP): charges PPN</translation>
+    </message>
+    <message>
+      <source>settings.printer</source>
+      <translation>Receipt printer</translation>
+    </message>
+    <message>
+      <source>settings.printer_kind</source>
+      <translation>Printer type</translation>
+    </message>
+    <message>
+      <source>settings.printer_target</source>
+      <translation>Printer address</translation>
+    </message>
+    <message>
+      <source>settings.printer_target_hint</source>
+      <translation>USB: VID:PID, e.g. 0416:5011
+Serial: /dev/ttyUSB0 or COM3
+Network: IP[:port], e.g. 192.168.1.50:9100
+File: a path, e.g. /dev/usb/lp0</translation>
+    </message>
+    <message>
+      <source>settings.receipt</source>
+      <translation>Receipt</translation>
+    </message>
+    <message>
+      <source>settings.receipt_footer</source>
+      <translation>Receipt footer</translation>
+    </message>
+    <message>
+      <source>settings.receipt_header</source>
+      <translation>Receipt header</translation>
+    </message>
+    <message>
+      <source>settings.rounding.down</source>
+      <translation>Always down</translation>
+    </message>
+    <message>
+      <source>settings.rounding.nearest</source>
+      <translation>To the nearest</translation>
+    </message>
+    <message>
+      <source>settings.rounding_mode</source>
+      <translation>Rounding direction</translation>
+    </message>
+    <message>
+      <source>settings.rounding_unit</source>
+      <translation>Cash rounding</translation>
+    </message>
+    <message>
+      <source>settings.save</source>
+      <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>settings.saved</source>
+      <translation>Settings saved.</translation>
+    </message>
+    <message>
+      <source>settings.store</source>
+      <translation>Store</translation>
+    </message>
+    <message>
+      <source>settings.store_name</source>
+      <translation>Store name</translation>
+    </message>
+    <message>
+      <source>settings.title</source>
+      <translation>Store settings</translation>
     </message>
     <message>
       <source>status.jobs</source>
@@ -1331,6 +1978,10 @@
       <translation>Done: {message}</translation>
     </message>
     <message>
+      <source>syncp.not_connected</source>
+      <translation>This till is not connected to a central database yet: everything is kept safely here and sent once the till is enrolled (warungin enroll).</translation>
+    </message>
+    <message>
       <source>syncp.nothing</source>
       <translation>Nothing queued.</translation>
     </message>
@@ -1525,6 +2176,90 @@
     <message>
       <source>till.unknown</source>
       <translation>Unknown item: {code}</translation>
+    </message>
+    <message>
+      <source>users.add</source>
+      <translation>Add a user</translation>
+    </message>
+    <message>
+      <source>users.add_button</source>
+      <translation>Add user</translation>
+    </message>
+    <message>
+      <source>users.added</source>
+      <translation>User {name} added.</translation>
+    </message>
+    <message>
+      <source>users.change_pin</source>
+      <translation>Change PIN</translation>
+    </message>
+    <message>
+      <source>users.change_role</source>
+      <translation>Change role</translation>
+    </message>
+    <message>
+      <source>users.col.failed</source>
+      <translation>Wrong PINs</translation>
+    </message>
+    <message>
+      <source>users.col.locked</source>
+      <translation>Locked</translation>
+    </message>
+    <message>
+      <source>users.col.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>users.col.role</source>
+      <translation>Role</translation>
+    </message>
+    <message>
+      <source>users.locked_yes</source>
+      <translation>locked</translation>
+    </message>
+    <message>
+      <source>users.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>users.new_pin</source>
+      <translation>New PIN (4–8 digits)</translation>
+    </message>
+    <message>
+      <source>users.none_selected</source>
+      <translation>Choose a user in the list to change them.</translation>
+    </message>
+    <message>
+      <source>users.pin</source>
+      <translation>PIN (4–8 digits)</translation>
+    </message>
+    <message>
+      <source>users.pin_changed</source>
+      <translation>{name}'s PIN changed.</translation>
+    </message>
+    <message>
+      <source>users.role</source>
+      <translation>Role</translation>
+    </message>
+    <message>
+      <source>users.role_changed</source>
+      <translation>{name}'s role changed.</translation>
+    </message>
+    <message>
+      <source>users.selected</source>
+      <translation>Selected user: {name}</translation>
+    </message>
+    <message>
+      <source>users.title</source>
+      <translation>Users &amp; PINs</translation>
+    </message>
+    <message>
+      <source>users.unlock</source>
+      <translation>Unlock</translation>
+    </message>
+    <message>
+      <source>users.unlocked</source>
+      <translation>{name} unlocked: they can log in again.</translation>
     </message>
   </context>
 </TS>

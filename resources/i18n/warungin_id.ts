@@ -4,6 +4,42 @@
   <context>
     <name>warungin</name>
     <message>
+      <source>adjust.add</source>
+      <translation>Tambah stok</translation>
+    </message>
+    <message>
+      <source>adjust.code</source>
+      <translation>SKU / barcode</translation>
+    </message>
+    <message>
+      <source>adjust.done</source>
+      <translation>Stok {sku} {change}, sekarang {level}.</translation>
+    </message>
+    <message>
+      <source>adjust.qty</source>
+      <translation>Jumlah</translation>
+    </message>
+    <message>
+      <source>adjust.reason</source>
+      <translation>Alasan</translation>
+    </message>
+    <message>
+      <source>adjust.remove</source>
+      <translation>Kurangi stok</translation>
+    </message>
+    <message>
+      <source>adjust.save</source>
+      <translation>Simpan (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>adjust.title</source>
+      <translation>Penyesuaian stok</translation>
+    </message>
+    <message>
+      <source>adjust.waste</source>
+      <translation>Barang rusak / kedaluwarsa (dibuang)</translation>
+    </message>
+    <message>
       <source>age.days</source>
       <translation>{n} hari</translation>
     </message>
@@ -146,6 +182,22 @@
       <translation>{qty} {unit} × {price}</translation>
     </message>
     <message>
+      <source>count.counted</source>
+      <translation>Jumlah dihitung</translation>
+    </message>
+    <message>
+      <source>count.default_reason</source>
+      <translation>Hitung stok</translation>
+    </message>
+    <message>
+      <source>count.reason</source>
+      <translation>Alasan</translation>
+    </message>
+    <message>
+      <source>count.title</source>
+      <translation>Hitung stok</translation>
+    </message>
+    <message>
       <source>cust.attach</source>
       <translation>Pasang (Enter)</translation>
     </message>
@@ -220,6 +272,130 @@
     <message>
       <source>cust.title</source>
       <translation>Pelanggan (F7)</translation>
+    </message>
+    <message>
+      <source>dash.average</source>
+      <translation>Rata-rata belanja</translation>
+    </message>
+    <message>
+      <source>dash.by_hour</source>
+      <translation>Penjualan per jam</translation>
+    </message>
+    <message>
+      <source>dash.col.amount</source>
+      <translation>Nilai</translation>
+    </message>
+    <message>
+      <source>dash.col.product</source>
+      <translation>Barang</translation>
+    </message>
+    <message>
+      <source>dash.col.qty</source>
+      <translation>Terjual</translation>
+    </message>
+    <message>
+      <source>dash.col.reorder</source>
+      <translation>Titik pesan ulang</translation>
+    </message>
+    <message>
+      <source>dash.col.stock</source>
+      <translation>Stok</translation>
+    </message>
+    <message>
+      <source>dash.day</source>
+      <translation>Tanggal</translation>
+    </message>
+    <message>
+      <source>dash.kasbon</source>
+      <translation>Kasbon belum lunas</translation>
+    </message>
+    <message>
+      <source>dash.kasbon_customers</source>
+      <translation>dari {n} pelanggan</translation>
+    </message>
+    <message>
+      <source>dash.low</source>
+      <translation>Stok menipis</translation>
+    </message>
+    <message>
+      <source>dash.method.cash</source>
+      <translation>Tunai</translation>
+    </message>
+    <message>
+      <source>dash.method.edc</source>
+      <translation>Kartu EDC</translation>
+    </message>
+    <message>
+      <source>dash.method.gopay</source>
+      <translation>GoPay</translation>
+    </message>
+    <message>
+      <source>dash.method.kasbon</source>
+      <translation>Kasbon</translation>
+    </message>
+    <message>
+      <source>dash.method.qris</source>
+      <translation>QRIS</translation>
+    </message>
+    <message>
+      <source>dash.method.shopeepay</source>
+      <translation>ShopeePay</translation>
+    </message>
+    <message>
+      <source>dash.method.va_bca</source>
+      <translation>VA BCA</translation>
+    </message>
+    <message>
+      <source>dash.method.va_bni</source>
+      <translation>VA BNI</translation>
+    </message>
+    <message>
+      <source>dash.method.va_bri</source>
+      <translation>VA BRI</translation>
+    </message>
+    <message>
+      <source>dash.method.va_permata</source>
+      <translation>VA Permata</translation>
+    </message>
+    <message>
+      <source>dash.mix</source>
+      <translation>Metode pembayaran</translation>
+    </message>
+    <message>
+      <source>dash.no_sales</source>
+      <translation>Belum ada penjualan</translation>
+    </message>
+    <message>
+      <source>dash.refresh</source>
+      <translation>Muat ulang (F5)</translation>
+    </message>
+    <message>
+      <source>dash.refunds</source>
+      <translation>Retur</translation>
+    </message>
+    <message>
+      <source>dash.refunds_count</source>
+      <translation>{n} transaksi retur</translation>
+    </message>
+    <message>
+      <source>dash.sales_count</source>
+      <translation>Jumlah transaksi</translation>
+    </message>
+    <message>
+      <source>dash.sales_total</source>
+      <translation>Penjualan</translation>
+    </message>
+    <message>
+      <source>dash.title</source>
+      <translation>Ringkasan penjualan</translation>
+    </message>
+    <message>
+      <source>dash.today</source>
+      <translation>Hari ini</translation>
+    </message>
+    <message>
+      <source>dash.top</source>
+      <translation>Barang terlaris</translation>
     </message>
     <message>
       <source>demo</source>
@@ -341,6 +517,38 @@
     <message>
       <source>held.unavailable</source>
       <translation>Tidak dijual lagi, dikeluarkan — {name} ({qty})</translation>
+    </message>
+    <message>
+      <source>import.close</source>
+      <translation>Tutup (Esc)</translation>
+    </message>
+    <message>
+      <source>import.col.field</source>
+      <translation>Kolom</translation>
+    </message>
+    <message>
+      <source>import.col.line</source>
+      <translation>Baris</translation>
+    </message>
+    <message>
+      <source>import.col.message</source>
+      <translation>Masalah</translation>
+    </message>
+    <message>
+      <source>import.ok</source>
+      <translation>Impor selesai: {created} barang baru, {updated} diperbarui.</translation>
+    </message>
+    <message>
+      <source>import.pick</source>
+      <translation>Pilih file CSV katalog</translation>
+    </message>
+    <message>
+      <source>import.rejected</source>
+      <translation>{n} baris bermasalah, tidak ada yang diimpor. Perbaiki file lalu impor lagi.</translation>
+    </message>
+    <message>
+      <source>import.title</source>
+      <translation>Impor katalog CSV</translation>
     </message>
     <message>
       <source>lang.switch</source>
@@ -979,6 +1187,154 @@
       <translation>Bayar tunai</translation>
     </message>
     <message>
+      <source>product.active</source>
+      <translation>Aktif (dijual di kasir)</translation>
+    </message>
+    <message>
+      <source>product.barcodes</source>
+      <translation>Barcode (pisahkan dengan spasi)</translation>
+    </message>
+    <message>
+      <source>product.cancel</source>
+      <translation>Batal (Esc)</translation>
+    </message>
+    <message>
+      <source>product.category</source>
+      <translation>Kategori</translation>
+    </message>
+    <message>
+      <source>product.cost</source>
+      <translation>Harga pokok</translation>
+    </message>
+    <message>
+      <source>product.low_stock</source>
+      <translation>Titik pesan ulang</translation>
+    </message>
+    <message>
+      <source>product.name</source>
+      <translation>Nama barang</translation>
+    </message>
+    <message>
+      <source>product.price</source>
+      <translation>Harga jual</translation>
+    </message>
+    <message>
+      <source>product.save</source>
+      <translation>Simpan (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>product.saved</source>
+      <translation>Barang {sku} tersimpan.</translation>
+    </message>
+    <message>
+      <source>product.sku</source>
+      <translation>SKU (kode barang)</translation>
+    </message>
+    <message>
+      <source>product.tax_class</source>
+      <translation>Jenis pajak</translation>
+    </message>
+    <message>
+      <source>product.title_edit</source>
+      <translation>Ubah barang {sku}</translation>
+    </message>
+    <message>
+      <source>product.title_new</source>
+      <translation>Barang baru</translation>
+    </message>
+    <message>
+      <source>product.tracks_stock</source>
+      <translation>Stok barang ini dicatat</translation>
+    </message>
+    <message>
+      <source>product.unit</source>
+      <translation>Satuan</translation>
+    </message>
+    <message>
+      <source>products.adjust</source>
+      <translation>Penyesuaian stok (Ctrl+J)</translation>
+    </message>
+    <message>
+      <source>products.all_categories</source>
+      <translation>Semua kategori</translation>
+    </message>
+    <message>
+      <source>products.col.category</source>
+      <translation>Kategori</translation>
+    </message>
+    <message>
+      <source>products.col.name</source>
+      <translation>Nama barang</translation>
+    </message>
+    <message>
+      <source>products.col.price</source>
+      <translation>Harga jual</translation>
+    </message>
+    <message>
+      <source>products.col.reorder</source>
+      <translation>Titik pesan ulang</translation>
+    </message>
+    <message>
+      <source>products.col.sku</source>
+      <translation>SKU</translation>
+    </message>
+    <message>
+      <source>products.col.stock</source>
+      <translation>Stok</translation>
+    </message>
+    <message>
+      <source>products.col.tax</source>
+      <translation>Pajak</translation>
+    </message>
+    <message>
+      <source>products.count</source>
+      <translation>Hitung stok (Ctrl+K)</translation>
+    </message>
+    <message>
+      <source>products.count_more</source>
+      <translation>{n} barang pertama — persempit pencarian</translation>
+    </message>
+    <message>
+      <source>products.count_shown</source>
+      <translation>{n} barang</translation>
+    </message>
+    <message>
+      <source>products.edit</source>
+      <translation>Ubah (Ctrl+E)</translation>
+    </message>
+    <message>
+      <source>products.import</source>
+      <translation>Impor CSV (Ctrl+I)</translation>
+    </message>
+    <message>
+      <source>products.inactive</source>
+      <translation>tidak aktif</translation>
+    </message>
+    <message>
+      <source>products.low</source>
+      <translation>menipis</translation>
+    </message>
+    <message>
+      <source>products.low_only</source>
+      <translation>Hanya stok menipis</translation>
+    </message>
+    <message>
+      <source>products.new</source>
+      <translation>Barang baru (Ctrl+N)</translation>
+    </message>
+    <message>
+      <source>products.receive</source>
+      <translation>Barang masuk (Ctrl+R)</translation>
+    </message>
+    <message>
+      <source>products.search</source>
+      <translation>Cari nama, SKU atau barcode</translation>
+    </message>
+    <message>
+      <source>products.title</source>
+      <translation>Produk &amp; stok</translation>
+    </message>
+    <message>
       <source>qty.bad</source>
       <translation>Jumlah: {reason}</translation>
     </message>
@@ -1087,6 +1443,130 @@
       <translation>Cetak ulang struk</translation>
     </message>
     <message>
+      <source>receive.add_line</source>
+      <translation>Tambah baris</translation>
+    </message>
+    <message>
+      <source>receive.col.code</source>
+      <translation>SKU / barcode</translation>
+    </message>
+    <message>
+      <source>receive.col.cost</source>
+      <translation>Harga beli satuan</translation>
+    </message>
+    <message>
+      <source>receive.col.qty</source>
+      <translation>Jumlah</translation>
+    </message>
+    <message>
+      <source>receive.document</source>
+      <translation>No. faktur / surat jalan</translation>
+    </message>
+    <message>
+      <source>receive.done</source>
+      <translation>Barang masuk tersimpan: {lines} baris, total {total}.</translation>
+    </message>
+    <message>
+      <source>receive.paid.bank</source>
+      <translation>Rekening bank</translation>
+    </message>
+    <message>
+      <source>receive.paid.capital</source>
+      <translation>Modal pemilik</translation>
+    </message>
+    <message>
+      <source>receive.paid.cash</source>
+      <translation>Kas laci</translation>
+    </message>
+    <message>
+      <source>receive.paid.payable</source>
+      <translation>Belum dibayar (utang ke pemasok)</translation>
+    </message>
+    <message>
+      <source>receive.paid_from</source>
+      <translation>Dibayar dari</translation>
+    </message>
+    <message>
+      <source>receive.save</source>
+      <translation>Simpan barang masuk (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>receive.supplier</source>
+      <translation>Pemasok</translation>
+    </message>
+    <message>
+      <source>receive.title</source>
+      <translation>Barang masuk</translation>
+    </message>
+    <message>
+      <source>reports.empty</source>
+      <translation>Tidak ada data pada periode ini.</translation>
+    </message>
+    <message>
+      <source>reports.export.csv</source>
+      <translation>Ekspor CSV</translation>
+    </message>
+    <message>
+      <source>reports.export.html</source>
+      <translation>Ekspor HTML</translation>
+    </message>
+    <message>
+      <source>reports.export.pdf</source>
+      <translation>Ekspor PDF</translation>
+    </message>
+    <message>
+      <source>reports.exported</source>
+      <translation>Tersimpan: {path}</translation>
+    </message>
+    <message>
+      <source>reports.exporting</source>
+      <translation>Mengekspor…</translation>
+    </message>
+    <message>
+      <source>reports.from</source>
+      <translation>Dari</translation>
+    </message>
+    <message>
+      <source>reports.kind</source>
+      <translation>Laporan</translation>
+    </message>
+    <message>
+      <source>reports.month</source>
+      <translation>Bulan ini</translation>
+    </message>
+    <message>
+      <source>reports.now_note</source>
+      <translation>Laporan ini menunjukkan keadaan saat ini: tanggal tidak dipakai.</translation>
+    </message>
+    <message>
+      <source>reports.save_as</source>
+      <translation>Simpan laporan sebagai</translation>
+    </message>
+    <message>
+      <source>reports.show</source>
+      <translation>Tampilkan (F5)</translation>
+    </message>
+    <message>
+      <source>reports.title</source>
+      <translation>Laporan</translation>
+    </message>
+    <message>
+      <source>reports.to</source>
+      <translation>Sampai</translation>
+    </message>
+    <message>
+      <source>reports.today</source>
+      <translation>Hari ini</translation>
+    </message>
+    <message>
+      <source>reports.total</source>
+      <translation>Total</translation>
+    </message>
+    <message>
+      <source>reports.week</source>
+      <translation>7 hari terakhir</translation>
+    </message>
+    <message>
       <source>role.cashier</source>
       <translation>kasir</translation>
     </message>
@@ -1097,6 +1577,173 @@
     <message>
       <source>role.supervisor</source>
       <translation>supervisor</translation>
+    </message>
+    <message>
+      <source>settings.address</source>
+      <translation>Alamat</translation>
+    </message>
+    <message>
+      <source>settings.cred.central_dsn</source>
+      <translation>Alamat server pusat (DSN)</translation>
+    </message>
+    <message>
+      <source>settings.cred.central_password</source>
+      <translation>Sandi server pusat</translation>
+    </message>
+    <message>
+      <source>settings.cred.clear</source>
+      <translation>Hapus</translation>
+    </message>
+    <message>
+      <source>settings.cred.cleared</source>
+      <translation>{what} dihapus.</translation>
+    </message>
+    <message>
+      <source>settings.cred.midtrans_client_key</source>
+      <translation>Client key Midtrans</translation>
+    </message>
+    <message>
+      <source>settings.cred.midtrans_server_key</source>
+      <translation>Server key Midtrans</translation>
+    </message>
+    <message>
+      <source>settings.cred.set</source>
+      <translation>terpasang</translation>
+    </message>
+    <message>
+      <source>settings.cred.store</source>
+      <translation>Simpan</translation>
+    </message>
+    <message>
+      <source>settings.cred.stored</source>
+      <translation>{what} tersimpan.</translation>
+    </message>
+    <message>
+      <source>settings.cred.unset</source>
+      <translation>belum ada</translation>
+    </message>
+    <message>
+      <source>settings.credentials</source>
+      <translation>Kunci &amp; sandi</translation>
+    </message>
+    <message>
+      <source>settings.credentials_note</source>
+      <translation>Disimpan di penyimpanan rahasia komputer ini, tidak pernah di database. Di sini hanya terlihat sudah terpasang atau belum.</translation>
+    </message>
+    <message>
+      <source>settings.drawer</source>
+      <translation>Buka laci uang saat transaksi tunai</translation>
+    </message>
+    <message>
+      <source>settings.kind.file</source>
+      <translation>File / perangkat</translation>
+    </message>
+    <message>
+      <source>settings.kind.network</source>
+      <translation>Jaringan (LAN/Wi-Fi)</translation>
+    </message>
+    <message>
+      <source>settings.kind.none</source>
+      <translation>Tanpa printer</translation>
+    </message>
+    <message>
+      <source>settings.kind.serial</source>
+      <translation>Serial (COM)</translation>
+    </message>
+    <message>
+      <source>settings.kind.usb</source>
+      <translation>USB</translation>
+    </message>
+    <message>
+      <source>settings.lang.en</source>
+      <translation>English</translation>
+    </message>
+    <message>
+      <source>settings.lang.id</source>
+      <translation>Bahasa Indonesia</translation>
+    </message>
+    <message>
+      <source>settings.language</source>
+      <translation>Bahasa</translation>
+    </message>
+    <message>
+      <source>settings.npwp</source>
+      <translation>NPWP</translation>
+    </message>
+    <message>
+      <source>settings.paper_mm</source>
+      <translation>Lebar kertas</translation>
+    </message>
+    <message>
+      <source>settings.pkp</source>
+      <translation>Toko PKP (memungut PPN)</translation>
+    </message>
+    <message>
+      <source>settings.printer</source>
+      <translation>Printer struk</translation>
+    </message>
+    <message>
+      <source>settings.printer_kind</source>
+      <translation>Jenis printer</translation>
+    </message>
+    <message>
+      <source>settings.printer_target</source>
+      <translation>Alamat printer</translation>
+    </message>
+    <message>
+      <source>settings.printer_target_hint</source>
+      <translation>USB: VID:PID, mis. 0416:5011
+Serial: /dev/ttyUSB0 atau COM3
+Jaringan: IP[:port], mis. 192.168.1.50:9100
+File: lokasi file, mis. /dev/usb/lp0</translation>
+    </message>
+    <message>
+      <source>settings.receipt</source>
+      <translation>Struk</translation>
+    </message>
+    <message>
+      <source>settings.receipt_footer</source>
+      <translation>Kaki struk</translation>
+    </message>
+    <message>
+      <source>settings.receipt_header</source>
+      <translation>Kepala struk</translation>
+    </message>
+    <message>
+      <source>settings.rounding.down</source>
+      <translation>Selalu ke bawah</translation>
+    </message>
+    <message>
+      <source>settings.rounding.nearest</source>
+      <translation>Ke yang terdekat</translation>
+    </message>
+    <message>
+      <source>settings.rounding_mode</source>
+      <translation>Arah pembulatan</translation>
+    </message>
+    <message>
+      <source>settings.rounding_unit</source>
+      <translation>Pembulatan tunai</translation>
+    </message>
+    <message>
+      <source>settings.save</source>
+      <translation>Simpan (Ctrl+S)</translation>
+    </message>
+    <message>
+      <source>settings.saved</source>
+      <translation>Pengaturan tersimpan.</translation>
+    </message>
+    <message>
+      <source>settings.store</source>
+      <translation>Toko</translation>
+    </message>
+    <message>
+      <source>settings.store_name</source>
+      <translation>Nama toko</translation>
+    </message>
+    <message>
+      <source>settings.title</source>
+      <translation>Pengaturan toko</translation>
     </message>
     <message>
       <source>status.jobs</source>
@@ -1331,6 +1978,10 @@
       <translation>Selesai: {message}</translation>
     </message>
     <message>
+      <source>syncp.not_connected</source>
+      <translation>Kasir ini belum terhubung ke server pusat: data tersimpan aman di sini dan dikirim setelah kasir didaftarkan (warungin enroll).</translation>
+    </message>
+    <message>
       <source>syncp.nothing</source>
       <translation>Tidak ada antrean.</translation>
     </message>
@@ -1525,6 +2176,90 @@
     <message>
       <source>till.unknown</source>
       <translation>Barang tidak dikenal: {code}</translation>
+    </message>
+    <message>
+      <source>users.add</source>
+      <translation>Tambah pengguna</translation>
+    </message>
+    <message>
+      <source>users.add_button</source>
+      <translation>Tambah pengguna</translation>
+    </message>
+    <message>
+      <source>users.added</source>
+      <translation>Pengguna {name} ditambahkan.</translation>
+    </message>
+    <message>
+      <source>users.change_pin</source>
+      <translation>Ganti PIN</translation>
+    </message>
+    <message>
+      <source>users.change_role</source>
+      <translation>Ubah peran</translation>
+    </message>
+    <message>
+      <source>users.col.failed</source>
+      <translation>PIN salah</translation>
+    </message>
+    <message>
+      <source>users.col.locked</source>
+      <translation>Terkunci</translation>
+    </message>
+    <message>
+      <source>users.col.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>users.col.role</source>
+      <translation>Peran</translation>
+    </message>
+    <message>
+      <source>users.locked_yes</source>
+      <translation>terkunci</translation>
+    </message>
+    <message>
+      <source>users.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>users.new_pin</source>
+      <translation>PIN baru (4–8 angka)</translation>
+    </message>
+    <message>
+      <source>users.none_selected</source>
+      <translation>Pilih pengguna di daftar untuk mengubahnya.</translation>
+    </message>
+    <message>
+      <source>users.pin</source>
+      <translation>PIN (4–8 angka)</translation>
+    </message>
+    <message>
+      <source>users.pin_changed</source>
+      <translation>PIN {name} diubah.</translation>
+    </message>
+    <message>
+      <source>users.role</source>
+      <translation>Peran</translation>
+    </message>
+    <message>
+      <source>users.role_changed</source>
+      <translation>Peran {name} diubah.</translation>
+    </message>
+    <message>
+      <source>users.selected</source>
+      <translation>Pengguna terpilih: {name}</translation>
+    </message>
+    <message>
+      <source>users.title</source>
+      <translation>Pengguna &amp; PIN</translation>
+    </message>
+    <message>
+      <source>users.unlock</source>
+      <translation>Buka kunci</translation>
+    </message>
+    <message>
+      <source>users.unlocked</source>
+      <translation>{name} sudah bisa masuk lagi (kunci dibuka).</translation>
     </message>
   </context>
 </TS>
