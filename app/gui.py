@@ -190,6 +190,8 @@ def run_gui(folder: Path | None = None, argv: Sequence[str] | None = None) -> in
     existing = QApplication.instance()
     qapp = existing if isinstance(existing, QApplication) else QApplication(
         list(argv) if argv is not None else sys.argv)
+    from ui.gc_guard import MainThreadGc
+    MainThreadGc(qapp)  # Qt objects in garbage die on the main thread (ui/gc_guard.py)
     window = MainWindow(lambda: open_backend(chosen))
     for hook in WINDOW_HOOKS:
         hook(window)

@@ -36,6 +36,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def collect_on_the_main_thread() -> Iterator[None]:
+    """As the program does (ui/gc_guard.py): no automatic collection while a test's
+    widgets and workers live, so no worker thread can destroy a Qt object; the garbage is
+    collected here, on the main thread, after the test's own teardown (set up first, this
+    fixture is torn down last)."""
+    import gc
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def indonesian() -> Iterator[None]:
     """Every test starts in the default language, whatever the one before switched to."""
     i18n.set_language(i18n.DEFAULT_LANGUAGE)

@@ -190,7 +190,7 @@ def test_panel_lists_quarantined_and_dead_items_with_their_errors(
     # Pending events are listed too, in push order, after what needs a person.
     assert [i.state for i in central.items][:2] == ["quarantined", "pending"]
     # No central: the tab says so (the engine's words), no fake connection state.
-    assert central.note.isVisible() and "not connected" in central.note.text()
+    assert central.note.isVisible() and "belum terhubung ke server pusat" in central.note.text()
     payments = panel.tab("payments")
     [dead] = payments.items
     assert (dead.item_id, dead.state, dead.attempts, dead.last_error) == (
