@@ -14,6 +14,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.backend import Cashier, TillBackend
+from ui.icons import icon
 from ui.i18n import language, set_language, tr
 from ui.login import LoginPage
 from ui.office.wiring import install as install_office
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.damaged = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("Warungin")
+        self.setWindowIcon(icon("warungin"))
         self.setMinimumSize(1024, 600)
         self.resize(1366, 768)
 

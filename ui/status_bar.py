@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui.backend import TillBackend
 from ui.backend_sync import SyncOverview
+from ui.icons import icon
 from ui.i18n import age, tr
 from ui.tasks import Lane, TaskManager, describe_error
 
@@ -65,6 +66,7 @@ class SyncStatusBar(QWidget):
         self.details = QPushButton()
         self.details.setObjectName("syncDetails")
         self.details.setFlat(True)
+        self.details.setIcon(icon("sync"))
         self.details.setMinimumHeight(32)
         self.details.clicked.connect(self.open_panel.emit)
         layout = QHBoxLayout(self)

@@ -67,6 +67,7 @@ from ui.discount_dialog import DiscountDialog
 from ui.held_dialog import HoldDialog, ResumeDialog, ResumeReport
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.weight_dialog import QuantityDialog, format_quantity
+from ui.icons import icon
 from ui.i18n import rupiah, tr
 from ui.backend_money import ShiftState
 from ui.pay import PayDialog
@@ -223,6 +224,7 @@ class TillPage(QWidget):
             grid.addWidget(button, r, c, 1, span)
             self.buttons[key] = button
         self.buttons["pay_cash"].setMinimumHeight(64)
+        self.buttons["pay_cash"].setIcon(icon("pay"))
         self.buttons["pay_cash"].setStyleSheet(
             "QPushButton { background: #1b7f3b; color: white; font-size: 20px; "
             "border-radius: 6px; } QPushButton:disabled { background: #9fbfa8; }")

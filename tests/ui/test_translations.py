@@ -41,3 +41,11 @@ def test_the_check_finds_a_stale_qm(tmp_path: Path) -> None:
     ts.write_text(ts.read_text("utf-8").replace("Search", "Find"), "utf-8")
     problems = translations.check(tmp_path)
     assert any("warungin_en.qm is not compiled" in p for p in problems)
+
+
+def test_the_icons_load(qapp: object) -> None:
+    from ui.icons import icon
+    for name in ("warungin", "pay", "sync"):
+        assert not icon(name).pixmap(24, 24).isNull(), name
+    with pytest.raises(FileNotFoundError):
+        icon("no-such-icon")
