@@ -28,7 +28,9 @@ from local_db.models import (
 )
 
 #: Version of the outbox payload shapes; central accepts this and every older version.
-EVENT_SCHEMA_VERSION = 1
+#: 2: sale.completed carries its stock movements in full (all the stock_movement fields),
+#: not only id, product_id and qty_milli (sync/push_rows.py upcasts version 1 events).
+EVENT_SCHEMA_VERSION = 2
 GENESIS_HASH = "0" * 64
 
 

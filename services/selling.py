@@ -304,8 +304,7 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
     append_outbox(conn, "sale.completed", {
         "sale": sale_row,
         "lines": line_rows, "payments": pay_rows,
-        "stock_movements": [{"id": m["id"], "product_id": m["product_id"],
-                             "qty_milli": m["qty_milli"]} for m in moves],
+        "stock_movements": moves,  # in full since event schema version 2
         "journal_entry_id": entry_id,
     }, aggregate_id=sale_id, created_at=stamp)
     uow.commit()

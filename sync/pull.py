@@ -52,7 +52,7 @@ from sync.central.connect import CentralUnavailable
 from sync.push import CentralLink, context_of
 from sync.push_rows import Context
 
-PAGE_SIZE = 500
+PAGE_SIZE = 10_000
 
 #: ``"<xid>:<id>"`` of the last change_log row applied (or skipped as an own echo).
 SETTING_CURSOR = "sync.pull_cursor"
@@ -100,7 +100,7 @@ class PullReport:
         return asdict(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a page makes thousands, and frozen __init__ is slow
 class Change:
     id: int
     xid: int
@@ -150,20 +150,35 @@ def _rows(cur: Cur, sql: str, args: tuple[Any, ...]) -> list[Row]:
 _PRODUCT_SQL = (
     "SELECT p.id::text, p.sku, p.name, p.category_id::text, c.name AS category_name, p.unit, "
     "p.price, p.cost, p.tax_class, p.tracks_stock, p.low_stock_milli, p.active, "
-    "p.updated_at, p.deleted_at FROM central.product p "
-    "LEFT JOIN central.category c ON c.tenant_id = p.tenant_id AND c.id = p.category_id "
-    "WHERE p.tenant_id = %s AND p.id = ANY(%s::uuid[])")
+    "p.updated_at, p.deleted_at FROM unnest(%s::uuid[]) AS k(id) "
+    # A join from the wanted keys: one index probe each, whatever the statistics say (a
+    # freshly loaded catalogue has none yet, and "id = ANY(...)" then scans the tenant).
+    "JOIN central.product p ON p.tenant_id = %s AND p.id = k.id "
+    "LEFT JOIN central.category c ON c.tenant_id = p.tenant_id AND c.id = p.category_id")
 
 
-def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int) -> Page:
+_KEY_NAMES = ("id", "code", "store_id", "key")
+
+
+def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int,
+               known: Callable[[list[str]], set[str]] | None = None) -> Page:
+    """One page; ``known(ids)`` says which products the till already has (their barcodes
+    need no extra product rows: the product's own change brings its state)."""
     (horizon,) = cur.execute("SELECT central.pull_horizon()::text").fetchone() or ("0",)
-    changes = [Change(int(r[0]), int(r[1]), str(r[2]), dict(r[3]), str(r[4]),
-                      None if r[5] is None else str(r[5]))
+    # The key columns of every pulled table (sync/central/schema.py PULLED_TABLES) come as
+    # text: a page is thousands of rows, and parsing each row_key as JSON costs more than
+    # the rest of the page.
+    changes = [Change(int(r[0]), int(r[1]), str(r[2]),
+                      {k: v for k, v in zip(_KEY_NAMES, r[6:], strict=True) if v is not None},
+                      str(r[4]), None if r[5] is None else str(r[5]))
                for r in cur.execute(
-                   "SELECT id, xid::text, table_name, row_key, op, origin_terminal_id::text "
+                   "SELECT id, xid::text, table_name, NULL, op, origin_terminal_id::text, "
+                   f"{', '.join(f'row_key ->> {k!r}' for k in _KEY_NAMES)} "
                    "FROM central.change_log WHERE tenant_id = %s "
                    "AND (xid, id) > (%s::xid8, %s) AND xid < %s::xid8 "
-                   "ORDER BY xid, id LIMIT %s",
+                   # Qualified: a bare "xid" here would name the xid::text output column,
+                   # and text order ('10000' < '9999') would skip rows at a digit boundary.
+                   "ORDER BY change_log.xid, change_log.id LIMIT %s",
                    (ctx.tenant_id, str(after.xid), after.id, horizon, limit))]
     page = Page(changes)
     wanted: dict[str, set[str]] = {}
@@ -179,11 +194,11 @@ def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int) -> Page:
         got["category"] = _rows(cur, "SELECT id::text, name, deleted_at FROM central.category "
                                 "WHERE tenant_id = %s AND id = ANY(%s::uuid[])", (t, list(ids)))
     if ids := wanted.get("product"):
-        got["product"] = _rows(cur, _PRODUCT_SQL, (t, list(ids)))
+        got["product"] = _rows(cur, _PRODUCT_SQL, (list(ids), t))
     if codes := wanted.get("barcode"):
-        got["barcode"] = _rows(cur, "SELECT code, product_id::text, deleted_at "
-                               "FROM central.barcode WHERE tenant_id = %s AND code = ANY(%s)",
-                               (t, list(codes)))
+        got["barcode"] = _rows(cur, "SELECT b.code, b.product_id::text, b.deleted_at "
+                               "FROM unnest(%s::text[]) AS k(code) JOIN central.barcode b "
+                               "ON b.tenant_id = %s AND b.code = k.code", (list(codes), t))
     if ids := wanted.get("users"):
         got["users"] = _rows(cur, "SELECT id::text, name, role, pin_hash, active, deleted_at "
                              "FROM central.users WHERE tenant_id = %s AND id = ANY(%s::uuid[])",
@@ -202,15 +217,24 @@ def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int) -> Page:
     for table, rows in got.items():
         page.rows[table] = {_key_of(table, r): r for r in rows}
     needed = {str(r["product_id"]) for r in got.get("barcode", [])} - wanted.get("product", set())
+    if needed and known is not None:
+        needed -= known(sorted(needed))
     if needed:
-        page.extra_products = {str(r["id"]): r for r in _rows(cur, _PRODUCT_SQL, (t, list(needed)))}
+        page.extra_products = {str(r["id"]): r for r in _rows(cur, _PRODUCT_SQL, (list(needed), t))}
     return page
 
 
 def _fetch(conn: psycopg.Connection[tuple[Any, ...]], ctx: Context, after: PullCursor,
-           limit: int) -> Page:
+           limit: int, known: Callable[[list[str]], set[str]] | None = None) -> Page:
     with conn.transaction(), conn.cursor() as cur:
-        return _read_page(cur, ctx, after, limit)
+        return _read_page(cur, ctx, after, limit, known)
+
+
+def _local_products(db: Database) -> Callable[[list[str]], set[str]]:
+    def known(ids: list[str]) -> set[str]:
+        with UnitOfWork(db, write=False) as uow:
+            return _existing(uow.conn, "product", "id", ids)
+    return known
 
 
 # --- local side ---------------------------------------------------------------------------
@@ -247,56 +271,6 @@ def _ensure_category(c: Connection, cat_id: str, name: str, *, rename: bool) -> 
         c.execute(text("UPDATE category SET name = :n WHERE id = :id"),
                   {"id": cat_id, "n": name})
     return cat_id
-
-
-def _product(c: Connection, row: Row | None, product_id: str) -> None:
-    if row is None or row["deleted_at"] is not None:
-        # Sales, refunds and stock movements keep pointing at it: deactivate, never delete.
-        c.execute(text("UPDATE product SET active = 0, updated_at = :at WHERE id = :id"),
-                  {"id": product_id, "at": now_iso()})
-        return
-    cat: str | None = None
-    if row["category_id"] is not None:
-        known = c.execute(text("SELECT id FROM category WHERE id = :id"),
-                          {"id": row["category_id"]}).scalar()
-        if known is not None:
-            cat = str(known)
-        elif row["category_name"] is not None:
-            cat = _ensure_category(c, str(row["category_id"]), str(row["category_name"]),
-                                   rename=False)
-    # Central's SKUs are unique per tenant, so a local product holding this SKU under another
-    # id was made offline here; its push is quarantined at central for the owner. Central's
-    # product keeps the SKU the scanner and the shelf labels use; the local one is marked.
-    c.execute(text("UPDATE product SET sku = substr(sku || '~' || substr(id, 1, 8), 1, 40) "
-                   "WHERE sku = :sku AND id <> :id"), {"sku": row["sku"], "id": product_id})
-    c.execute(text(
-        "INSERT INTO product (id, sku, name, category_id, unit, price, cost, tax_class, "
-        "tracks_stock, low_stock_milli, active, updated_at) VALUES (:id, :sku, :name, :cat, "
-        ":unit, :price, :cost, :tax, :tracks, :low, :active, :at) ON CONFLICT(id) DO UPDATE "
-        "SET sku = excluded.sku, name = excluded.name, category_id = excluded.category_id, "
-        "unit = excluded.unit, price = excluded.price, cost = excluded.cost, "
-        "tax_class = excluded.tax_class, tracks_stock = excluded.tracks_stock, "
-        "low_stock_milli = excluded.low_stock_milli, active = excluded.active, "
-        "updated_at = excluded.updated_at"),
-        {"id": product_id, "sku": row["sku"], "name": row["name"], "cat": cat,
-         "unit": row["unit"], "price": int(row["price"]), "cost": int(row["cost"]),
-         "tax": row["tax_class"], "tracks": bool(row["tracks_stock"]),
-         "low": int(row["low_stock_milli"]), "active": bool(row["active"]),
-         "at": _ts(row["updated_at"])})
-
-
-def _barcode(c: Connection, row: Row | None, code: str) -> bool:
-    if row is None or row["deleted_at"] is not None:
-        c.execute(text("DELETE FROM barcode WHERE code = :code"), {"code": code})
-        return True
-    has_product = c.execute(text("SELECT 1 FROM product WHERE id = :id"),
-                            {"id": row["product_id"]}).scalar()
-    if has_product is None:
-        return False  # its product does not exist at central either: nothing to scan to
-    c.execute(text("INSERT INTO barcode (code, product_id) VALUES (:code, :pid) "
-                   "ON CONFLICT(code) DO UPDATE SET product_id = excluded.product_id"),
-              {"code": code, "pid": row["product_id"]})
-    return True
 
 
 def _user(c: Connection, row: Row | None, user_id: str) -> None:
@@ -366,11 +340,128 @@ def _customer(c: Connection, row: Row | None, customer_id: str, cipher: FieldCip
     return True
 
 
+_PRODUCT_COLS = ("id", "sku", "name", "category_id", "unit", "price", "cost", "tax_class",
+                 "tracks_stock", "low_stock_milli", "active", "updated_at")
+_STAGE = "temp.pull_product"
+# The page's products go to a TEMP staging table first (executemany), then into product in
+# ONE statement. Product's FTS5 search index is kept by per-row triggers, and FTS5 writes
+# its pending terms out at every statement boundary (savepoint): one statement per row
+# would write 100,000 tiny index segments and merge them over and over; one statement per
+# page writes a few large ones (16x faster for a 100,000-product catalogue).
+_STAGE_TABLE = f"CREATE TEMP TABLE IF NOT EXISTS pull_product ({', '.join(_PRODUCT_COLS)})"
+_STAGE_INDEX = "CREATE INDEX IF NOT EXISTS temp.pull_product_sku ON pull_product (sku)"
+# Central's SKUs are unique per tenant, so a local product holding one of the page's SKUs
+# under another id was made offline here; its push is quarantined at central for the owner.
+# Central's product keeps the SKU the scanner and the shelf labels use; the local one is
+# marked. Every such rename happens before the page's upsert, so a page that swaps SKUs
+# between products never trips the unique index.
+_SKU_STEP_ASIDE = (
+    "UPDATE product SET sku = substr(sku || '~' || substr(id, 1, 8), 1, 40) "
+    f"WHERE sku IN (SELECT sku FROM {_STAGE}) "
+    f"AND NOT EXISTS (SELECT 1 FROM {_STAGE} s WHERE s.sku = product.sku AND s.id = product.id)")
+_PRODUCT_UPSERT = (
+    f"INSERT INTO product ({', '.join(_PRODUCT_COLS)}) "
+    f"SELECT {', '.join(_PRODUCT_COLS)} FROM {_STAGE} WHERE true "
+    "ON CONFLICT(id) DO UPDATE SET sku = excluded.sku, name = excluded.name, "
+    "category_id = excluded.category_id, unit = excluded.unit, price = excluded.price, "
+    "cost = excluded.cost, tax_class = excluded.tax_class, "
+    "tracks_stock = excluded.tracks_stock, low_stock_milli = excluded.low_stock_milli, "
+    "active = excluded.active, updated_at = excluded.updated_at "
+    # An unchanged row is not rewritten (nor its search index entry).
+    "WHERE (product.sku, product.name, product.category_id, product.unit, product.price, "
+    "product.cost, product.tax_class, product.tracks_stock, product.low_stock_milli, "
+    "product.active, product.updated_at) IS NOT (excluded.sku, excluded.name, "
+    "excluded.category_id, excluded.unit, excluded.price, excluded.cost, excluded.tax_class, "
+    "excluded.tracks_stock, excluded.low_stock_milli, excluded.active, excluded.updated_at)")
+_CHUNK = 500  # ids per IN (...) on the local side
+
+
+def _many(c: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """``executemany`` on the raw sqlite3 cursor (an empty list runs nothing)."""
+    if rows:
+        c.exec_driver_sql(sql, rows)
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[i:i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _existing(c: Connection, table: str, column: str, values: list[str]) -> set[str]:
+    found: set[str] = set()
+    for part in _chunks(values):
+        marks = ", ".join("?" * len(part))
+        found.update(str(v) for (v,) in c.exec_driver_sql(
+            f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", tuple(part)))
+    return found
+
+
+def _products(c: Connection, rows: dict[str, Row | None]) -> None:
+    """Many products at once: the same effect as one :func:`_product` call per row, in one
+    ``executemany`` per kind of statement (a 100,000-product catalogue comes down in
+    seconds, not minutes)."""
+    gone = [pid for pid, row in rows.items() if row is None or row["deleted_at"] is not None]
+    if gone:
+        # Sales, refunds and stock movements keep pointing at them: deactivate, never delete.
+        stamp = now_iso()
+        _many(c, "UPDATE product SET active = 0, updated_at = ? WHERE id = ?",
+              [(stamp, pid) for pid in gone])
+    alive = {pid: row for pid, row in rows.items()
+             if row is not None and row["deleted_at"] is None}
+    if not alive:
+        return
+    known = {str(i) for (i,) in c.exec_driver_sql("SELECT id FROM category")}
+    values = []
+    for pid, row in alive.items():
+        cat: str | None = None
+        if row["category_id"] is not None:
+            if str(row["category_id"]) in known:
+                cat = str(row["category_id"])
+            elif row["category_name"] is not None:
+                cat = _ensure_category(c, str(row["category_id"]), str(row["category_name"]),
+                                       rename=False)
+                known.add(cat)
+        values.append((pid, row["sku"], row["name"], cat, row["unit"], int(row["price"]),
+                       int(row["cost"]), row["tax_class"], bool(row["tracks_stock"]),
+                       int(row["low_stock_milli"]), bool(row["active"]),
+                       _ts(row["updated_at"])))
+    c.exec_driver_sql(_STAGE_TABLE)
+    c.exec_driver_sql(_STAGE_INDEX)
+    c.exec_driver_sql(f"DELETE FROM {_STAGE}")
+    _many(c, f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * len(_PRODUCT_COLS))})", values)
+    c.exec_driver_sql(_SKU_STEP_ASIDE)
+    c.exec_driver_sql(_PRODUCT_UPSERT)
+    c.exec_driver_sql(f"DELETE FROM {_STAGE}")
+
+
+def _barcodes(c: Connection, rows: dict[str, Row | None]) -> dict[str, bool]:
+    """Many barcodes at once; code -> applied (False: its product exists nowhere)."""
+    gone = [code for code, row in rows.items() if row is None or row["deleted_at"] is not None]
+    _many(c, "DELETE FROM barcode WHERE code = ?", [(code,) for code in gone])
+    alive = {code: str(row["product_id"]) for code, row in rows.items()
+             if row is not None and row["deleted_at"] is None}
+    have = _existing(c, "product", "id", sorted(set(alive.values())))
+    _many(
+        c, "INSERT INTO barcode (code, product_id) VALUES (?, ?) "
+        "ON CONFLICT(code) DO UPDATE SET product_id = excluded.product_id "
+        "WHERE barcode.product_id IS NOT excluded.product_id",
+        [(code, pid) for code, pid in alive.items() if pid in have])
+    return {**dict.fromkeys(gone, True),
+            **{code: pid in have for code, pid in alive.items()}}
+
+
+_KNOWN = ("category", "product", "barcode", "users", "store_setting", "customer")
+
+
 def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | None,
                report: PullReport) -> None:
-    """Apply one page inside the caller's local transaction (it stores the cursor too)."""
-    for pid, extra in page.extra_products.items():
-        _product(c, extra, pid)
+    """Apply one page inside the caller's local transaction (it stores the cursor too).
+
+    Each row the page names is written in its CURRENT central state, so the order within
+    the page only matters for references: categories, then products (a product needs its
+    category), then barcodes (a barcode needs its product), then the categories central
+    deleted (after products that moved away from them), then users, settings, customers.
+    Products and barcodes go in bulk; the rest are few and go one by one."""
+    todo: dict[str, dict[str, Row | None]] = {t: {} for t in _KNOWN}
     done: set[tuple[str, str]] = set()
     for ch in page.changes:
         report.changes += 1
@@ -386,31 +477,40 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
         if (ch.table, key) in done:
             report.applied += 1  # the same current row, already written by this page
             continue
-        row = page.rows.get(ch.table, {}).get(key)
-        applied = True
-        if ch.table == "category":
-            _category(c, row, key)
-        elif ch.table == "product":
-            _product(c, row, key)
-        elif ch.table == "barcode":
-            applied = _barcode(c, row, key)
-        elif ch.table == "users":
-            _user(c, row, key)
-        elif ch.table == "store_setting":
-            applied = (str(ch.key.get("store_id")) == ctx.store_id
-                       and _setting(c, row, str(ch.key["key"])))
-        elif ch.table == "customer":
-            if cipher is None:
-                raise Conflict("customers come down encrypted: the pull needs the shop's "
-                               "data key", field="cipher")
-            applied = _customer(c, row, key, cipher)
-        else:
-            applied = False
         done.add((ch.table, key))
-        if applied:
-            report.applied += 1
-        else:
+        if ch.table not in todo or (ch.table == "store_setting"
+                                    and str(ch.key.get("store_id")) != ctx.store_id):
             report.not_for_this_till += 1
+            continue
+        if ch.table == "customer" and cipher is None:
+            raise Conflict("customers come down encrypted: the pull needs the shop's "
+                           "data key", field="cipher")
+        todo[ch.table][key] = page.rows.get(ch.table, {}).get(key)
+
+    outcome: list[bool] = []
+    cats = todo["category"]
+    for cat_id, row in cats.items():
+        if row is not None and row["deleted_at"] is None:
+            _ensure_category(c, cat_id, str(row["name"]), rename=True)
+    # Products a barcode of the page needs, fetched with the page (their own change may
+    # come in a later page): written first, in their current state like any other.
+    _products(c, {**page.extra_products, **todo["product"]})
+    outcome += [True] * len(todo["product"])
+    outcome += list(_barcodes(c, todo["barcode"]).values()) if todo["barcode"] else []
+    for cat_id, row in cats.items():
+        if row is None or row["deleted_at"] is not None:
+            _category(c, row, cat_id)
+    outcome += [True] * len(cats)
+    for user_id, row in todo["users"].items():
+        _user(c, row, user_id)
+        outcome.append(True)
+    for key, row in todo["store_setting"].items():
+        outcome.append(_setting(c, row, key.split("\x1f", 1)[1]))
+    for customer_id, row in todo["customer"].items():
+        assert cipher is not None
+        outcome.append(_customer(c, row, customer_id, cipher))
+    report.applied += sum(outcome)
+    report.not_for_this_till += len(outcome) - sum(outcome)
 
 
 def _store(db: Database, ctx: Context, page: Page, cipher: FieldCipher | None,
@@ -432,6 +532,7 @@ def pull_once(db: Database, link: CentralLink, *, cipher: FieldCipher | None = N
     ctx = context_of(db)
     cursor = _read_cursor(db)
     report = PullReport(cursor=str(cursor))
+    known = _local_products(db)
     conn = (connect or link.connect)()
     # One snapshot for the horizon and every read of a page (see the module docstring).
     conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -439,7 +540,7 @@ def pull_once(db: Database, link: CentralLink, *, cipher: FieldCipher | None = N
     try:
         while max_pages is None or report.pages < max_pages:
             try:
-                page = _fetch(conn, ctx, cursor, max(1, page_size))
+                page = _fetch(conn, ctx, cursor, max(1, page_size), known)
             except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
                 raise CentralUnavailable(f"the connection to central broke during a pull "
                                          f"({str(exc).strip() or type(exc).__name__}); "

@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
+from sync.central.schema import metadata
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
@@ -59,12 +62,18 @@ class OutboxRow:
     aggregate_id: str | None
     payload_json: str
     created_at: str
+    _parsed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def payload(self) -> dict[str, Any]:
+        """The payload as sent, parsed once (handlers read it several times per event).
+        Callers must not change it."""
+        if self._parsed is not None:
+            return self._parsed
         value = json.loads(self.payload_json)
         if not isinstance(value, dict):
             raise Rejected("the event's payload is not a JSON object")
+        object.__setattr__(self, "_parsed", value)
         return value
 
 
@@ -96,7 +105,95 @@ def journal_ids(ev: OutboxRow) -> list[str]:
     return [str(p[k]) for k in ("journal_entry_id", "journal_id") if p.get(k)]
 
 
+# --- event schema versions ----------------------------------------------------------------
+
+#: The newest outbox event schema version this code applies; every older one is upcast to
+#: it first. Central declares the newest version IT understands with
+#: ``central.event_schema_max()`` (migration c0002; a central without it understands 1).
+#: An event newer than central understands is not applied: it is kept at central beside a
+#: quarantine row whose ``detail.code`` is :data:`TOO_NEW`, and re-offered by the push once
+#: central has been upgraded (nothing is dropped).
+#:
+#: Version 2: ``sale.completed`` carries its stock movements in full (the same fields as the
+#: till's stock_movement rows), not only ``{id, product_id, qty_milli}``: central's event
+#: log is then a complete record of the sale on its own.
+NEWEST_VERSION = 2
+TOO_NEW = "schema_too_new"
+_MOVE_FIELDS = ("id", "product_id", "qty_milli", "kind", "ref_id", "unit_cost", "reason",
+                "supplier", "user_id", "created_at")
+
+
+def _sale_v1_to_v2(payload: dict[str, Any], local: LocalRows) -> dict[str, Any]:
+    moves = []
+    for m in payload.get("stock_movements", []) or []:
+        row = local.stock_movements.get(str(m["id"]))
+        if row is None:
+            raise Rejected("a stock movement named by the event is missing on the till",
+                           {"movement_id": m["id"]})
+        moves.append({k: row[k] for k in _MOVE_FIELDS})
+    return {**payload, "stock_movements": moves}
+
+
+#: (event type, version) -> the payload one version later. Types absent here kept their
+#: shape from that version to the next.
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any], LocalRows], dict[str, Any]]] = {
+    ("sale.completed", 1): _sale_v1_to_v2,
+}
+
+
+def newest_payload(ev: OutboxRow, local: LocalRows) -> dict[str, Any]:
+    """The event's payload in the shape of :data:`NEWEST_VERSION` (upcast step by step)."""
+    if not 1 <= ev.schema_version <= NEWEST_VERSION:
+        raise Rejected(f"event schema version {ev.schema_version} is not one this push "
+                       f"knows (1 to {NEWEST_VERSION})", {"schema_version": ev.schema_version})
+    payload = ev.payload
+    for version in range(ev.schema_version, NEWEST_VERSION):
+        step = UPCASTERS.get((ev.type, version))
+        if step is not None:
+            payload = step(payload, local)
+    return payload
+
+
+def needs_local_movements(ev: OutboxRow) -> bool:
+    """Whether applying the event reads stock movement rows from the till's database."""
+    return not (ev.type == "sale.completed" and ev.schema_version >= 2)
+
+
 # --- shared pieces ------------------------------------------------------------------------
+
+_PG = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+
+
+def _pg_type(table: str, column: str) -> str:
+    """The column's PostgreSQL type name, from the schema module (one source of truth)."""
+    col = metadata.tables[f"{S}.{table}"].columns[column]
+    return str(col.type.compile(dialect=_PG))
+
+
+def bulk_insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
+    """``INSERT ... SELECT ... FROM jsonb_array_elements(<the rows>) ON CONFLICT (...) DO
+    NOTHING``: many rows in ONE statement, sent as one JSON array of row arrays (fast to
+    encode on the till, one parse at central). Row-level security still checks every row,
+    but its ``(SELECT central.current_tenant())`` InitPlans run once per statement instead
+    of once per row, and the per-statement work (bind, executor start/end, one network
+    message each) is paid once per batch rather than per row. A jsonb column's value
+    travels as JSON inside the row."""
+    values = ", ".join(f"(r -> {i})" if _pg_type(table, c) == "JSONB"
+                       else f"(r ->> {i})::{_pg_type(table, c)}" for i, c in enumerate(cols))
+    return (f"INSERT INTO {S}.{table} ({_cols(cols)}) SELECT {values} "
+            "FROM jsonb_array_elements(%s::jsonb) AS r "
+            f"ON CONFLICT ({conflict}) DO NOTHING")
+
+
+def bulk_insert(cur: Cursor, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+    """Run a :func:`bulk_insert_sql` statement for ``rows`` (tuples in its column order, of
+    str, int, bool or None; a jsonb column's value as its Python form); returns how many
+    rows went in (the others were there already)."""
+    if not rows:
+        return 0
+    cur.execute(sql, (json.dumps(rows, separators=(",", ":")),))
+    return cur.rowcount
+
 
 def _movement_rows(ctx: Context, ids: Sequence[str], local: LocalRows
                    ) -> list[tuple[Any, ...]]:
@@ -193,6 +290,22 @@ _INSERT_SALE_LINE = (
 _INSERT_PAYMENT = (
     f"INSERT INTO {S}.payment (tenant_id, terminal_id, {_cols(_PAY_COLS)}) "
     f"VALUES (%s, %s, {_marks(len(_PAY_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING")
+_MOVE_COLS = ("tenant_id", "id", "terminal_id", "store_id", "product_id", "qty_milli", "kind",
+              "ref_id", "unit_cost", "reason", "supplier", "user_id", "created_at")
+_ENTRY_COLS = ("tenant_id", "id", "terminal_id", "store_id", "kind", "ref_id", "memo",
+               "created_at")
+_JLINE_COLS = ("tenant_id", "entry_id", "line_no", "terminal_id", "account_code", "debit",
+               "credit")
+# The same rows and conflict rules as the INSERTs above, many rows per statement.
+BULK_SALE = bulk_insert_sql("sale", ("tenant_id", "terminal_id", "store_id", *_SALE_COLS),
+                            "tenant_id, id")
+BULK_SALE_LINE = bulk_insert_sql("sale_line", ("tenant_id", "terminal_id", *_LINE_COLS),
+                                 "tenant_id, id")
+BULK_PAYMENT = bulk_insert_sql("payment", ("tenant_id", "terminal_id", *_PAY_COLS),
+                               "tenant_id, id")
+BULK_MOVEMENT = bulk_insert_sql("stock_movement", _MOVE_COLS, "tenant_id, id")
+BULK_ENTRY = bulk_insert_sql("journal_entry", _ENTRY_COLS, "tenant_id, id")
+BULK_JLINE = bulk_insert_sql("journal_line", _JLINE_COLS, "tenant_id, entry_id, line_no")
 # Central's own arithmetic over the rows it holds for a set of sales (one row per sale).
 _SALE_FIGURES = (
     "SELECT coalesce(l.n, 0), coalesce(l.gross, 0), coalesce(l.net, 0), "
@@ -214,17 +327,21 @@ class _SaleRows:
     sale_row: tuple[Any, ...]
     line_rows: list[tuple[Any, ...]]
     pay_rows: list[tuple[Any, ...]]
+    move_rows: list[tuple[Any, ...]]  # from the (upcast) payload: version 2 carries them
 
 
 def _sale_rows(ctx: Context, ev: OutboxRow, local: LocalRows) -> _SaleRows:
-    p = ev.payload
+    p = newest_payload(ev, local)
     sale = p["sale"]
     return _SaleRows(
         sale, len(p["lines"]),
         (ctx.tenant_id, ctx.terminal_id, ctx.store_id, *(sale[c] for c in _SALE_COLS)),
         [(ctx.tenant_id, ctx.terminal_id, *(ln[c] for c in _LINE_COLS)) for ln in p["lines"]],
         [(ctx.tenant_id, ctx.terminal_id, *(pay[c] for c in _PAY_COLS))
-         for pay in p["payments"]])
+         for pay in p["payments"]],
+        [(ctx.tenant_id, m["id"], ctx.terminal_id, ctx.store_id, m["product_id"],
+          m["qty_milli"], m["kind"], m["ref_id"], m["unit_cost"], m["reason"], m["supplier"],
+          m["user_id"], m["created_at"]) for m in p.get("stock_movements", []) or []])
 
 
 def _check_sale(rows: _SaleRows, figures: Sequence[Any]) -> None:
@@ -258,42 +375,38 @@ def sale_completed(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -
                                       [sale_id])).fetchone()
     assert row is not None
     _check_sale(rows, row)
-    _movements(cur, ctx, movement_ids(ev), local)
+    if rows.move_rows:
+        cur.executemany(_INSERT_MOVEMENT, rows.move_rows)
     _journal(cur, ctx, ev, local)
 
 
 def apply_sales(cur: Cursor, ctx: Context, events: Sequence[OutboxRow],
                 local: LocalRows) -> None:
-    """Many sale.completed events at once: one ``executemany`` per table and one query for
+    """Many sale.completed events at once: one statement per table and one query for
     central's arithmetic, the same rows and checks as :func:`sale_completed` one by one.
 
     No savepoint per sale here: any Rejected or database error stops it, and the caller
     undoes the lot and applies the events one by one, which quarantines precisely."""
     try:
         sales = [_sale_rows(ctx, ev, local) for ev in events]
-        moves = [m for ev in events for m in _movement_rows(ctx, movement_ids(ev), local)]
+        moves = [m for r in sales for m in r.move_rows]
         journal = [j for ev in events for j in _journal_rows(ctx, ev, local)]
     except (KeyError, TypeError, ValueError) as exc:
         raise Rejected(f"malformed sale.completed payload ({type(exc).__name__}: {exc})"
                        ) from exc
     if not sales:
         return
-    cur.executemany(_INSERT_SALE, [r.sale_row for r in sales])
-    if lines := [ln for r in sales for ln in r.line_rows]:
-        cur.executemany(_INSERT_SALE_LINE, lines)
-    if pays := [pay for r in sales for pay in r.pay_rows]:
-        cur.executemany(_INSERT_PAYMENT, pays)
+    bulk_insert(cur, BULK_SALE, [r.sale_row for r in sales])
+    bulk_insert(cur, BULK_SALE_LINE, [ln for r in sales for ln in r.line_rows])
+    bulk_insert(cur, BULK_PAYMENT, [pay for r in sales for pay in r.pay_rows])
     ids = [str(r.sale["id"]) for r in sales]
     figures = cur.execute(_SALE_FIGURES, (ids, ctx.tenant_id, ids, ctx.tenant_id, ids)
                           ).fetchall()
     for r, row in zip(sales, figures, strict=True):
         _check_sale(r, row)
-    if moves:
-        cur.executemany(_INSERT_MOVEMENT, moves)
-    if journal:
-        cur.executemany(_INSERT_ENTRY, [e for e, _ in journal])
-    if jlines := [ln for _, ls in journal for ln in ls]:
-        cur.executemany(_INSERT_JLINE, jlines)
+    bulk_insert(cur, BULK_MOVEMENT, moves)
+    bulk_insert(cur, BULK_ENTRY, [e for e, _ in journal])
+    bulk_insert(cur, BULK_JLINE, [ln for _, ls in journal for ln in ls])
 
 
 _REFUND_COLS = ("id", "seq", "refund_no", "sale_id", "shift_id", "user_id", "approved_by",
@@ -447,6 +560,7 @@ def apply_event(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> N
         raise Rejected(f"malformed {ev.type} payload ({type(exc).__name__}: {exc})") from exc
 
 
-__all__ = ["Context", "HANDLERS", "LocalRows", "OutboxRow", "Rejected", "apply_event",
-           "apply_sales",
+__all__ = ["Context", "HANDLERS", "LocalRows", "NEWEST_VERSION", "OutboxRow", "Rejected",
+           "TOO_NEW", "UPCASTERS", "apply_event", "apply_sales", "bulk_insert",
+           "bulk_insert_sql", "needs_local_movements", "newest_payload",
            "journal_ids", "movement_ids"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.report import print_figure
 
-BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "cold_start")
+BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "pull", "cold_start")
 #: ``--sales`` when not given: the verify database, and the push catch-up (issue 3).
 DEFAULT_SALES = {"verify": 200_000, "push": 20_000, "cold_start": 352_500}
 
@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("--only", choices=BENCHMARKS, action="append",
                    help="run only this benchmark (repeatable); default: all")
     p.add_argument("--products", type=int, default=100_000,
-                   help="catalogue size for lookup, search and verify (default 100000)")
+                   help="catalogue size for lookup, search, verify and the pull "
+                        "(default 100000)")
     p.add_argument("--sales", type=int, default=None,
                    help="sales in the verify database (default 200000) and queued for the "
                         "push catch-up (default 20000)")
@@ -68,8 +69,10 @@ def run(args: argparse.Namespace) -> int:
             kwargs.update(products=products, **({} if samples is None else {"sessions": samples}))
         elif name == "push":
             kwargs.update(sales=given or DEFAULT_SALES["push"])
+        elif name == "pull":
+            kwargs.update(products=products)
         elif name == "cold_start":
-            # 100,000 products and about 1,000,000 sale lines (issue 5).
+            # 100,000 products and just over 1,000,000 sale lines (issue 5).
             kwargs.update(products=products, sales=given or DEFAULT_SALES["cold_start"],
                           **({} if samples is None else {"samples": samples}))
         else:

@@ -53,6 +53,16 @@ central's last commit, and ``product_price`` keeps every version.
 
 change_log rows are written by triggers (``change_log_trigger``) on the tables that come
 down to terminals (``PULLED_TABLES``), in the writer's own transaction.
+
+Event schema versions
+---------------------
+``central.event_schema_max()`` (migration c0002; replaced by each migration that brings a
+new version) is the newest outbox event schema version this central understands; every
+version from 1 up to it is accepted (``sync.push_rows.newest_payload`` upcasts older ones).
+An event newer than that is kept in ``event`` unapplied, beside a ``quarantine`` row whose
+``detail ->> 'code'`` is ``'schema_too_new'``; a terminal may update (reason, detail,
+resolved_at) of exactly those quarantine rows of its own, to resolve them when it applies
+the event after central was upgraded.
 """
 
 from __future__ import annotations
@@ -507,4 +517,4 @@ TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables)
 NON_TENANT_TABLES = ("installation", "alembic_version")
 
 #: Bumped with each central migration; ``central init`` upgrades to it.
-HEAD_REVISION = "c0001"
+HEAD_REVISION = "c0002"
