@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -225,7 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshots:
         for path in save_screenshots(folder, Path(args.screenshots)):
             print(path)
-        return 0
+        sys.stdout.flush()
+        # The pictures are saved and the shop is closed. This tool drives Qt without an
+        # event loop of its own, and PySide6 has crashed in the interpreter's exit-time
+        # collection after it (under Xvfb); the real program, which ends through
+        # QApplication.exec(), exits cleanly. So the tool leaves without that collection.
+        os._exit(0)
     return run_gui(folder)
 
 

@@ -5,10 +5,11 @@ QWidget.grab(), which works under Xvfb and offscreen alike."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtCore import QEvent, QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
 
 from ui.backend import TillBackend
@@ -83,4 +84,10 @@ def till_mid_sale(qapp: QApplication, open_backend: Callable[[], TillBackend],
     saved += office_pictures(qapp, window, out)
     window.shutdown()
     window.close()
+    # Destroy the window's Qt objects here, on the main thread, before the interpreter's
+    # exit-time collection can reach them (that crashed PySide6 at exit).
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+    gc.collect()
     return saved
