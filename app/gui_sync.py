@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from app.gui_base import BackendBase, environment_faults
-from local_db.ids import now_iso
+from local_db.ids import age_seconds, now_iso
 from local_db.jobs import OPEN_STATES, figures, job_row, job_rows, set_state
 from services.errors import BadInput, Conflict, NotFound
 from services.provider_jobs import DISCARDABLE, discard_job, replay_dead_job
@@ -55,18 +55,6 @@ LIST_LIMIT = 200
 
 def channel_of(provider: str) -> str:
     return PROVIDER_CHANNELS.get(provider, "other")
-
-
-def _age(stamp: str | None, now: datetime) -> float | None:
-    if stamp is None:
-        return None
-    try:
-        then = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    return max(0.0, (now - then).total_seconds())
 
 
 
@@ -138,7 +126,7 @@ class SyncOps(BackendBase):
                         for c in counts.values())
         jobs_dead = sum(c.dead for c in counts.values())
         ages = [a for a in [st["oldest_pending_age_s"],
-                            *(_age(c.oldest_open_created_at, now) for c in counts.values())]
+                            *(age_seconds(c.oldest_open_created_at, now) for c in counts.values())]
                 if a is not None]
         snap = self._connectivity(bool(st["enrolled"]))
         last_good = snap.last_good_sync_at or max(

@@ -24,3 +24,17 @@ def uuid7() -> str:
 def now_iso() -> str:
     """Wall-clock time as ISO-8601 UTC text. Data, never order."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def age_seconds(stamp: str | None, now: datetime) -> float | None:
+    """Seconds from the ISO time ``stamp`` to ``now`` (None if there is no readable stamp).
+    Wall clocks are data, never order: a clock set back shows age 0, not a negative age."""
+    if stamp is None:
+        return None
+    try:
+        then = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    return max(0.0, round((now - then).total_seconds(), 1))

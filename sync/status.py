@@ -14,25 +14,13 @@ from typing import Any
 from sqlalchemy import text
 
 from local_db.engine import Database
+from local_db.ids import age_seconds
 from local_db.store import read_settings
 from local_db.uow import UnitOfWork
 from sync.clock import last_skew
 from sync.push import SETTING_GAPS, SETTING_LAST_PUSH, SETTING_REFUSED
 
 RECENT_QUARANTINED = 20
-
-
-def _age_seconds(stamp: str | None, now: datetime) -> float | None:
-    if stamp is None:
-        return None
-    try:
-        then = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    # Wall clocks are data, never order: a clock set back shows age 0, not a negative age.
-    return max(0.0, round((now - then).total_seconds(), 1))
 
 
 def sync_status(db: Database, *, now: datetime | None = None) -> dict[str, Any]:
@@ -52,7 +40,7 @@ def sync_status(db: Database, *, now: datetime | None = None) -> dict[str, Any]:
         "enrolled": "central.terminal_id" in settings,
         "pending": int(pending),
         "oldest_pending_at": oldest,
-        "oldest_pending_age_s": _age_seconds(oldest, now),
+        "oldest_pending_age_s": age_seconds(oldest, now),
         "last_push_at": settings.get(SETTING_LAST_PUSH),
         "quarantined": int(quarantined),
         "quarantined_recent": recent,

@@ -10,7 +10,6 @@ keyboard focus: the scan box keeps it. Keyboards and scanners use the scan box a
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,6 +25,7 @@ from ui.backend import TillBackend
 from ui.backend_cart import CategoryTile, ProductTile
 from ui.i18n import rupiah, tr
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font
 
 COLUMNS = 5
 TILE_HEIGHT = 64  # product tiles take 3 lines: name (2) and price
@@ -189,12 +189,6 @@ def _wrap(name: str, width: int = 18) -> str:
     return first + ("\n" + (rest if len(rest) <= width else rest[:width - 1] + "…")
                     if rest else "")
 
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 __all__ = ["CategoryGrid"]

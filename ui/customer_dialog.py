@@ -10,7 +10,7 @@ button) detaches the customer from the sale.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -30,6 +30,7 @@ from ui.backend import TillBackend
 from ui.backend_cart import CustomerCard, CustomerHit
 from ui.i18n import rupiah, tr
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 _FIELDS = {"name": "cust.field.name", "phone": "cust.field.phone"}
 
@@ -240,19 +241,6 @@ class CustomerDialog(QDialog):
             self.accept()
 
 
-def _no_default_buttons(dialog: QDialog) -> None:
-    """Enter belongs to the field being typed in: no button is pressed by it behind the
-    field's back (a QDialog otherwise "clicks" its default button on every Enter)."""
-    for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
-        button.setDefault(False)
-
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 __all__ = ["CustomerDialog", "field_message"]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from services.cart import Discount
 from services.errors import ShopError
 from ui.backend_cart import DiscountRule
 from ui.i18n import rupiah, tr
+from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 PERCENT, AMOUNT = "percent", "amount"
 
@@ -186,19 +187,6 @@ class DiscountDialog(QDialog):
         self.accept()
 
 
-def _no_default_buttons(dialog: QDialog) -> None:
-    """Enter belongs to the field being typed in: no button is pressed by it behind the
-    field's back (a QDialog otherwise "clicks" its default button on every Enter)."""
-    for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
-        button.setDefault(False)
-
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 __all__ = ["AMOUNT", "PERCENT", "DiscountDialog", "parse_discount"]

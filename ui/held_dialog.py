@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ui.backend_cart import HeldCartInfo, ResumedCartInfo
 from ui.i18n import rupiah, tr
 from ui.weight_dialog import format_quantity
+from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 
 class HoldDialog(QDialog):
@@ -163,19 +164,6 @@ def _local_time(stamp: str) -> str:
         return stamp
 
 
-def _no_default_buttons(dialog: QDialog) -> None:
-    """Enter belongs to the field being typed in: no button is pressed by it behind the
-    field's back (a QDialog otherwise "clicks" its default button on every Enter)."""
-    for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
-        button.setDefault(False)
-
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 __all__ = ["HoldDialog", "ResumeDialog", "ResumeReport"]

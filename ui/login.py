@@ -8,7 +8,7 @@ plainly under the field.
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ui.backend import Cashier, TillBackend, UserChoice
 from ui.i18n import tr
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font
 
 
 class LoginPage(QWidget):
@@ -226,9 +227,3 @@ def _user_text(choice: UserChoice) -> str:
     text = f"{choice.name} — {tr('role.' + choice.role)}"
     return text + (tr("login.locked_suffix") if choice.locked else "")
 
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font

@@ -22,7 +22,7 @@ refusal (kasbon limit, short tender...) is shown in the dialog, which stays open
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -47,6 +47,7 @@ from ui.backend_money import ChargeState, KasbonRoom, PaymentsState
 from ui.i18n import rupiah, tr
 from ui.qr_view import QrView
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font
 
 QUICK_TENDERS = (20_000, 50_000, 100_000)
 #: How often a pending charge's status is asked (ms), and how long a charge without an
@@ -689,9 +690,3 @@ class PayDialog(QDialog):
             self.change_label.setStyleSheet("color: #1b5e20;")
             self.ok.setEnabled(not self._busy)
 
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -39,6 +39,7 @@ from ui.pay import method_name
 from ui.shift_dialog import local_time
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font
 
 
 
@@ -347,9 +348,3 @@ def _part(gross: int, q: int, qty: int) -> int:
 def _qty(milli: int, unit: str) -> str:
     return f"{milli_to_decimal(milli)} {'' if unit == 'pcs' else unit}".strip()
 
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font

@@ -15,7 +15,6 @@ from typing import TypeVar
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import (
-    QFont,
     QFontDatabase,
     QKeyEvent,
     QKeySequence,
@@ -43,6 +42,7 @@ from ui.backend_money import PrintResult, ShiftFigures, ShiftState
 from ui.i18n import rupiah, tr
 from ui.pay import method_name
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font
 
 T = TypeVar("T")
 
@@ -465,9 +465,3 @@ def _button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
     button.clicked.connect(slot)
     return button
 
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font

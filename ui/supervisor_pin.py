@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -49,6 +49,7 @@ from ui.backend import TillBackend, UserChoice
 from ui.backend_cart import SupervisorApproval
 from ui.i18n import tr
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 _RANK = {"cashier": 1, "supervisor": 2, "owner": 3}
 
@@ -218,19 +219,6 @@ class SupervisorPinDialog(QDialog):
         self.ok.setEnabled(not busy)
 
 
-def _no_default_buttons(dialog: QDialog) -> None:
-    """Enter belongs to the field being typed in: no button is pressed by it behind the
-    field's back (a QDialog otherwise "clicks" its default button on every Enter)."""
-    for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
-        button.setDefault(False)
-
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 __all__ = ["SupervisorPinDialog"]

@@ -31,7 +31,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -74,6 +74,7 @@ from ui.pay import PayDialog
 from ui.refund_dialog import RefundDialog
 from ui.shift_dialog import ShiftDialog
 from ui.tasks import Lane, TaskManager, describe_error
+from ui.widgets import font as _font
 
 SEARCH_DELAY_MS = 150  # a scanner finishes (Enter) well within this; a person pauses longer
 SEARCH_MIN_CHARS = 2
@@ -1006,9 +1007,3 @@ def _after(current: Cart, gone: Cart) -> Cart:
 def _pct(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01')).normalize():f}".replace(".", ",")
 
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from services.money import MAX_QTY_MILLI, MILLI, line_amount, milli_to_decimal
 from ui.i18n import language, rupiah, tr
+from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 
 class QuantityError(ValueError):
@@ -140,19 +141,6 @@ class QuantityDialog(QDialog):
                                 amount=rupiah(line_amount(self.unit_price, milli))))
 
 
-def _no_default_buttons(dialog: QDialog) -> None:
-    """Enter belongs to the field being typed in: no button is pressed by it behind the
-    field's back (a QDialog otherwise "clicks" its default button on every Enter)."""
-    for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
-        button.setDefault(False)
-
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 __all__ = ["QuantityDialog", "QuantityError", "format_quantity", "parse_quantity"]
