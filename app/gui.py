@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.gui_base import environment_faults
 from app.gui_cart import CartOps
@@ -27,7 +27,7 @@ from app.gui_sync import SyncOps
 from app.paths import data_dir, db_path
 from app.shop import Shop, open_shop
 from local_db.migrate import damaged_message, quick_check
-from local_db.models import OutboxEvent, ProviderJob, User
+from local_db.models import User
 from local_db.store import read_settings
 from services.cart import Cart, CartItem, PricedCart, price_cart
 from services.catalogue import lookup_item, search_products
@@ -36,7 +36,7 @@ from services.selling import LineRequest, PaymentRequest, SaleRequest, SaleResul
 from services.shifts import ShiftReport, shift_report
 from services.tender import TenderInput, TenderResult, settle
 from services.users import Actor, authenticate
-from ui.backend import Cashier, Hit, SaleDone, ShopInfo, StatusFigures, UserChoice
+from ui.backend import Cashier, Hit, SaleDone, ShopInfo, UserChoice
 
 log = logging.getLogger("warungin.gui")
 
@@ -60,8 +60,6 @@ class GuiBackend(CartOps, MoneyOps, SyncOps, OfficeOps):
                               store_code=self._config.store_code,
                               terminal_code=self._config.terminal_code,
                               demo=self._config.demo, language=settings.get("language", "id"))
-        # No sync engine exists yet; a central is "configured" once its settings exist.
-        self._central_configured = any(k.startswith("central") for k in settings)
         self._actor: Actor | None = None
 
     def shop_info(self) -> ShopInfo:
@@ -131,23 +129,6 @@ class GuiBackend(CartOps, MoneyOps, SyncOps, OfficeOps):
     def shift_report(self) -> ShiftReport:
         with self._shop.uow(write=False) as uow:
             return shift_report(uow, self._config)
-
-    @environment_faults
-    def status(self) -> StatusFigures:
-        # The same figures as ``warungin status`` (app/cli/status.py), without its product
-        # and sale counts, which a refresh every few seconds does not need.
-        with self._shop.uow(write=False) as uow:
-            s = uow.session
-            pending = s.scalar(select(func.count()).select_from(OutboxEvent)
-                               .where(OutboxEvent.status == "pending")) or 0
-            # The first pending row in sequence order is the one waiting longest (the
-            # index outbox_pending serves it); its created_at is shown, not ordered by.
-            oldest = s.scalar(select(OutboxEvent.created_at)
-                              .where(OutboxEvent.status == "pending")
-                              .order_by(OutboxEvent.seq).limit(1))
-            jobs = s.scalar(select(func.count()).select_from(ProviderJob)
-                            .where(ProviderJob.state.not_in(["succeeded", "dead"]))) or 0
-        return StatusFigures(self._central_configured, int(pending), oldest, int(jobs))
 
     def integrity_problems(self) -> str | None:
         """The start-up integrity check, run once the till is up (see open_backend): None

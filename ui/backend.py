@@ -17,7 +17,6 @@ from ui.backend_core import (
     Hit,
     SaleDone,
     ShopInfo,
-    StatusFigures,
     Unavailable,
     UserChoice,
 )
@@ -32,5 +31,5 @@ class TillBackend(CoreBackend, CartBackend, MoneyBackend, SyncBackend, OfficeBac
 
 
 __all__ = ["Cashier", "CartBackend", "CoreBackend", "Hit", "MoneyBackend", "OfficeBackend",
-           "SaleDone", "ShopInfo", "StatusFigures", "SyncBackend", "TillBackend",
+           "SaleDone", "ShopInfo", "SyncBackend", "TillBackend",
            "Unavailable", "UserChoice"]

@@ -69,16 +69,6 @@ class UserChoice:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusFigures:
-    """What the status bar shows; read from the outbox and provider-job tables."""
-
-    central_configured: bool
-    outbox_pending: int
-    oldest_pending_at: str | None  # ISO timestamp of the oldest pending outbox row
-    provider_jobs_open: int
-
-
-@dataclass(frozen=True, slots=True)
 class ShopInfo:
     store_name: str
     store_code: str
@@ -107,8 +97,6 @@ class CoreBackend(Protocol):
     def settle(self, total: int, tenders: list[TenderInput]) -> TenderResult: ...
 
     def complete(self, cart: Cart, tenders: list[TenderInput]) -> SaleDone: ...
-
-    def status(self) -> StatusFigures: ...
 
     def integrity_problems(self) -> str | None:
         """The database's integrity check (slow: reads the whole file; POOL lane)."""

@@ -1746,38 +1746,6 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Store settings</translation>
     </message>
     <message>
-      <source>status.jobs</source>
-      <translation>Provider jobs: {count}</translation>
-    </message>
-    <message>
-      <source>status.offline</source>
-      <translation>Offline</translation>
-    </message>
-    <message>
-      <source>status.offline_tip</source>
-      <translation>No central server is configured for this till, and sync is not built yet: every sale is stored on this computer and waits in the send queue.</translation>
-    </message>
-    <message>
-      <source>status.online</source>
-      <translation>Online</translation>
-    </message>
-    <message>
-      <source>status.online_tip</source>
-      <translation>A central server is configured, but the connection is not checked yet (sync is not built yet).</translation>
-    </message>
-    <message>
-      <source>status.pending</source>
-      <translation>To send: {count}</translation>
-    </message>
-    <message>
-      <source>status.pending_age</source>
-      <translation>To send: {count} (oldest {age})</translation>
-    </message>
-    <message>
-      <source>status.unknown</source>
-      <translation>Status: loading…</translation>
-    </message>
-    <message>
       <source>sup.cancel</source>
       <translation>Cancel (Esc)</translation>
     </message>

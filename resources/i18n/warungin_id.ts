@@ -1746,38 +1746,6 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Pengaturan toko</translation>
     </message>
     <message>
-      <source>status.jobs</source>
-      <translation>Tugas penyedia: {count}</translation>
-    </message>
-    <message>
-      <source>status.offline</source>
-      <translation>Offline</translation>
-    </message>
-    <message>
-      <source>status.offline_tip</source>
-      <translation>Belum ada server pusat yang diatur untuk kasir ini, dan sinkronisasi belum dibuat: semua transaksi tersimpan di komputer ini dan menunggu di antrean kirim.</translation>
-    </message>
-    <message>
-      <source>status.online</source>
-      <translation>Online</translation>
-    </message>
-    <message>
-      <source>status.online_tip</source>
-      <translation>Server pusat sudah diatur, tetapi koneksi belum diperiksa (sinkronisasi belum dibuat).</translation>
-    </message>
-    <message>
-      <source>status.pending</source>
-      <translation>Antre kirim: {count}</translation>
-    </message>
-    <message>
-      <source>status.pending_age</source>
-      <translation>Antre kirim: {count} (tertua {age})</translation>
-    </message>
-    <message>
-      <source>status.unknown</source>
-      <translation>Status: memuat…</translation>
-    </message>
-    <message>
       <source>sup.cancel</source>
       <translation>Batal (Esc)</translation>
     </message>
