@@ -517,4 +517,4 @@ TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables)
 NON_TENANT_TABLES = ("installation", "alembic_version")
 
 #: Bumped with each central migration; ``central init`` upgrades to it.
-HEAD_REVISION = "c0002"
+HEAD_REVISION = "c0003"

@@ -434,3 +434,24 @@ def test_a_tenant_owner_reads_the_whole_tenant_and_writes_nothing(world: World) 
         _refused(conn, "DELETE FROM central.sale")
     finally:
         conn.close()
+
+
+# --- the stock-level view (c0003) ---------------------------------------------------------------
+
+def test_stock_levels_at_central_are_the_tenants_own_and_flag_negative_stock(
+        world: World, a1: psycopg.Connection[Any]) -> None:
+    """Each seeded terminal sold one piece of its own product with no stock received: the
+    view derives -1 from the movements and flags it; tenant A's terminal sees A's two
+    products (its own and its neighbour's), never tenant B's; the view cannot be written."""
+    rows = a1.execute("SELECT tenant_id::text, qty_milli, negative, movements "
+                      "FROM central.stock_level").fetchall()
+    assert {r[0] for r in rows} == {world.a.tenant_id}
+    assert len(rows) == 2 and all(r[1:] == (-1000, True, 1) for r in rows)
+    with pytest.raises((errors.InsufficientPrivilege, errors.ObjectNotInPrerequisiteState)):
+        a1.execute("DELETE FROM central.stock_level")
+    a1.rollback()
+    with world.db.connect() as admin:  # the administrator sees both tenants, summed the same
+        total = admin.execute("SELECT sum(qty_milli), bool_and(negative) FROM "
+                              "central.stock_level WHERE tenant_id IN (%s, %s)",
+                              (world.a.tenant_id, world.b.tenant_id)).fetchone()
+    assert total == (-3000, True)

@@ -24,11 +24,11 @@ pushes the rest and pulls, T02 pushes the rest; finally each till runs
 Then: every outbox is all 'sent', nothing quarantined, no gap; central holds every till's
 events and business rows row by row (sales, lines, payments, movements, journal, refunds);
 receipt numbers are unique across the tills (and gapless per till); central's stock per
-product — central has no stock table or view: its stock IS the sum of its movements —
-equals the sum over every distinct movement the tills made; products whose central sum
-is negative exist and include every product a till flagged negative (central has no
-report that flags negative stock yet: this is asserted on the movement sums; the tills
-flag it in the sale result and ``services.stock.low_stock``); every sale line at central
+product — the sum of its movements, which the view ``central.stock_level`` (c0003) shows
+with negative levels flagged — equals the sum over every distinct movement the tills
+made; products whose central level is negative exist and include every product a till
+flagged negative (the tills flag it in the sale result and ``services.stock.low_stock``);
+every sale line at central
 has the price the till sold it at, which is the till's old price, not central's new one;
 after the pull every till has central's newest price for every product; every till
 verifies clean.
@@ -285,6 +285,10 @@ def test_three_tills_three_offline_days_then_reconnect(
                 "SELECT product_id::text, sum(qty_milli) FROM central.stock_movement "
                 "WHERE tenant_id = %s AND store_id = %s GROUP BY product_id",
                 (tenant.tenant_id, tenant.store_id))}
+            # The owner's view of it (c0003): the same levels, negative ones flagged.
+            level_view = {str(p): (int(q), bool(neg)) for p, q, neg in c.execute(
+                "SELECT product_id::text, qty_milli, negative FROM central.stock_level "
+                "WHERE tenant_id = %s AND store_id = %s", (tenant.tenant_id, tenant.store_id))}
             by_day = dict(c.execute(
                 "SELECT (created_at AT TIME ZONE 'Asia/Jakarta')::date::text, count(*) "
                 "FROM central.sale WHERE tenant_id = %s GROUP BY 1", (tenant.tenant_id,)
@@ -330,6 +334,7 @@ def test_three_tills_three_offline_days_then_reconnect(
                         text("SELECT id, product_id, qty_milli FROM stock_movement")):
                     moves[str(mid)] = (str(pid), int(qty))
         assert central_stock == movement_sums(moves)
+        assert level_view == {p: (q, q < 0) for p, q in central_stock.items()}
         with tills[0].shop.uow(write=False) as uow:
             sku_of = {str(i): str(s) for i, s in uow.conn.execute(
                 text("SELECT id, sku FROM product"))}
