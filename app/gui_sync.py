@@ -220,8 +220,8 @@ class SyncOps(BackendBase):
         if not idle:
             return None
         if background is None:
-            from app.sync_worker import _why_not
-            notes = _why_not(self._shop)
+            from app.provider_jobs_runner import why_not
+            notes = why_not(self._shop)
         reasons = [notes.get(p) or f"{p} is not set up on this till: its jobs wait here "
                    "(nothing is lost)" for p in idle]
         return "; ".join(reasons)

@@ -41,8 +41,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -57,6 +56,7 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.provider_jobs_runner import ProviderJobs
 from app.shop import Shop
 from local_db.store import read_settings
 from services.crypto import FieldCipher
@@ -64,7 +64,6 @@ from services.errors import Conflict, ShopError
 from sync.central.connect import CentralUnavailable
 from sync.clock import SkewProbe, SkewReading, is_flagged, record
 from sync.jobs.backoff import next_delay
-from sync.jobs.model import JobHandler
 from sync.pull import pull_once
 from sync.push import BATCH_SIZE, CentralLink, PushRefused, push_once
 
@@ -465,107 +464,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).strip()}"
 
 
-# --- provider jobs --------------------------------------------------------------------------
-
-HandlersFactory = Callable[[Shop], AbstractContextManager[Mapping[tuple[str, str], JobHandler]]]
-
-
-def _default_handlers(shop: Shop) -> AbstractContextManager[Mapping[tuple[str, str],
-                                                                    JobHandler]]:
-    from app.provider_wiring import provider_handlers
-    return provider_handlers(shop)
-
-
-def _why_not(shop: Shop) -> dict[str, str]:
-    """Per provider, why its jobs cannot run on this till (configuration missing)."""
-    from app.provider_wiring import midtrans_config
-    notes: dict[str, str] = {}
-    try:
-        midtrans_config(shop)
-    except ShopError as exc:
-        notes["midtrans"] = exc.message
-    except Exception as exc:  # the keyring unreachable, for instance
-        notes["midtrans"] = f"{type(exc).__name__}: {exc}"
-    return notes
-
-
-class ProviderJobs:
-    """``Dispatcher.serve`` in a background thread, started and stopped with the window."""
-
-    def __init__(self, shop: Shop, *, handlers: HandlersFactory = _default_handlers,
-                 idle_seconds: float = 5.0, dispatcher_options: Mapping[str, Any] | None = None
-                 ) -> None:
-        self._shop = shop
-        self._handlers = handlers
-        self._idle = idle_seconds
-        self._options = dict(dispatcher_options or {})
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._notes: dict[str, str] = {}
-        self._providers: frozenset[str] = frozenset()
-        self._dispatcher: Any = None
-
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is not None:
-                return
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="provider-jobs-serve",
-                                            daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        from sync.jobs.dispatcher import Dispatcher
-        try:
-            notes = _why_not(self._shop)
-            with self._handlers(self._shop) as handlers:
-                with self._lock:
-                    self._notes = notes
-                    self._providers = frozenset(p for p, _ in handlers)
-                if not handlers:
-                    self._stop.wait()
-                    return
-                dispatcher = Dispatcher(self._shop.db, handlers, **self._options)
-                with self._lock:
-                    self._dispatcher = dispatcher
-                dispatcher.serve(self._stop, idle_seconds=self._idle, wake=self._wake)
-        except Exception:
-            log.exception("the provider-job dispatcher stopped")
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float | None = None) -> bool:
-        """Stop and join; False if a provider call outlived ``timeout`` (its job's lease
-        runs out and it is then resolved, never sent blindly again)."""
-        with self._lock:
-            thread, self._thread = self._thread, None
-        self._stop.set()
-        self._wake.set()
-        if thread is None:
-            return True
-        thread.join(timeout)
-        return not thread.is_alive()
-
-    def notes(self) -> dict[str, str]:
-        with self._lock:
-            return dict(self._notes)
-
-    def providers(self) -> frozenset[str]:
-        with self._lock:
-            return self._providers
-
-    def breaker(self, provider: str) -> str | None:
-        with self._lock:
-            dispatcher = self._dispatcher
-        if dispatcher is None:
-            return None
-        state = dispatcher.breaker(provider).state
-        return str(state)
-
-
 class BackgroundSync:
     """The sync worker and the provider jobs together, as the desktop program runs them."""
 
@@ -600,4 +498,4 @@ def threads_named(prefixes: tuple[str, ...]) -> Iterator[threading.Thread]:
 
 
 __all__ = ["BackgroundSync", "Connectivity", "Credentials", "DEFAULT_INTERVAL_S",
-           "NOT_CONNECTED", "ProviderJobs", "SyncWorker", "load_credentials", "threads_named"]
+           "NOT_CONNECTED", "SyncWorker", "load_credentials", "threads_named"]

@@ -21,12 +21,12 @@ from psycopg import conninfo
 from sqlalchemy import text
 
 from app.cli.main import main
+from app.provider_jobs_runner import ProviderJobs
 from app.shop import Shop
 from app.sync_worker import (
     NOT_CONNECTED,
     Connectivity,
     Credentials,
-    ProviderJobs,
     SyncWorker,
     load_credentials,
 )

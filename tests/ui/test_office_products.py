@@ -14,12 +14,12 @@ from app.shop import Shop
 from tests.helpers import counts, scalar, stock_of
 from tests.ui.conftest import log_in
 from ui.main_window import MainWindow
-from ui.office.products import (
+from ui.office.products import ProductsScreen
+from ui.office.stock_dialogs import (
     AdjustDialog,
     CountDialog,
     ImportResultDialog,
     ProductDialog,
-    ProductsScreen,
     ReceiveDialog,
 )
 
