@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +66,11 @@ class CentralDB:
         return conn
 
 
-@pytest.fixture(scope="session")
-def central_db() -> Iterator[CentralDB]:
+@contextmanager
+def fresh_central() -> Iterator[CentralDB]:
+    """A central database of its own: created, initialised by ``admin.init``, and dropped
+    afterwards with the roles it made (the session's ``central_db``, and tests that need
+    another or one to downgrade)."""
     name = f"wgtest_{secrets.token_hex(4)}"
     su = _superuser()
     su.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -87,6 +91,12 @@ def central_db() -> Iterator[CentralDB]:
             for role in roles:
                 su.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
         su.close()
+
+
+@pytest.fixture(scope="session")
+def central_db() -> Iterator[CentralDB]:
+    with fresh_central() as db:
+        yield db
 
 
 @dataclass(frozen=True)

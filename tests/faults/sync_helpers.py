@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,15 +44,12 @@ from services.shifts import close_shift, open_shift, shift_report
 from services.users import Actor
 from services.verify import verify_database
 from sync import faultpoints
-from sync.central import admin
 from sync.push import CentralLink
 from tests.central.conftest import (
     CentralDB,
     Tenant,
     Terminal,
-    _superuser,
-    _with_db,
-    SUPERUSER_DSN,
+    fresh_central,
     make_terminal,
 )
 from tests.conftest import login
@@ -178,31 +173,6 @@ def settle(db: CentralDB, timeout_s: float = 120.0) -> None:
 
 
 # --- a fresh central database -------------------------------------------------------------
-
-@contextmanager
-def fresh_central() -> Iterator[CentralDB]:
-    """Another central database beside the session's (created, initialised, dropped with
-    its roles), exactly as ``tests/central/conftest.py`` makes the session's one."""
-    name = f"wgtest_{secrets.token_hex(4)}"
-    su = _superuser()
-    su.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = _with_db(SUPERUSER_DSN, name)
-    prefix = ""
-    try:
-        prefix = admin.init(dsn).role_prefix
-        yield CentralDB(name, dsn, prefix)
-    finally:
-        su.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        if prefix:
-            roles = [r for (r,) in su.execute(
-                "SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)",
-                (prefix + "_",))]
-            roles.sort(key=lambda r: r.endswith(("_owner", "_terminal", "_reader")))
-            for role in roles:
-                su.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
-        su.close()
-
 
 # --- the real 'warungin sync --once' in a child process ----------------------------------
 

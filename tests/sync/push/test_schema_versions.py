@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +17,6 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
-from psycopg import sql
 from sqlalchemy import text
 
 import local_db.store as store
@@ -28,7 +26,7 @@ from services.users import Actor
 from sync.central import admin, schema
 from sync.push import central_understands, push_once
 from sync.push_rows import NEWEST_VERSION, TOO_NEW
-from tests.central.conftest import SUPERUSER_DSN, CentralDB, _with_db
+from tests.central.conftest import CentralDB, fresh_central
 from tests.sync.push.test_push import (
     central_figures,
     enrol,
@@ -135,24 +133,8 @@ def _downgrade(dsn: str, revision: str) -> None:
 @pytest.fixture
 def own_central() -> Iterator[CentralDB]:
     """A central database of this test alone (it is downgraded and upgraded)."""
-    name = f"wgtest_{secrets.token_hex(4)}"
-    su = psycopg.connect(SUPERUSER_DSN, autocommit=True, connect_timeout=5)
-    su.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = _with_db(SUPERUSER_DSN, name)
-    prefix = ""
-    try:
-        prefix = admin.init(dsn).role_prefix
-        yield CentralDB(name, dsn, prefix)
-    finally:
-        su.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        if prefix:
-            roles = [r for (r,) in su.execute(
-                "SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)", (prefix + "_",))]
-            roles.sort(key=lambda r: r.endswith(("_owner", "_terminal", "_reader")))
-            for role in roles:
-                su.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
-        su.close()
+    with fresh_central() as db:
+        yield db
 
 
 def test_events_too_new_for_central_wait_there_until_it_is_upgraded(
