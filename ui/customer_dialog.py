@@ -9,8 +9,8 @@ button) detaches the customer from the sale.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -132,9 +132,7 @@ class CustomerDialog(QDialog):
         self.search.setFocus()
 
     # --- searching --------------------------------------------------------------------
-    def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
-        from PySide6.QtCore import QEvent
-        from PySide6.QtGui import QKeyEvent
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Up/Down in the search field move through the results (the focus stays put).
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
