@@ -10,7 +10,8 @@ SQLite, config files or logs.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,8 +22,10 @@ from local_db.store import read_settings
 from services.errors import Refused
 
 if TYPE_CHECKING:
+    from services.payments import ChargeView
     from sync.jobs.model import JobHandler
     from sync.midtrans.client import MidtransClient
+    from sync.till_charges import PaymentsGate, TillCharges
 
 MIDTRANS_SANDBOX = "https://api.sandbox.midtrans.com"
 MIDTRANS_KEY_NAME = "midtrans-server-key"
@@ -53,6 +56,21 @@ def midtrans_client(shop: Shop, *, timeout: float = 10.0) -> MidtransClient:
     from sync.midtrans.client import MidtransClient
     cfg = midtrans_config(shop)
     return MidtransClient(cfg.base_url, cfg.server_key, timeout=timeout)
+
+
+def till_charges(shop: Shop, *, wait: float, on_view: Callable[[ChargeView], None] | None = None,
+                 cancel: threading.Event | None = None, gate: PaymentsGate | None = None,
+                 poll_seconds: float = 1.0, client: MidtransClient | None = None,
+                 sleep: Callable[[float], None] | None = None) -> TillCharges:
+    """The charge port a checkout at this till uses (``services.checkout.ChargePort``).
+    ``client``: a caller-owned Midtrans client (tests); otherwise one is made from the
+    shop's settings for each charge and closed after it."""
+    from sync.till_charges import TillCharges
+    return TillCharges(shop.db, (lambda: client) if client is not None
+                       else (lambda: midtrans_client(shop)),
+                       owns_client=client is None, wait_seconds=wait,
+                       on_view=on_view or (lambda view: None), cancel=cancel, gate=gate,
+                       poll_seconds=poll_seconds, sleep=sleep)
 
 
 @contextmanager

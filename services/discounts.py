@@ -13,6 +13,7 @@ sale is later voided; the committed sale records it again with the sale's id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -23,6 +24,18 @@ from services.errors import BadInput
 from services.selling import Approval
 from services.shop import ShopConfig
 from services.users import RANK, Actor, approve
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountGrant:
+    """A supervisor's (or owner's) approval of one discount, given at the till with their
+    PIN: a value the till keeps with its cart and hands to the checkout, which accepts it
+    only for that same discount on that same line and only if the approver's role covers
+    it. ``line_no`` None: the order discount."""
+
+    line_no: int | None
+    discount: Discount
+    approver: Actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +98,10 @@ def _base_and_amount(priced: PricedCart, line_no: int | None) -> tuple[int, int]
 
 def approve_discount(uow: UnitOfWork, config: ShopConfig, actor: Actor, cart: Cart,
                      line_no: int | None, discount: Discount,
-                     approval: Approval | None) -> Actor | None:
+                     approval: Approval | None) -> DiscountGrant | None:
     """Check a discount ``actor`` is about to give; above their limit, verify the approver's
     PIN (a wrong PIN is counted and committed by ``services.users``) and append
-    ``discount.approve`` to the audit chain. Returns the approver, or None when the discount
+    ``discount.approve`` to the audit chain. Returns the grant (a value the till keeps with its cart), or None when the discount
     is within ``actor``'s own limit (nothing is written then). Commits."""
     check = check_discount(config, actor.role, cart, line_no, discount)
     if check.needed is None:
@@ -105,12 +118,12 @@ def approve_discount(uow: UnitOfWork, config: ShopConfig, actor: Actor, cart: Ca
                      "base": check.base, "limit": str(check.limit), "needed": check.needed,
                      "customer_id": cart.customer_id})
     uow.commit()
-    return approver
+    return DiscountGrant(line_no, discount, approver)
 
 
 def covering_approver(config: ShopConfig, actor: Actor, cart: Cart,
-                      grants: list[tuple[int | None, Discount, Actor]]) -> Actor | None:
-    """Of the approvals given at the till (``(line_no, discount, approver)``), the approver
+                      grants: Sequence[DiscountGrant]) -> Actor | None:
+    """Of the approvals given at the till, the approver
     who covers every discount in ``cart`` above ``actor``'s limit, or None when some such
     discount has no approval of its own (or nothing needs one). Pure value code."""
     needs: list[tuple[int | None, Discount, str]] = []
@@ -129,8 +142,8 @@ def covering_approver(config: ShopConfig, actor: Actor, cart: Cart,
         return None
     chosen: Actor | None = None
     for line_no, discount, needed in needs:
-        grant = next((a for ln, d, a in grants
-                      if ln == line_no and d == discount and a.at_least(needed)), None)
+        grant = next((g.approver for g in grants if g.line_no == line_no
+                      and g.discount == discount and g.approver.at_least(needed)), None)
         if grant is None:
             return None
         if chosen is None or RANK[grant.role] > RANK[chosen.role]:
@@ -138,5 +151,5 @@ def covering_approver(config: ShopConfig, actor: Actor, cart: Cart,
     return chosen
 
 
-__all__ = ["DiscountCheck", "approve_discount", "check_discount", "covering_approver",
+__all__ = ["DiscountCheck", "DiscountGrant", "approve_discount", "check_discount", "covering_approver",
            "needed_role"]

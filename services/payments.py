@@ -57,6 +57,18 @@ FINAL_STATUSES = frozenset({"expire", "cancel", "deny", "failure"})
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentsState:
+    """Whether customer-present provider payments (QRIS, e-wallet, VA) can be taken now.
+
+    ``reason``: why not, as a code the screens word (``not_configured``, ``unreachable``,
+    ``breaker_open``); ``detail``: the explanation in full (a tooltip, the CLI)."""
+
+    online: bool
+    reason: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ChargeAttempt:
     job_id: str
     payment_id: str

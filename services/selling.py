@@ -71,7 +71,10 @@ class SaleRequest:
     payments: tuple[PaymentRequest, ...]
     discount: Discount = Discount()
     customer_id: str | None = None
-    approval: Approval | None = None
+    approval: Approval | None = None  # a supervisor's name and PIN, checked at checkout
+    # An approval already given as a value (a supervisor's grants at the till, matched to
+    # the till's cart by services.checkout.sale_request); used if the role covers the need.
+    approved_by: Actor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,53 +170,41 @@ def _journal_lines(priced: PricedCart, applied: list[tuple[str, int]], rounding:
     return lines
 
 
-def _price(conn: Connection, config: ShopConfig,
-           req: SaleRequest) -> tuple[str, PricedCart, TenderResult]:
+@dataclass(frozen=True, slots=True)
+class CheckedSale:
+    """A sale that passed every check a commit makes, before anything is written: what it
+    costs, how it is paid, and what in it goes beyond the cashier's own rights."""
+
+    shift_id: str
+    priced: PricedCart
+    tender: TenderResult
+    over: tuple[dict[str, Any], ...]  # each is audited with the sale
+    needed: str | None  # the role that must approve ``over`` (None: nothing to approve)
+    kasbon_amount: int
+
+
+def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
+               req: SaleRequest) -> CheckedSale:
+    """Everything about a sale that can be refused, without writing: shift, lines,
+    quantities, discounts, tender, customer and kasbon limit, and which role must approve
+    what is beyond ``actor``'s rights. ``complete_sale`` makes exactly these checks again
+    in its own transaction; ``services.checkout`` makes them before it charges a customer,
+    so a customer is never charged for a sale the commit would refuse."""
     shift_id = require_open_shift(conn, config.terminal_id)
     cart = build_cart(conn, req)
     priced = price_cart(cart, config.tax_rules, pkp=config.pkp)
     tender = settle(priced.total, [TenderInput(p.method, p.amount) for p in req.payments],
                     rounding_unit=config.rounding_unit, rounding_mode=config.rounding_mode)
-    return shift_id, priced, tender
-
-
-def check_sale(conn: Connection, config: ShopConfig, req: SaleRequest) -> TenderResult:
-    """Everything about a sale that can be refused before a customer is charged: shift,
-    lines, quantities, discounts, tender. Writes nothing. The till calls it before it
-    starts a QRIS/VA charge, so a paid charge is not left without a sale it could complete."""
-    _, _, tender = _price(conn, config, req)
-    if any(p.method == KASBON for p in req.payments) and req.customer_id is None:
-        raise BadInput("a kasbon sale needs a customer", field="customer")
-    return tender
-
-
-def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRequest, *,
-                  payments_port: PaymentPort | None = None,
-                  approved_by: Actor | None = None) -> SaleResult:
-    """Commit the sale. ``approved_by``: someone whose PIN the caller has already checked
-    for this cart's discounts (the till's supervisor-PIN dialog, services.discounts); used
-    in place of ``req.approval`` only if their role covers what the cart needs."""
-    conn = uow.conn
-    shift_id, priced, tender = _price(conn, config, req)
-
-    # --- rights and approvals, before anything is written -----------------------------
     over = _needs_approval(config, actor, priced)
-    approver: Actor | None = None
+    needed: str | None = None
     if over:
         needed = "owner" if any(
             r["what"] == "discount.over_limit"
             and Decimal(r["percent"]) > config.discount_limits["supervisor"] for r in over
         ) else "supervisor"
         if actor.at_least(needed):
-            approver = actor
-        elif req.approval is None and approved_by is not None and approved_by.at_least(needed):
-            approver = approved_by
-        else:
-            a = req.approval
-            approver = approve(uow, a.user if a else None, a.pin if a else None, needed,
-                               "a discount over your limit or a price override")
+            needed = None  # the cashier's own rights cover it (audited with them)
     kasbon_amount = sum(p.amount for p in tender.payments if p.method == KASBON)
-    customer_name = None
     if req.customer_id is not None or kasbon_amount:
         if req.customer_id is None:
             raise BadInput("a kasbon sale needs a customer", field="customer")
@@ -221,13 +212,48 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
                            .where(Customer.id == req.customer_id)).first()
         if row is None or row[2] is not None:
             raise NotFound(f"no customer {req.customer_id}", field="customer")
-        customer_name = row[0]
         if kasbon_amount:
             balance = kasbon_balance(conn, req.customer_id)
             if balance + kasbon_amount > row[1]:
-                raise Refused(f"kasbon limit of {customer_name} exceeded: owes {balance}, "
+                raise Refused(f"kasbon limit of {row[0]} exceeded: owes {balance}, "
                               f"limit {row[1]}, this sale adds {kasbon_amount}",
                               field="customer")
+    return CheckedSale(shift_id, priced, tender, tuple(over), needed, kasbon_amount)
+
+
+def sale_approver(uow: UnitOfWork, actor: Actor, checked: CheckedSale,
+                  approval: Approval | None, approved_by: Actor | None) -> Actor | None:
+    """Who approves what in ``checked`` is beyond ``actor``'s rights: ``actor`` when
+    nothing is, ``approved_by`` (an approval already given as a value: a supervisor's
+    grant at the till) when their role covers it, else the PIN in ``approval``, checked
+    now (a wrong PIN is counted and committed by services.users before the refusal)."""
+    if not checked.over:
+        return None
+    if checked.needed is None:
+        return actor
+    if approved_by is not None and approved_by.at_least(checked.needed):
+        return approved_by
+    return approve(uow, approval.user if approval else None,
+                   approval.pin if approval else None, checked.needed,
+                   "a discount over your limit or a price override")
+
+
+def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRequest, *,
+                  payments_port: PaymentPort | None = None,
+                  approved_by: Actor | None = None) -> SaleResult:
+    """Commit the sale. ``approved_by``: someone who already approved this cart's
+    discounts (a grant given at the till, or an approval ``services.checkout`` checked
+    before charging); used in place of ``req.approval`` only if their role covers what
+    the cart needs. Most callers go through ``services.checkout.checkout``."""
+    conn = uow.conn
+    checked = check_sale(conn, config, actor, req)
+    priced, tender, shift_id = checked.priced, checked.tender, checked.shift_id
+
+    # --- rights and approvals, before anything is written -----------------------------
+    over = checked.over
+    approver = sale_approver(uow, actor, checked, req.approval,
+                             approved_by or req.approved_by)
+    kasbon_amount = checked.kasbon_amount
     for i, pay in enumerate(req.payments):
         if pay.method in PROVIDER_METHODS:
             if payments_port is None:
@@ -322,5 +348,6 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
         payable=tender.payable, change=tender.change, negative_stock=tuple(negative))
 
 
-__all__ = ["CASH", "MANUAL_METHODS", "complete_sale", "SaleRequest", "LineRequest",
-           "PaymentRequest", "Approval", "SaleResult"]
+__all__ = ["CASH", "MANUAL_METHODS", "Approval", "CheckedSale", "LineRequest",
+           "PaymentRequest", "SaleRequest", "SaleResult", "check_sale", "complete_sale",
+           "sale_approver"]

@@ -127,17 +127,25 @@ class TillPayments:
         # retry / unknown / rejected: nothing learnt; keep the lease and the last message.
         return self._record(order_id, {"message": reply.message}), False
 
-    def wait(self, order_id: str, timeout: float) -> ChargeView:
-        """Poll until the customer has paid, the charge ended, or ``timeout`` passed (then
-        cancel: a charge nobody waits for must not stay payable)."""
+    def wait(self, order_id: str, timeout: float, *,
+             on_view: Callable[[ChargeView], None] | None = None,
+             cancelled: Callable[[], bool] = lambda: False) -> ChargeView:
+        """Poll until the customer has paid, the charge ended, ``cancelled()`` says the
+        cashier gave up, or ``timeout`` passed (then cancel: a charge nobody waits for must
+        not stay payable). ``on_view`` sees every new view (the QR's countdown, "paid")."""
         deadline = self._clock() + timeout
         view = self.view(order_id)
         pause = self._poll
         while view.final is None:
-            if self._clock() >= deadline:
-                return self.cancel(order_id)
+            if cancelled() or self._clock() >= deadline:
+                view = self.cancel(order_id)
+                break
             self._sleep(min(pause, max(0.0, deadline - self._clock())))
+            if cancelled():
+                continue  # cancel now rather than after one more status request
             view, answered = self._look_up(order_id)
+            if on_view is not None:
+                on_view(view)
             # Back off while Midtrans does not answer (429, 5xx, timeouts), up to 10 s;
             # back to the normal pace as soon as it answers again.
             pause = self._poll if answered else min(10.0, max(pause * 2, 0.25))

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
 from app.shop import Shop
+
+if TYPE_CHECKING:
+    from services.payments import ChargeView
+    from services.selling import SaleRequest, SaleResult
+    from services.users import Actor
+    from sync.midtrans.client import MidtransClient
 
 
 def scalar(shop: Shop, sql: str, **params: Any) -> Any:
@@ -40,3 +47,24 @@ def stock_of(shop: Shop, sku: str) -> tuple[int, int]:
             "WHERE m.product_id = p.id) FROM product p JOIN stock_level l "
             "ON l.product_id = p.id WHERE p.sku = :s"), {"s": sku}).one()
     return int(row[0]), int(row[1])
+
+
+def till_checkout(shop: Shop, actor: Actor, req: SaleRequest, *, wait: float,
+                  show: Callable[[ChargeView], None] | None = None, poll_seconds: float = 1.0,
+                  client: MidtransClient | None = None,
+                  sleep: Callable[[float], None] | None = None) -> SaleResult:
+    """The one checkout (services.checkout) with this till's Midtrans charge port, as the
+    pay dialog and ``warungin sale`` use it. ``show`` sees the first view only (the QR the
+    customer scans), as a cashier would act on it once."""
+    from app.provider_wiring import till_charges
+    from services.checkout import checkout
+    shown: list[ChargeView] = []
+
+    def first(view: ChargeView) -> None:
+        if not shown:
+            shown.append(view)
+            if show is not None:
+                show(view)
+    charges = till_charges(shop, wait=wait, on_view=first, poll_seconds=poll_seconds,
+                           client=client, sleep=sleep)
+    return checkout(shop.uow, shop.config, actor, req, charges=charges)

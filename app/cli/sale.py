@@ -6,13 +6,14 @@ import argparse
 import sys
 
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
-from app.checkout import checkout, describe
 from app.cli.main import emit, fail
 from app.shop import Shop
+from services.checkout import checkout
 from services.errors import ShopError
 from services.payments import ChargeView
 from services.sale_input import parse_sale
 from services.selling import SaleRequest, SaleResult
+from services.tender import PROVIDER_METHODS
 from services.users import Actor
 
 
@@ -49,6 +50,24 @@ def run(args: argparse.Namespace) -> int:
         return 0 if failures == 0 else 2
 
 
+def describe(view: ChargeView) -> str:
+    """What the cashier reads out or shows the customer (stderr)."""
+    a = view.attempt
+    lines = [f"{a.method.upper()} Rp {a.amount:,} — order {a.order_id}".replace(",", ".")]
+    if view.va_number:
+        lines.append(f"Transfer ke virtual account {(view.va_bank or '').upper()}: "
+                     f"{view.va_number}")
+    if view.qr_string:
+        lines.append(f"QR: {view.qr_string}")
+    if view.deeplink_url:
+        lines.append(f"Deeplink: {view.deeplink_url}")
+    if view.expiry_time:
+        lines.append(f"Berlaku sampai {view.expiry_time} WIB")
+    if view.final is not None:
+        lines.append(f"Status: {view.final}" + (f" ({view.message})" if view.message else ""))
+    return "\n".join(lines)
+
+
 def _show(view: ChargeView) -> None:
     sys.stderr.write(describe(view) + "\n")
     if view.qr_string and sys.stderr.isatty():
@@ -58,4 +77,10 @@ def _show(view: ChargeView) -> None:
 
 
 def _sell(shop: Shop, actor: Actor, req: SaleRequest, wait: float) -> SaleResult:
-    return checkout(shop, actor, req, wait=wait, show=_show)
+    """The one checkout (services.checkout), with the Midtrans charge port only when the
+    sale has a provider payment: a cash-only till never loads keyring, httpx or a client."""
+    charges = None
+    if any(p.method in PROVIDER_METHODS for p in req.payments):
+        from app.provider_wiring import till_charges
+        charges = till_charges(shop, wait=wait, on_view=_show)
+    return checkout(shop.uow, shop.config, actor, req, charges=charges)

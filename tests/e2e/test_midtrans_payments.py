@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from app.checkout import checkout
+from tests.helpers import till_checkout as checkout
 from app.provider_wiring import provider_handlers
 from app.shop import Shop
 from services.errors import Refused
@@ -22,7 +22,7 @@ from services.selling import Approval
 from services.users import Actor
 from services.verify import verify_database
 from sync.jobs.dispatcher import Dispatcher
-from sync.midtrans.simulator import MidtransSimulator
+from sync.simulators.midtrans import MidtransSimulator
 from tests.e2e.conftest import SERVER_KEY
 from tests.helpers import counts, scalar, trial_balance
 

@@ -11,7 +11,7 @@ import random
 import pytest
 from sqlalchemy import text
 
-from app.checkout import checkout
+from tests.helpers import till_checkout as checkout
 from app.shop import Shop
 from services.errors import Refused
 from services.payments import ChargeView
@@ -19,7 +19,7 @@ from services.sale_input import parse_sale
 from services.users import Actor
 from services.verify import verify_database
 from sync.midtrans.client import MidtransClient
-from sync.midtrans.simulator import MidtransSimulator
+from sync.simulators.midtrans import MidtransSimulator
 from tests.e2e.conftest import SERVER_KEY
 from tests.helpers import trial_balance
 

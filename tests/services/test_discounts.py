@@ -14,7 +14,12 @@ from local_db.store import write_settings
 from services.cart import Cart, Discount
 from services.catalogue import lookup_item
 from services.categories import category_products, list_categories
-from services.discounts import approve_discount, check_discount, covering_approver
+from services.discounts import (
+    DiscountGrant,
+    approve_discount,
+    check_discount,
+    covering_approver,
+)
 from services.errors import BadInput, Refused
 from services.selling import Approval, LineRequest, PaymentRequest, SaleRequest, complete_sale
 from services.users import Actor
@@ -91,9 +96,10 @@ def test_over_the_limit_needs_a_right_pin_and_is_audited(shop: Shop, cashier: Ac
     assert counts(shop)["audit_log"] == before["audit_log"]
     assert scalar(shop, "SELECT failed_pins FROM user WHERE name = 'Budi'") == 1
     with shop.uow() as uow:
-        approver = approve_discount(uow, shop.config, cashier, cart, 1, twenty,
-                                    Approval("Budi", "5678"))
-    assert approver is not None and approver.id == supervisor.id
+        grant = approve_discount(uow, shop.config, cashier, cart, 1, twenty,
+                                 Approval("Budi", "5678"))
+    assert grant is not None and grant.approver.id == supervisor.id
+    assert (grant.line_no, grant.discount) == (1, twenty)
     assert scalar(shop, "SELECT failed_pins FROM user WHERE name = 'Budi'") == 0
     [audit] = _audits(shop, "discount.approve")
     assert audit["actor_id"] == cashier.id and audit["approver_id"] == supervisor.id
@@ -111,7 +117,7 @@ def test_over_the_limit_needs_a_right_pin_and_is_audited(shop: Shop, cashier: Ac
 def test_the_sale_takes_the_tills_approval_only_when_it_covers_the_cart(
         shop: Shop, cashier: Actor, supervisor: Actor, owner: Actor) -> None:
     cart = _cart(shop).set_line_discount(1, Discount(percent=Decimal(20)))
-    grants = [(1, Discount(percent=Decimal(20)), supervisor)]
+    grants = [DiscountGrant(1, Discount(percent=Decimal(20)), supervisor)]
     assert covering_approver(shop.config, cashier, cart, grants) == supervisor
     # Another discount than the one approved is not covered ...
     other = cart.set_line_discount(1, Discount(percent=Decimal(30)))
@@ -120,7 +126,7 @@ def test_the_sale_takes_the_tills_approval_only_when_it_covers_the_cart(
     big = cart.with_discount(Discount(percent=Decimal(60)))
     assert covering_approver(shop.config, cashier, big, grants) is None
     assert covering_approver(shop.config, cashier, big, grants + [
-        (None, Discount(percent=Decimal(60)), owner)]) == owner
+        DiscountGrant(None, Discount(percent=Decimal(60)), owner)]) == owner
     # Nothing above the limit: nobody is needed.
     assert covering_approver(shop.config, cashier, _cart(shop), grants) is None
 
