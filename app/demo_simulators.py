@@ -15,7 +15,7 @@ from app.secrets import secret_store_for
 from app.shop import Shop
 from local_db.store import write_settings
 from services.errors import Conflict
-from sync.midtrans.simulator import MidtransSimulator
+from sync.simulators.midtrans import MidtransSimulator
 
 DEMO_SERVER_KEY = "SB-Mid-server-DEMO-SIMULATOR"
 

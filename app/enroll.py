@@ -7,7 +7,8 @@ The local settings get only ids and the DSN without password: ``tenant_id``,
 ``central.store_id``, ``central.terminal_id``, ``central.role``, ``central.dsn``.
 
 Redeeming the code replaces the code's password with a fresh one in the same central
-transaction that sets ``terminal.enrolled_at``, so the code works once. Order, so that no
+transaction that sets ``terminal.enrolled_at``, so the code works once (that talk with
+central is :mod:`sync.central.enroll`; this module composes it with the secrets and settings). Order, so that no
 crash can strand the terminal: new secrets to the secret store, then the central commit,
 then the local settings. If the central commit fails the previous secrets are put back;
 if we crash after it, running ``enroll`` again with the same code finishes the local part
@@ -21,7 +22,6 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from psycopg import sql
 from sqlalchemy import func, select
 
 from app.secrets import SecretStore, secret_store_for
@@ -29,8 +29,9 @@ from app.shop import Shop
 from local_db.models import OutboxEvent
 from local_db.store import read_settings, write_settings
 from services.errors import Conflict, Refused
-from sync.central.admin import EnrolmentCode, ident
-from sync.central.connect import redact_dsn, scram_verifier, terminal_connect
+from sync.central.admin import EnrolmentCode
+from sync.central.connect import redact_dsn
+from sync.central.enroll import redeeming
 
 PASSWORD_SECRET = "central/password"
 INSTALL_ID_SECRET = "central/install_id"
@@ -106,19 +107,10 @@ def enroll(shop: Shop, code_text: str, *, store: SecretStore | None = None) -> E
     store = store or secret_store_for(shop)
     _check_may_enrol(shop, code)
     dsn = redact_dsn(code.dsn)
-    with terminal_connect(code.dsn, code.password) as conn:
-        row = conn.execute(
-            "SELECT p.tenant_id::text, p.terminal_id::text, t.store_id::text, "
-            "t.enrolled_at IS NOT NULL, t.install_id::text "
-            "FROM central.principal p JOIN central.terminal t "
-            "ON t.tenant_id = p.tenant_id AND t.id = p.terminal_id "
-            "WHERE p.role_name = current_user").fetchone()
-        if row is None or (row[0], row[1], row[2]) != (code.tenant_id, code.terminal_id,
-                                                       code.store_id):
-            raise Refused("central does not know this code's terminal (was it removed?)",
-                          field="code")
-        if row[3]:
-            if row[4] is not None and store.get(INSTALL_ID_SECRET) == row[4] \
+    with redeeming(code) as central:
+        seat = central.seat()
+        if seat.enrolled:
+            if seat.install_id is not None and store.get(INSTALL_ID_SECRET) == seat.install_id \
                     and store.get(PASSWORD_SECRET) is not None:
                 _remember(shop, code)  # our own enrolment, interrupted before this step
                 return Enrolment(code.tenant_id, code.store_id, code.terminal_id, code.role,
@@ -132,19 +124,7 @@ def enroll(shop: Shop, code_text: str, *, store: SecretStore | None = None) -> E
         store.set(PASSWORD_SECRET, new_password)
         store.set(INSTALL_ID_SECRET, install_id)
         try:
-            with conn.transaction():
-                claimed = conn.execute(
-                    "UPDATE central.terminal SET enrolled_at = now(), install_id = %s "
-                    "WHERE id = central.current_terminal() AND enrolled_at IS NULL",
-                    (install_id,)).rowcount
-                if claimed != 1:
-                    raise Refused("this enrolment code was just used by another machine",
-                                  field="code")
-                verifier = scram_verifier(conn, code.role, new_password)
-                # A role may change its own password; the verifier, not the password, is sent.
-                # (Utility statements take no bind parameters: the literal is composed here.)
-                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(
-                    sql.Identifier(ident(code.role).strip('"')), sql.Literal(verifier)))
+            central.claim(install_id, new_password)
         except BaseException:
             for name, value in previous.items():
                 if value is None:

@@ -1,11 +1,11 @@
 """The desktop program's composition: the shop behind the screens, and ``run_gui``.
 
-``GuiBackend`` is the thin facade the screens talk to (they see it as the
-``ui.backend.TillBackend`` Protocol, never this class): each method opens its own unit of
+``GuiBackend`` is what the screens talk to (they see it as the ``ui.backend.TillBackend``
+Protocol, never this class): one small adapter per area, composed over one
+:class:`app.desktop.context.DesktopContext`. Each adapter method opens its own unit of
 work, calls one use case and returns frozen values, so no ORM object or session crosses a
-thread. Its methods block; the screens run them through ``ui.tasks`` (the DB-writer lane for
-writes and the till's ordered reads, the pool for the rest). ``price`` and ``cash_due`` are
-pure value code over the configuration loaded when the backend was made.
+thread. The methods block; the screens run them through ``ui.tasks`` (the DB-writer lane for
+writes and the till's ordered reads, the pool for the rest).
 """
 
 from __future__ import annotations
@@ -17,26 +17,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import select
-
-from app.gui_base import environment_faults
-from app.gui_cart import CartOps
-from app.gui_money import MoneyOps
-from app.gui_office import OfficeOps
-from app.gui_sync import SyncOps
-from app.paths import data_dir, db_path
+from app.desktop.cart import CartAdapter
+from app.desktop.context import DesktopContext
+from app.desktop.core import CoreAdapter
+from app.desktop.money import MoneyAdapter
+from app.desktop.office import OfficeAdapter
+from app.desktop.sync import SyncAdapter
+from app.paths import data_dir
 from app.shop import Shop, open_shop
-from local_db.migrate import damaged_message, quick_check
-from local_db.models import User
-from local_db.store import read_settings
-from services.cart import Cart, CartItem, PricedCart, price_cart
-from services.catalogue import lookup_item, search_products
-from services.money import round_cash
-from services.selling import LineRequest, PaymentRequest, SaleRequest, SaleResult, complete_sale
-from services.shifts import ShiftReport, shift_report
-from services.tender import TenderInput, TenderResult, settle
-from services.users import Actor, authenticate
-from ui.backend import Cashier, Hit, SaleDone, ShopInfo, UserChoice
 
 log = logging.getLogger("warungin.gui")
 
@@ -45,102 +33,24 @@ log = logging.getLogger("warungin.gui")
 WINDOW_HOOKS: list[Callable[[object], None]] = []
 
 
-class GuiBackend(CartOps, MoneyOps, SyncOps, OfficeOps):
-    """Implements ui.backend.TillBackend over the services, for one open shop: the till's
-    core here, each other area in its own module (app/gui_cart.py, gui_money.py,
-    gui_sync.py, gui_office.py)."""
+class GuiBackend:
+    """Implements ui.backend.TillBackend for one open shop. Made on the DB-writer lane at
+    start-up (the context reads the configuration)."""
 
     def __init__(self, shop: Shop) -> None:
-        # Made on the DB-writer lane at start-up: loading the configuration queries.
-        self._shop = shop
-        self._config = shop.config
-        with shop.uow(write=False) as uow:
-            settings = read_settings(uow.conn)
-        self._info = ShopInfo(store_name=self._config.store_name,
-                              store_code=self._config.store_code,
-                              terminal_code=self._config.terminal_code,
-                              demo=self._config.demo, language=settings.get("language", "id"))
-        self._actor: Actor | None = None
-
-    def shop_info(self) -> ShopInfo:
-        return self._info
-
-    @environment_faults
-    def users(self) -> list[UserChoice]:
-        with self._shop.uow(write=False) as uow:
-            rows = uow.session.execute(select(User.name, User.role, User.locked)
-                                       .where(User.active).order_by(User.name)).all()
-        return [UserChoice(str(n), str(r), bool(locked)) for n, r, locked in rows]
-
-    @environment_faults
-    def login(self, name: str, pin: str) -> Cashier:
-        # authenticate commits a failure count itself before refusing; a success resets it.
-        with self._shop.uow() as uow:
-            actor = authenticate(uow, name, pin)
-            uow.commit()
-        self._actor = actor
-        return Cashier(actor.id, actor.name, actor.role)
-
-    def logout(self) -> None:
-        self._actor = None
-
-    @environment_faults
-    def lookup(self, code: str) -> CartItem:
-        with self._shop.uow(write=False) as uow:
-            return lookup_item(uow.conn, code)
-
-    @environment_faults
-    def search(self, text: str) -> list[Hit]:
-        with self._shop.uow(write=False) as uow:
-            hits = search_products(uow.conn, text, limit=12)
-        return [Hit(h.sku, h.name, h.price, h.unit) for h in hits]
-
-    def price(self, cart: Cart) -> PricedCart:
-        return price_cart(cart, self._config.tax_rules, pkp=self._config.pkp)
-
-    def cash_due(self, total: int) -> int:
-        return round_cash(total, self._config.rounding_unit, self._config.rounding_mode)
-
-    def settle(self, total: int, tenders: list[TenderInput]) -> TenderResult:
-        return settle(total, tenders, rounding_unit=self._config.rounding_unit,
-                      rounding_mode=self._config.rounding_mode)
-
-    def complete(self, cart: Cart, tenders: list[TenderInput]) -> SaleDone:
-        r = self.complete_sale(cart, tenders)
-        return SaleDone(r.receipt_no, r.total, r.rounding, r.payable, r.change, r.created_at)
-
-    @environment_faults
-    def complete_sale(self, cart: Cart, tenders: list[TenderInput]) -> SaleResult:
-        """Commit the sale. Cash, kasbon and EDC only: QRIS/VA/e-wallet go through
-        app.checkout (charge, poll, then complete), which the till wires in later."""
-        actor = self._require_actor()
-        req = SaleRequest(
-            lines=tuple(LineRequest(code=line.item.sku, qty_milli=line.qty_milli,
-                                    unit_price=line.unit_price if line.price_overridden
-                                    else None, discount=line.discount)
-                        for line in cart.lines),
-            payments=tuple(PaymentRequest(t.method, t.amount) for t in tenders),
-            discount=cart.discount, customer_id=cart.customer_id)
-        with self._shop.uow() as uow:
-            return complete_sale(uow, self._config, actor, req,
-                                 approved_by=self.discount_approver(cart))
-
-    @environment_faults
-    def shift_report(self) -> ShiftReport:
-        with self._shop.uow(write=False) as uow:
-            return shift_report(uow, self._config)
-
-    def integrity_problems(self) -> str | None:
-        """The start-up integrity check, run once the till is up (see open_backend): None
-        when the file is healthy, else the message the till shows before it stops."""
-        path = db_path(self._shop.folder)
-        problems = quick_check(path)
-        return damaged_message(path, problems) if problems else None
+        self.ctx = DesktopContext(shop)
+        self.core = CoreAdapter(self.ctx)
+        self.cart = CartAdapter(self.ctx)
+        self.money = MoneyAdapter(self.ctx)
+        self.sync = SyncAdapter(self.ctx)
+        self.office = OfficeAdapter(self.ctx)
 
     def close(self) -> None:
-        self.stop_sync()  # the sync worker and provider jobs first: they use the database
-        self.close_payments()  # Midtrans clients of charges still open at exit
-        self._shop.close()
+        # The sync worker and provider jobs first: they use the database. (A charge still
+        # open closes its own Midtrans client; its job stays leased until the dispatcher
+        # takes it over and asks Midtrans.)
+        self.sync.stop()
+        self.ctx.shop.close()
 
 
 def open_backend(folder: Path) -> GuiBackend:

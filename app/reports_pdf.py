@@ -12,7 +12,7 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-from services.reports import Report, Table
+from services.reports import Report, Table, tables_of
 from services.reports.export import TOTAL_EN, TOTAL_ID, display_value
 
 _NUMERIC = ("money", "qty", "int", "percent")
@@ -34,7 +34,7 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
     )
     from xml.sax.saxutils import escape
 
-    tables = report.tables()
+    tables = tables_of(report)
     wide = max(len(t.columns) for t in tables) > 7
     size = landscape(A4) if wide else A4
     out = io.BytesIO()

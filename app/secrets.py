@@ -21,7 +21,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -30,6 +30,8 @@ from sqlalchemy import select
 
 from app.shop import Shop
 from local_db.models import Setting
+from services.credentials import SecretStore as SecretStore  # the port, re-exported
+from services.credentials import SecretStoreUnavailable
 from services.crypto import FieldCipher, check_key_id, new_key_id, new_key_material
 from services.customers import DATA_KEY_SETTING, key_ids_in_use, rotate_keys
 from services.shop import ShopConfig
@@ -50,7 +52,7 @@ NO_KEYRING_HELP = (
 )
 
 
-class SecretsUnavailable(Exception):
+class SecretsUnavailable(SecretStoreUnavailable):
     """An environment fault: the secrets this terminal needs cannot be reached."""
 
 
@@ -71,16 +73,6 @@ class MissingDataKey(SecretsUnavailable):
 
 class NotADemoShop(SecretsUnavailable):
     pass
-
-
-class SecretStore(Protocol):
-    """Secrets by name. ``get`` returns None for a name never set."""
-
-    def get(self, name: str) -> str | None: ...
-
-    def set(self, name: str, value: str) -> None: ...
-
-    def delete(self, name: str) -> None: ...
 
 
 # --- the OS keyring -----------------------------------------------------------------------

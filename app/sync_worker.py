@@ -20,6 +20,10 @@ thread is left. A push cut off in the middle (the process dies, or a caller give
 waiting) is harmless: a batch is marked sent locally only after central's commit, and a
 batch sent again is recognised by its event ids (``sync/push.py``).
 
+What one pass does on the network (push in groups of batches, pull, cancel a hanging
+statement, measure the clock skew) is :mod:`sync.worker_pass`; this module decides when a
+pass runs and turns its :class:`~sync.worker_pass.PassResult` into the snapshot below.
+
 Connectivity (online, offline since, last error, last good sync, clock skew) is kept in a
 frozen :class:`Connectivity` snapshot, replaced whole under a lock, that the UI reads from
 any thread. A shop with no central enrolled: the worker does not run and its snapshot says
@@ -40,13 +44,11 @@ import dataclasses
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 from apscheduler.executors.pool import (  # type: ignore[import-untyped]
     ThreadPoolExecutor as SchedulerPool,
 )
@@ -54,18 +56,16 @@ from apscheduler.jobstores.base import JobLookupError  # type: ignore[import-unt
 from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
     BackgroundScheduler,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.provider_jobs_runner import ProviderJobs
 from app.shop import Shop
 from local_db.store import read_settings
 from services.crypto import FieldCipher
-from services.errors import Conflict, ShopError
-from sync.central.connect import CentralUnavailable
-from sync.clock import SkewProbe, SkewReading, is_flagged, record
+from services.errors import ShopError
+from sync.clock import SkewReading, is_flagged
 from sync.jobs.backoff import next_delay
-from sync.pull import pull_once
-from sync.push import BATCH_SIZE, CentralLink, PushRefused, push_once
+from sync.push import BATCH_SIZE, CentralLink
+from sync.worker_pass import CANCEL_TIMEOUT_S, LiveConnections, SkewKeeper, run_pass
 
 log = logging.getLogger("warungin.sync")
 
@@ -75,7 +75,7 @@ NOT_CONNECTED = "not connected to a central database"
 
 JOB_ID = "warungin-sync"
 #: How long a stop waits, after cancelling a hanging central statement, for the pass to end.
-CANCEL_GRACE_S = 3.0
+CANCEL_GRACE_S = CANCEL_TIMEOUT_S
 
 Clock = Callable[[], datetime]
 
@@ -205,8 +205,8 @@ class SyncWorker:
         self._logged_error: str | None = None
         self._idle = threading.Event()  # set while no pass runs
         self._idle.set()
-        self._live: list[psycopg.Connection[tuple[Any, ...]]] = []  # this pass's central conns
-        self._skew_stored: tuple[float, float] | None = None  # (skew, monotonic time)
+        self._live = LiveConnections()  # this pass's central connections
+        self._skew = SkewKeeper()
 
     # --- the snapshot ----------------------------------------------------------------------
     def snapshot(self) -> Connectivity:
@@ -301,28 +301,12 @@ class SyncWorker:
             return True
         finished = self._idle.wait(timeout)
         if not finished:
-            self._cancel_live()
+            self._live.cancel()
             finished = self._idle.wait(CANCEL_GRACE_S)
         scheduler.shutdown(wait=finished)
         if self._snap.state != "not_connected":
             self._update(state="stopped", next_attempt_at=None)
         return finished
-
-    def _cancel_live(self) -> None:
-        with self._lock:
-            live = [c for c in self._live if not c.closed]
-        for conn in live:
-            # In a thread of its own: a cancel request to a hanging server may hang too.
-            threading.Thread(target=_cancel, args=(conn,), name="sync-cancel",
-                             daemon=True).start()
-
-    def _connect(self, link: CentralLink) -> Callable[[], psycopg.Connection[tuple[Any, ...]]]:
-        def connect() -> psycopg.Connection[tuple[Any, ...]]:
-            conn = link.connect()
-            with self._lock:
-                self._live = [c for c in self._live if not c.closed] + [conn]
-            return conn
-        return connect
 
     def _schedule(self, delay: float) -> None:
         # Called with self._lock held.
@@ -365,51 +349,35 @@ class SyncWorker:
         creds = self._creds
         if creds is None or self._stop.is_set():
             return interval
-        db = self._shop.db
-        probe = SkewProbe(self._connect(creds.link), self._clock)
         now = self._clock()
-        sent = quarantined = pulled = 0
-        try:
-            try:
-                while not self._stop.is_set():
-                    report = push_once(db, creds.link, batch_size=self._batch_size,
-                                       max_batches=self._batches_per_step, connect=probe)
-                    sent += report.sent
-                    quarantined += report.quarantined
-                    if report.batches < self._batches_per_step:
-                        break
-                if not self._stop.is_set():
-                    pulled = pull_once(db, creds.link, cipher=creds.cipher(),
-                                       connect=probe).applied
-            finally:
-                if probe.reading is not None:
-                    self._record_skew(probe.reading)
-        except (CentralUnavailable, psycopg.Error) as exc:
-            return self._failed("offline", _describe(exc), now)
-        except PushRefused as exc:
+        result = run_pass(self._shop.db, creds.link, creds.cipher, stop=self._stop,
+                          clock=self._clock, batch_size=self._batch_size,
+                          batches_per_step=self._batches_per_step, live=self._live,
+                          on_skew=self._record_skew)
+        error = result.error or ""
+        if result.outcome == "offline":
+            return self._failed("offline", error, now)
+        if result.outcome == "refused":
             # A person must act (a copied database): retry slowly, say it plainly.
-            log.warning("central refuses this till's pushes: %s", exc.message)
-            self._failed("refused", exc.message, now)
+            log.warning("central refuses this till's pushes: %s", error)
+            self._failed("refused", error, now)
             return self._max
-        except Conflict as exc:
-            if exc.field == "central":  # the enrolment went away under us
-                self._update(state="not_connected", message=exc.message, last_error=None)
-                return self._max
-            return self._failed("offline", exc.message, now)
-        except SQLAlchemyError as exc:
-            # The local database is busy (a long write): not central's fault; try again
-            # after the usual interval.
-            log.warning("sync pass stopped by the local database: %s", type(exc).__name__)
-            self._update(last_error=f"local database busy ({type(exc).__name__})",
-                         last_error_at=_iso(now), last_attempt_at=_iso(now))
+        if result.outcome == "not_connected":
+            self._update(state="not_connected", message=error, last_error=None)
+            return self._max
+        if result.outcome == "local_busy":
+            # Not central's fault; try again after the usual interval.
+            self._update(last_error=error, last_error_at=_iso(now), last_attempt_at=_iso(now))
             return interval
-        except Exception as exc:  # a bug: log it once with its traceback, keep going slowly
+        if result.outcome == "bug":  # log it once with its traceback, keep going slowly
+            exc = result.exception
             key = f"{type(exc).__name__}: {exc}"
             if key != self._logged_error:
-                log.exception("sync pass failed")
+                log.error("sync pass failed", exc_info=exc)
                 self._logged_error = key
             return self._failed(self._snap.state if self._snap.state != "starting"
-                                else "offline", type(exc).__name__, now)
+                                else "offline", error, now)
+        sent, quarantined, pulled = result.sent, result.quarantined, result.pulled
         if self._snap.state in ("offline", "refused"):
             log.info("central reachable again; %d events sent", sent)
         self._logged_error = None
@@ -437,31 +405,8 @@ class SyncWorker:
         return delay
 
     def _record_skew(self, reading: SkewReading) -> None:
-        # Measured every pass, stored when it moved by a second or more, or once a minute:
-        # no writer transaction every few seconds for a figure that did not change.
-        now = time.monotonic()
-        last = self._skew_stored
-        if last is None or abs(last[0] - reading.skew_s) >= 1.0 or now - last[1] >= 60.0 \
-                or reading.flagged != is_flagged(last[0]):
-            try:
-                record(self._shop.db, reading)
-                self._skew_stored = (reading.skew_s, now)
-            except SQLAlchemyError as exc:
-                log.warning("clock skew not stored: %s", type(exc).__name__)
+        self._skew.keep(self._shop.db, reading)
         self._update(skew_s=reading.skew_s, skew_flagged=is_flagged(reading.skew_s))
-
-
-def _cancel(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
-    try:
-        conn.cancel_safe(timeout=CANCEL_GRACE_S)
-    except Exception as exc:  # already closed, or the server does not answer either
-        log.info("cancelling the central statement at stop: %s", type(exc).__name__)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ShopError):
-        return exc.message
-    return f"{type(exc).__name__}: {str(exc).strip()}"
 
 
 class BackgroundSync:

@@ -1,4 +1,6 @@
-"""Catalogue: products, categories, barcodes; lookup at the till and search as you type."""
+"""Catalogue: products, categories, barcodes; lookup at the till and search as you type.
+
+The back office's list of products (with stock levels) is :mod:`services.catalogue_query`."""
 
 from __future__ import annotations
 
@@ -14,8 +16,12 @@ from local_db.store import append_audit, append_outbox
 from local_db.uow import UnitOfWork
 from services.barcodes import validate_barcode
 from services.cart import CartItem
+# ProductRow and get_product are re-exported: callers read a saved product from here.
+from services.catalogue_query import ProductRow as ProductRow
+from services.catalogue_query import get_product as get_product
+from services.catalogue_query import sku_exists
 from services.errors import BadInput, Conflict, NotFound
-from services.money import MAX_RUPIAH
+from services.money import MAX_RUPIAH, qty_to_milli, rupiah
 from services.users import Actor, require
 
 UNITS = ("pcs", "kg", "g", "liter", "ml", "pack", "dus", "lusin", "meter", "sachet", "botol",
@@ -40,19 +46,57 @@ class ProductInput:
 
 
 @dataclass(frozen=True, slots=True)
-class ProductRow:
-    id: str
+class ProductForm:
+    """A product as typed into the back office's form: text, read by :func:`read_form`
+    (so a bad price comes back as BadInput with field "price")."""
+
     sku: str
     name: str
-    category: str | None
-    unit: str
-    price: int
-    cost: int
-    tax_class: str
-    tracks_stock: bool
-    low_stock_milli: int
-    active: bool
-    barcodes: tuple[str, ...]
+    price: str
+    cost: str = "0"
+    unit: str = "pcs"
+    category: str = ""
+    tax_class: str = "PPN"
+    barcodes: str = ""  # separated by spaces, commas, "|" or ";"
+    tracks_stock: bool = True
+    low_stock: str = "0"  # reorder point, in the product's unit
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueChoices:
+    """What the product form's drop-downs offer."""
+
+    categories: tuple[str, ...]
+    tax_classes: tuple[str, ...]
+    units: tuple[str, ...]
+
+
+_CODES_SPLIT = re.compile(r"[\s,|;]+")
+
+
+def qty_in_unit(text: str, unit: str, *, field: str, allow_zero: bool = False) -> int:
+    """A typed quantity in thousandths: decimals ("1,5" or "1.5") only for weighed units;
+    ``allow_zero`` also takes an empty or zero entry (a reorder point, a count)."""
+    t = (text or "").strip().replace(",", ".")
+    if allow_zero and t in ("", "0", "0.0", "0.000"):
+        return 0
+    return qty_to_milli(t, field=field, whole_only=unit not in WEIGHED_UNITS)
+
+
+def read_form(form: ProductForm) -> ProductInput:
+    """The form's text as a product (validated later, by :func:`save_product`)."""
+    unit = form.unit.strip()
+    return ProductInput(
+        sku=form.sku.strip(), name=form.name.strip(),
+        price=rupiah(form.price, field="price"),
+        cost=rupiah(form.cost.strip() or "0", field="cost"),
+        unit=unit, category=form.category.strip() or None,
+        tax_class=form.tax_class.strip(),
+        barcodes=tuple(c for c in _CODES_SPLIT.split(form.barcodes.strip()) if c),
+        tracks_stock=form.tracks_stock,
+        low_stock_milli=qty_in_unit(form.low_stock, unit, field="low_stock", allow_zero=True),
+        active=form.active)
 
 
 def validate_product(p: ProductInput, tax_classes: set[str], *, prefix: str = "") -> None:
@@ -76,6 +120,12 @@ def validate_product(p: ProductInput, tax_classes: set[str], *, prefix: str = ""
 
 def tax_class_codes(conn: Connection) -> set[str]:
     return set(conn.execute(select(TaxClass.code)).scalars())
+
+
+def catalogue_choices(conn: Connection) -> CatalogueChoices:
+    cats = tuple(str(n) for n in conn.execute(select(Category.name).order_by(Category.name))
+                 .scalars())
+    return CatalogueChoices(cats, tuple(sorted(tax_class_codes(conn))), UNITS)
 
 
 def category_id(conn: Connection, name: str | None) -> str | None:
@@ -124,8 +174,17 @@ def upsert_products(uow: UnitOfWork, items: list[ProductInput]) -> list[str]:
     return ids
 
 
-def save_product(uow: UnitOfWork, actor: Actor, p: ProductInput) -> ProductRow:
+def save_product(uow: UnitOfWork, actor: Actor, p: ProductInput, *,
+                 new: bool | None = None) -> ProductRow:
+    """Create or update by SKU. ``new`` True: refused if the SKU exists (a form adding a
+    product must not overwrite another); False: refused if it does not (an edit)."""
     require(actor, "supervisor", "editing products")
+    if new is not None:
+        exists = sku_exists(uow.conn, p.sku)
+        if new and exists:
+            raise BadInput(f"a product with SKU {p.sku} exists already", field="sku")
+        if not new and not exists:
+            raise NotFound(f"no product with SKU {p.sku}", field="sku")
     validate_product(p, tax_class_codes(uow.conn))
     old_price = uow.conn.execute(select(Product.price).where(Product.sku == p.sku)).scalar()
     (pid,) = upsert_products(uow, [p])
@@ -136,25 +195,11 @@ def save_product(uow: UnitOfWork, actor: Actor, p: ProductInput) -> ProductRow:
     return get_product(uow.conn, pid)
 
 
-_PRODUCT_COLUMNS = (Product.id, Product.sku, Product.name, Category.name, Product.unit,
-                    Product.price, Product.cost, Product.tax_class, Product.tracks_stock,
-                    Product.low_stock_milli, Product.active)
-
-
-def _row(conn: Connection, r: tuple[object, ...]) -> ProductRow:
-    codes = tuple(conn.execute(select(Barcode.code).where(Barcode.product_id == r[0])
-                               .order_by(Barcode.code)).scalars())
-    return ProductRow(str(r[0]), str(r[1]), str(r[2]), r[3] if r[3] is None else str(r[3]),
-                      str(r[4]), int(str(r[5])), int(str(r[6])), str(r[7]), bool(r[8]),
-                      int(str(r[9])), bool(r[10]), codes)
-
-
-def get_product(conn: Connection, product_id: str) -> ProductRow:
-    r = conn.execute(select(*_PRODUCT_COLUMNS).outerjoin(Category)
-                     .where(Product.id == product_id)).first()
-    if r is None:
-        raise NotFound(f"no product {product_id}", field="product")
-    return _row(conn, tuple(r))
+def save_product_form(uow: UnitOfWork, actor: Actor, form: ProductForm, *,
+                      new: bool) -> ProductRow:
+    """The back office's Save: rights first, then the form's text, then :func:`save_product`."""
+    require(actor, "supervisor", "editing products")
+    return save_product(uow, actor, read_form(form), new=new)
 
 
 # Run at every scan, so through local_db.fastpath.

@@ -57,8 +57,11 @@ class ImportRejected(BadInput):
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
+    """An import: either everything went in (``errors`` empty) or nothing did."""
+
     created: int
     updated: int
+    errors: tuple[LineError, ...] = ()
 
 
 def _flag(value: str, *, field: str, default: bool) -> bool:
@@ -163,6 +166,24 @@ def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportS
                  details={"created": len(products) - len(existing), "updated": len(existing)})
     uow.commit()
     return ImportSummary(len(products) - len(existing), len(existing))
+
+
+def decode_csv(raw: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM), else Windows' ANSI code page, which
+    Excel on Windows saves."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def import_catalogue_file(uow: UnitOfWork, actor: Actor, raw: bytes) -> ImportSummary:
+    """A file chosen in the back office: every bad line comes back in ``errors`` (nothing
+    imported) instead of as an exception, so a screen can list them all."""
+    try:
+        return import_catalogue(uow, actor, decode_csv(raw))
+    except ImportRejected as rejected:
+        return ImportSummary(0, 0, tuple(rejected.errors))
 
 
 def export_rows(uow: UnitOfWork) -> Iterable[list[str]]:

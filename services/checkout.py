@@ -108,8 +108,12 @@ def checkout(uows: UnitsOfWork, config: ShopConfig, actor: Actor, req: SaleReque
     without a sale."""
     provider = _provider_payment(req)
     if provider is None:
+        # No charge to make; a provider payment already paid (``provider_ref`` set: a
+        # paid charge whose sale could not be written, tried again) is taken only if its
+        # charge job says paid.
         with uows() as uow:
-            return complete_sale(uow, config, actor, req)
+            return complete_sale(uow, config, actor, req,
+                                 payments_port=RecordedPayments(uow.conn))
     i, pay = provider
     if charges is None:
         raise Refused(f"{pay.method} needs the payment provider, which this till cannot "

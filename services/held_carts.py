@@ -92,6 +92,7 @@ class PriceChange:
     sku: str
     held_price: int
     current_price: int
+    name: str = ""  # the product's name now, for the till to say which line changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,8 @@ def _refresh(conn: Connection, cart: Cart) -> ResumedCart:
         # line follows the catalogue.
         price = line.unit_price if line.price_overridden else item.unit_price
         if price != line.unit_price:
-            changes.append(PriceChange(line.line_no, item.sku, line.unit_price, price))
+            changes.append(PriceChange(line.line_no, item.sku, line.unit_price, price,
+                                       item.name))
         lines.append(replace(line, item=item, unit_price=price))
     return ResumedCart(replace(cart, lines=tuple(lines)), "", tuple(changes), tuple(gone))
 

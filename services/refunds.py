@@ -412,3 +412,58 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
 
 
 __all__ = ["Approval", "RefundResult", "RefundedLine", "refund_sale"]
+
+
+@dataclass(frozen=True, slots=True)
+class RefundableLine:
+    """A sold line and how much of it is left to refund."""
+
+    line_no: int
+    sku: str
+    name: str
+    unit: str
+    qty_milli: int  # sold
+    left_milli: int  # not yet refunded
+    unit_price: int
+    gross: int
+    weighed: bool = False  # sold by weight or length: quantities with decimals
+
+
+@dataclass(frozen=True, slots=True)
+class RefundableSale:
+    """A sale found by its receipt number, as the refund screen offers it."""
+
+    receipt_no: str
+    created_at: str
+    status: str
+    payable: int
+    customer_id: str | None
+    lines: tuple[RefundableLine, ...]
+    payments: tuple[tuple[str, int], ...]  # (method, amount)
+
+
+def refundable_sale(conn: Connection, receipt_no: str) -> RefundableSale:
+    """The sale with ``receipt_no``, any status (the screen says why a voided one cannot be
+    refunded), each line with what is left of it. NotFound for an unknown number."""
+    receipt_no = (receipt_no or "").strip()
+    if not receipt_no:
+        raise BadInput("a receipt number is needed", field="receipt_no")
+    sale = conn.execute(select(Sale.id, Sale.receipt_no, Sale.created_at, Sale.status,
+                               Sale.payable, Sale.customer_id)
+                        .where(Sale.receipt_no == receipt_no)).first()
+    if sale is None:
+        raise NotFound(f"no sale with receipt number {receipt_no}", field="receipt_no")
+    done = {str(k): int(v) for k, v in conn.execute(
+        select(RefundLine.sale_line_id, func.sum(RefundLine.qty_milli))
+        .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+        .where(SaleLine.sale_id == sale.id).group_by(RefundLine.sale_line_id))}
+    lines = tuple(RefundableLine(r.line_no, r.sku, r.name, r.unit, r.qty_milli,
+                                 r.qty_milli - done.get(str(r.id), 0), r.unit_price, r.gross,
+                                 r.unit in WEIGHED_UNITS)
+                  for r in conn.execute(select(SaleLine).where(SaleLine.sale_id == sale.id)
+                                        .order_by(SaleLine.line_no)))
+    payments = tuple((str(m), int(a)) for m, a in conn.execute(
+        select(Payment.method, Payment.amount).where(Payment.sale_id == sale.id)
+        .order_by(Payment.id)))
+    return RefundableSale(sale.receipt_no, sale.created_at, sale.status, sale.payable,
+                          sale.customer_id, lines, payments)

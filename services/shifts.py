@@ -255,3 +255,26 @@ def close_shift(uow: UnitOfWork, config: ShopConfig, actor: Actor,
                   aggregate_id=sid, created_at=stamp)
     uow.commit()
     return z
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftState:
+    """Whether this till has a shift open, and the notes and coins a count uses."""
+
+    open: bool
+    denominations: tuple[int, ...]  # rupiah notes and coins, largest first
+    opened_by: str | None = None
+    opened_at: str | None = None
+    float_amount: int = 0
+
+
+def shift_state(conn: Connection, config: ShopConfig) -> ShiftState:
+    """The till's open shift (who opened it, when, with what float), if any."""
+    denoms = tuple(sorted(DENOMINATIONS, reverse=True))
+    row = conn.execute(select(User.name, Shift.opened_at, Shift.float_amount)
+                       .join(User, User.id == Shift.opened_by)
+                       .where(Shift.terminal_id == config.terminal_id,
+                              Shift.status == "open")).first()
+    if row is None:
+        return ShiftState(False, denoms)
+    return ShiftState(True, denoms, str(row[0]), str(row[1]), int(row[2]))

@@ -5,6 +5,7 @@ offline sale is never refused for stock.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
@@ -14,9 +15,10 @@ from local_db.models import GoodsReceipt, Product, StockLevel, StockMovement
 from local_db.store import append_audit, append_outbox, post_journal
 from local_db.uow import UnitOfWork
 from services import accounts as acc
-from services.catalogue import WEIGHED_UNITS
+from services.catalogue import WEIGHED_UNITS, qty_in_unit
+from services.catalogue_query import find_unit, unit_of
 from services.errors import BadInput, NotFound
-from services.money import line_amount, milli_to_decimal, to_rupiah
+from services.money import line_amount, milli_to_decimal, rupiah, to_rupiah
 from services.users import Actor, require
 
 PAID_FROM = {"payable": acc.ACCOUNTS_PAYABLE, "cash": acc.CASH_DRAWER,
@@ -28,6 +30,22 @@ class ReceivedLine:
     code: str
     qty_milli: int
     unit_cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveLineForm:
+    """A line of goods received as typed into the back office's form."""
+
+    code: str  # SKU or barcode
+    qty: str
+    unit_cost: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsReceived:
+    receipt_id: str
+    lines: int
+    total_cost: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +218,47 @@ def count_stock(uow: UnitOfWork, actor: Actor, code: str, counted_milli: int,
     pid = _product(uow.conn, code, "sku")[0]
     delta = counted_milli - level(uow.conn, pid)
     return _post_adjustment(uow, actor, code, delta, "count", reason, counted_milli)
+
+
+# --- the back office's forms: typed text in, read in the product's unit -------------------
+
+def receive_goods_form(uow: UnitOfWork, actor: Actor, *, supplier: str,
+                       lines: Sequence[ReceiveLineForm], paid_from: str = "payable",
+                       document_no: str = "") -> GoodsReceived:
+    """Goods received as typed: each quantity read in its product's unit (an unknown code
+    is left for :func:`receive_goods` to refuse, naming its line)."""
+    require(actor, "supervisor", "receiving goods")
+    if paid_from not in PAID_FROM:
+        raise BadInput(f"paid from must be one of {', '.join(PAID_FROM)}", field="paid_from")
+    parsed: list[ReceivedLine] = []
+    total = 0
+    for i, line in enumerate(lines):
+        code = line.code.strip()
+        unit = find_unit(uow.conn, code) or "pcs"
+        qty = qty_in_unit(line.qty, unit, field=f"lines[{i}].qty")
+        cost = rupiah(line.unit_cost, field=f"lines[{i}].cost")
+        parsed.append(ReceivedLine(code, qty, cost))
+        total += line_amount(cost, qty)
+    receipt_id = receive_goods(uow, actor, supplier=supplier, lines=parsed,
+                               paid_from=paid_from, document_no=document_no.strip() or None)
+    return GoodsReceived(receipt_id, len(parsed), total)
+
+
+def adjust_stock_form(uow: UnitOfWork, actor: Actor, code: str, qty: str, *, add: bool,
+                      reason: str, waste: bool = False) -> MovementResult:
+    """An adjustment as typed: a quantity in the product's unit, in or out."""
+    require(actor, "supervisor", "adjusting stock")
+    milli = qty_in_unit(qty, unit_of(uow.conn, code), field="qty")
+    return adjust_stock(uow, actor, code.strip(), milli if add else -milli, reason,
+                        waste=waste)
+
+
+def count_stock_form(uow: UnitOfWork, actor: Actor, code: str, counted: str,
+                     reason: str) -> MovementResult:
+    """A count as typed (empty or zero: none left); the reason defaults to "stock count"."""
+    require(actor, "supervisor", "counting stock")
+    milli = qty_in_unit(counted, unit_of(uow.conn, code), field="counted", allow_zero=True)
+    return count_stock(uow, actor, code.strip(), milli, reason.strip() or "stock count")
 
 
 def low_stock(conn: Connection, limit: int = 200) -> list[StockLine]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from local_db.ids import now_iso, uuid7
 from local_db.models import User
@@ -124,6 +124,10 @@ def change_role(uow: UnitOfWork, by: Actor, name_or_id: str, role: str) -> None:
     if role not in ROLES:
         raise BadInput(f"role must be one of {', '.join(ROLES)}", field="role")
     user = find_user(uow, name_or_id)
+    if user.id == by.id and role != "owner":
+        # So that a shop never loses its last owner by a slip of the hand.
+        raise BadInput("you cannot take the owner role from yourself; another owner can",
+                       field="role")
     uow.session.execute(update(User).where(User.id == user.id).values(role=role))
     append_audit(uow.conn, "user.role", entity="user", entity_id=user.id, actor_id=by.id,
                  details={"from": user.role, "to": role})
@@ -137,3 +141,39 @@ def change_pin(uow: UnitOfWork, by: Actor, name_or_id: str, pin: str) -> None:
     uow.session.execute(update(User).where(User.id == user.id)
                         .values(pin_hash=hash_pin(pin), failed_pins=0, locked=False))
     append_audit(uow.conn, "user.pin", entity="user", entity_id=user.id, actor_id=by.id)
+
+
+@dataclass(frozen=True, slots=True)
+class UserChoice:
+    """Someone who may log in at the till, as the login screen lists them: no PIN data."""
+
+    name: str
+    role: str
+    locked: bool
+
+
+def login_choices(uow: UnitOfWork) -> tuple[UserChoice, ...]:
+    """The active users by name, locked ones too (the screen says they are locked)."""
+    rows = uow.session.execute(select(User.name, User.role, User.locked)
+                               .where(User.active).order_by(User.name)).all()
+    return tuple(UserChoice(str(n), str(r), bool(locked)) for n, r, locked in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """A user as the owner's Users screen lists them: no PIN data."""
+
+    id: str
+    name: str
+    role: str
+    locked: bool
+    failed_pins: int
+
+
+def list_users(conn: Connection, by: Actor) -> list[UserRow]:
+    """The active users by name, for an owner managing them."""
+    require(by, "owner", "managing users")
+    rows = conn.execute(
+        select(User.id, User.name, User.role, User.locked, User.failed_pins)
+        .where(User.active).order_by(User.name)).all()
+    return [UserRow(str(i), str(n), str(r), bool(lk), int(f)) for i, n, r, lk, f in rows]

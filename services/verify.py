@@ -8,11 +8,14 @@ transaction (``UnitOfWork(db, write=False)``) so that every check sees the same 
 A check that cannot even run (a damaged file) is reported as broken with the database's
 own message; the other checks still run.
 
+SQLite's own checks (``integrity``, ``foreign_keys``) and how the slow full integrity check
+runs beside the others are :mod:`local_db.integrity`; this module holds the business rules
+and the report.
+
 Checks, in report order:
 
-- ``integrity``: SQLite's full ``PRAGMA integrity_check`` (indexes against tables too, which
-  the start-up ``quick_check`` skips);
-- ``foreign_keys``: ``PRAGMA foreign_key_check`` (orphans left by hand edits);
+- ``integrity``: SQLite's full ``PRAGMA integrity_check`` (local_db.integrity);
+- ``foreign_keys``: ``PRAGMA foreign_key_check`` (local_db.integrity);
 - ``journal_balanced``: every journal entry has two or more lines, debits = credits > 0;
 - ``journal_orphan_lines``: no journal line without its entry;
 - ``trial_balance``: the sum of all debits equals the sum of all credits;
@@ -34,24 +37,16 @@ Checks, in report order:
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
-from pathlib import Path
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from local_db.migrate import IntegrityCheckFailed, integrity_check_file
+from local_db.integrity import Finding, cannot_run, foreign_keys, integrity_aside
 from local_db.store import GENESIS_HASH, AuditFields, audit_hash
-
-#: ``PRAGMA integrity_check(N)``: how many problems SQLite lists at most.
-INTEGRITY_MAX_ERRORS = 100
-#: Memory-map the file while verifying (SQLite caps it at its compile-time maximum, 2 GB by
-#: default): reading a large file through the map halves the integrity check's time.
-MMAP_BYTES = 1 << 34
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,16 +97,8 @@ class VerifyReport:
                 "checks": [c.as_dict() for c in self.checks]}
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """What a check function finds; the runner adds the name and the time."""
-
-    counts: dict[str, int]
-    first_break: str | None = None
-    detail: dict[str, Any] | None = field(default=None)
-
-
-_Check = Callable[[Connection], _Outcome]
+#: A check function: what it finds (the runner adds the name and the time).
+_Check = Callable[[Connection], Finding]
 
 
 def _rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -126,62 +113,9 @@ def _int(value: Any) -> int:
     return int(value or 0)
 
 
-# --- SQLite itself -----------------------------------------------------------------------
-
-def _integrity_outcome(rows: list[str]) -> _Outcome:
-    if rows == ["ok"]:
-        return _Outcome({"problems": 0})
-    # SQLite may put several problems in one row, under a "*** in database main ***" header.
-    problems = [p.strip() for r in rows for p in r.splitlines()
-                if p.strip() and not p.startswith("*** in database")]
-    problems = problems or rows
-    return _Outcome({"problems": len(problems)}, problems[0],
-                    {"messages": problems[:10], "listed_at_most": INTEGRITY_MAX_ERRORS})
-
-
-def _integrity(conn: Connection) -> _Outcome:
-    return _integrity_outcome(
-        [str(r[0]) for r in _rows(conn, f"PRAGMA integrity_check({INTEGRITY_MAX_ERRORS})")])
-
-
-def _database_file(conn: Connection) -> str | None:
-    for _seq, name, file in conn.exec_driver_sql("PRAGMA database_list"):
-        if name == "main":
-            return str(file) or None
-    return None
-
-
-def _integrity_of_file(path: str) -> _Outcome | None:
-    """The full integrity check on a read-only connection of its own, so that it runs on the
-    second core while the logical checks run on the caller's connection (it checks the file's
-    structure, which does not depend on the caller's snapshot). ``None``: the file could not
-    be opened that way, and the caller runs the check itself."""
-    try:
-        rows = integrity_check_file(Path(path), max_errors=INTEGRITY_MAX_ERRORS,
-                                    mmap_bytes=MMAP_BYTES)
-    except IntegrityCheckFailed as exc:
-        return _Outcome({}, f"could not be checked: {exc}", {"error": str(exc)})
-    return None if rows is None else _integrity_outcome(rows)
-
-
-def _foreign_keys(conn: Connection) -> _Outcome:
-    first: Any = None
-    count = 0
-    for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-        count += 1
-        if first is None:
-            first = tuple(row)
-    if first is None:
-        return _Outcome({"violations": 0})
-    table, rowid, parent, fkid = first
-    return _Outcome({"violations": count},
-                    f"{table} row {rowid} refers to a missing {parent} row",
-                    {"table": table, "rowid": rowid, "parent": parent, "fk": fkid})
-
-
 # --- the ledger --------------------------------------------------------------------------
 
-def _journal_balanced(conn: Connection) -> _Outcome:
+def _journal_balanced(conn: Connection) -> Finding:
     entries = _int(_one(conn, "SELECT COUNT(*) FROM journal_entry")[0])
     bad = _rows(conn, """
         SELECT id, kind, ref_id, memo, n, d, c, COUNT(*) OVER () FROM (
@@ -196,7 +130,7 @@ def _journal_balanced(conn: Connection) -> _Outcome:
             WHERE NOT EXISTS (SELECT 1 FROM journal_line jl WHERE jl.entry_id = je.id))
         ORDER BY r LIMIT 1""")
     if not bad:
-        return _Outcome({"entries": entries, "unbalanced": 0})
+        return Finding({"entries": entries, "unbalanced": 0})
     eid, kind, ref_id, memo, n, debit, credit, count = bad[0]
     if n < 2:
         what = f"has {n} line(s), needs at least 2"
@@ -204,13 +138,13 @@ def _journal_balanced(conn: Connection) -> _Outcome:
         what = f"debits {debit} != credits {credit}"
     else:
         what = "posts nothing (debits = credits = 0)"
-    return _Outcome({"entries": entries, "unbalanced": _int(count)},
+    return Finding({"entries": entries, "unbalanced": _int(count)},
                     f"journal entry {eid} (kind {kind}, ref {ref_id}, {memo}) {what}",
                     {"entry_id": eid, "kind": kind, "ref_id": ref_id, "memo": memo,
                      "lines": n, "debit": debit, "credit": credit})
 
 
-def _journal_orphans(conn: Connection) -> _Outcome:
+def _journal_orphans(conn: Connection) -> Finding:
     lines = _int(_one(conn, "SELECT COUNT(*) FROM journal_line")[0])
     bad = _rows(conn, """
         SELECT jl.id, jl.entry_id, jl.account_code, jl.debit, jl.credit, COUNT(*) OVER ()
@@ -218,29 +152,29 @@ def _journal_orphans(conn: Connection) -> _Outcome:
         WHERE NOT EXISTS (SELECT 1 FROM journal_entry je WHERE je.id = jl.entry_id)
         ORDER BY jl.id LIMIT 1""")
     if not bad:
-        return _Outcome({"lines": lines, "orphans": 0})
+        return Finding({"lines": lines, "orphans": 0})
     lid, entry_id, account, debit, credit, count = bad[0]
-    return _Outcome({"lines": lines, "orphans": _int(count)},
+    return Finding({"lines": lines, "orphans": _int(count)},
                     f"journal line {lid} ({account} Dr {debit} Cr {credit}) belongs to no "
                     f"entry (entry_id {entry_id})",
                     {"line_id": lid, "entry_id": entry_id, "account": account,
                      "debit": debit, "credit": credit})
 
 
-def _trial_balance(conn: Connection) -> _Outcome:
+def _trial_balance(conn: Connection) -> Finding:
     n, debit, credit = _one(conn, "SELECT COUNT(*), COALESCE(SUM(debit), 0), "
                                   "COALESCE(SUM(credit), 0) FROM journal_line")
     counts = {"lines": _int(n), "debit": _int(debit), "credit": _int(credit)}
     if debit == credit:
-        return _Outcome(counts)
-    return _Outcome(counts, f"total debits {debit} != total credits {credit} "
+        return Finding(counts)
+    return Finding(counts, f"total debits {debit} != total credits {credit} "
                             f"(difference {debit - credit})",
                     {"debit": debit, "credit": credit, "difference": debit - credit})
 
 
 # --- stock -------------------------------------------------------------------------------
 
-def _stock_levels(conn: Connection) -> _Outcome:
+def _stock_levels(conn: Connection) -> Finding:
     levels = _int(_one(conn, "SELECT COUNT(*) FROM stock_level")[0])
     moves = _int(_one(conn, "SELECT COUNT(*) FROM stock_movement")[0])
     bad = _rows(conn, """
@@ -257,11 +191,11 @@ def _stock_levels(conn: Connection) -> _Outcome:
         ORDER BY p.sku, ids.product_id LIMIT 1""")
     counts = {"levels": levels, "movements": moves}
     if not bad:
-        return _Outcome({**counts, "mismatches": 0})
+        return Finding({**counts, "mismatches": 0})
     pid, sku, level, moved, n, count = bad[0]
     what = (f"has {n} movement(s) summing to {moved} but no stock level row" if level is None
             else f"stock level {level} != sum of its {n} movement(s) {moved}")
-    return _Outcome({**counts, "mismatches": _int(count)},
+    return Finding({**counts, "mismatches": _int(count)},
                     f"product {sku or '?'} ({pid}): {what} (thousandths)",
                     {"product_id": pid, "sku": sku, "level_milli": level,
                      "movements_milli": moved, "movements": n})
@@ -270,26 +204,26 @@ def _stock_levels(conn: Connection) -> _Outcome:
 # --- gapless sequences -------------------------------------------------------------------
 
 def _sequence(conn: Connection, *, table: str, label_col: str | None, counter: str,
-              what: str) -> _Outcome:
+              what: str) -> Finding:
     n, lo, hi = _one(conn, f"SELECT COUNT(*), MIN(seq), MAX(seq) FROM {table}")
     n, lo, hi = _int(n), (None if lo is None else int(lo)), (None if hi is None else int(hi))
     value = conn.exec_driver_sql("SELECT value FROM counter WHERE name = ?",
                                  (counter,)).scalar()
     counts = {"rows": n, "max_seq": hi or 0, "counter": _int(value)}
     if value is None:
-        return _Outcome(counts, f"the counter '{counter}' is missing", {"counter": counter})
+        return Finding(counts, f"the counter '{counter}' is missing", {"counter": counter})
     distinct = _int(_one(conn, f"SELECT COUNT(DISTINCT seq) FROM {table}")[0]) if n else 0
     if distinct != n:
         dup = _one(conn, f"SELECT seq, COUNT(*) FROM {table} GROUP BY seq HAVING COUNT(*) > 1 "
                          "ORDER BY seq LIMIT 1")
-        return _Outcome({**counts, "duplicates": n - distinct},
+        return Finding({**counts, "duplicates": n - distinct},
                         f"{what} seq {dup[0]} is used {dup[1]} times", {"seq": dup[0]})
 
     def label(seq: int) -> str:
         return "" if label_col is None else _label(conn, table, label_col, seq)
 
     if lo is not None and lo < 1:
-        return _Outcome({**counts, "missing": 0},
+        return Finding({**counts, "missing": 0},
                         f"{what} seq {lo}{label(lo)} is out of range (sequences start at 1)",
                         {"seq": lo})
     if hi is not None and hi != n:
@@ -299,19 +233,19 @@ def _sequence(conn: Connection, *, table: str, label_col: str | None, counter: s
             ORDER BY a.seq LIMIT 1""", (hi,))[0])
         before = f"; {gap - 1}{label(gap - 1)} is followed by " if gap > 1 else "; "
         after = _int(_one(conn, f"SELECT MIN(seq) FROM {table} WHERE seq > ?", (gap,))[0])
-        return _Outcome({**counts, "missing": hi - n},
+        return Finding({**counts, "missing": hi - n},
                         f"{what} seq {gap} is missing{before}{after}{label(after)}",
                         {"missing_seq": gap, "next_seq": after, "missing": hi - n})
     if _int(value) != n:
         more = "ahead of" if _int(value) > n else "behind"
-        return _Outcome({**counts, "missing": max(_int(value) - n, 0)},
+        return Finding({**counts, "missing": max(_int(value) - n, 0)},
                         f"the counter '{counter}' is {value} but the {what} rows run 1..{n} "
                         f"(counter {more} the rows: seq {n + 1} is missing)"
                         if _int(value) > n else
                         f"the counter '{counter}' is {value} but the {what} rows run 1..{n} "
                         f"(counter {more} the rows: the next number would be reused)",
                         {"counter": _int(value), "rows": n})
-    return _Outcome({**counts, "missing": 0})
+    return Finding({**counts, "missing": 0})
 
 
 def _label(conn: Connection, table: str, col: str, seq: int) -> str:
@@ -319,17 +253,17 @@ def _label(conn: Connection, table: str, col: str, seq: int) -> str:
     return f" ({row[0]})" if row is not None else ""
 
 
-def _receipts(conn: Connection) -> _Outcome:
+def _receipts(conn: Connection) -> Finding:
     return _sequence(conn, table="sale", label_col="receipt_no", counter="receipt",
                      what="receipt")
 
 
-def _refunds(conn: Connection) -> _Outcome:
+def _refunds(conn: Connection) -> Finding:
     return _sequence(conn, table="refund", label_col="refund_no", counter="refund",
                      what="refund")
 
 
-def _outbox(conn: Connection) -> _Outcome:
+def _outbox(conn: Connection) -> Finding:
     return _sequence(conn, table="outbox", label_col="type", counter="outbox",
                      what="outbox event")
 
@@ -405,7 +339,7 @@ _SALE_FACT_CHECKS = ("sale_lines", "sale_payments", "sale_journal", "sale_outbox
 _SALE_CHECKS = (*_SALE_FACT_CHECKS, "sale_audit")
 
 
-def _sale_checks(conn: Connection) -> dict[str, _Outcome]:
+def _sale_checks(conn: Connection) -> dict[str, Finding]:
     sales = _int(_one(conn, "SELECT COUNT(*) FROM sale")[0])
     broken: dict[str, int] = {name: 0 for name in _SALE_CHECKS}
     first: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -429,7 +363,7 @@ def _sale_checks(conn: Connection) -> dict[str, _Outcome]:
             f"sale {receipt_no} (seq {seq}, id {sid}) has {n} 'sale.complete' audit records "
             "(needs exactly 1)", {"sale_id": sid, "seq": seq, "receipt_no": receipt_no,
                                   "audits": n})
-    out: dict[str, _Outcome] = {}
+    out: dict[str, Finding] = {}
     for name in _SALE_CHECKS:
         counts = {"sales": sales, "broken": broken[name]}
         if name in _SALE_ORPHANS:
@@ -441,7 +375,7 @@ def _sale_checks(conn: Connection) -> dict[str, _Outcome]:
                 first[name] = (f"{what} {key} refers to sale {ref}, which does not exist",
                                {"orphan": key, "sale_id": ref})
         sentence, detail = first.get(name, (None, None))
-        out[name] = _Outcome(counts, sentence, detail)
+        out[name] = Finding(counts, sentence, detail)
     return out
 
 
@@ -467,7 +401,7 @@ _REFUND_CHECKS: dict[str, Callable[[Any], str | None]] = {
 }
 
 
-def _refund_checks(conn: Connection) -> dict[str, _Outcome]:
+def _refund_checks(conn: Connection) -> dict[str, Finding]:
     refunds = _int(_one(conn, "SELECT COUNT(*) FROM refund")[0])
     broken = {name: 0 for name in _REFUND_CHECKS}
     first: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -482,14 +416,14 @@ def _refund_checks(conn: Connection) -> dict[str, _Outcome]:
                 {"refund_id": row.id, "seq": row.seq, "refund_no": row.refund_no,
                  "sale_id": row.sale_id, "lines": row.lines, "entries": row.entries,
                  "events": row.events}))
-    return {name: _Outcome({"refunds": refunds, "broken": broken[name]},
+    return {name: Finding({"refunds": refunds, "broken": broken[name]},
                            *first.get(name, (None, None)))
             for name in _REFUND_CHECKS}
 
 
 # --- the audit chain ---------------------------------------------------------------------
 
-def _audit_chain(conn: Connection) -> _Outcome:
+def _audit_chain(conn: Connection) -> Finding:
     expected_seq = 1
     prev = GENESIS_HASH
     count = broken = 0
@@ -520,14 +454,14 @@ def _audit_chain(conn: Connection) -> _Outcome:
         prev = stored
         expected_seq = seq + 1
     if first is None:
-        return _Outcome({"records": count, "broken": 0})
-    return _Outcome({"records": count, "broken": broken}, first[0], first[1])
+        return Finding({"records": count, "broken": 0})
+    return Finding({"records": count, "broken": broken}, first[0], first[1])
 
 
 # --- running them ------------------------------------------------------------------------
 
 _SINGLE: tuple[tuple[str, _Check], ...] = (
-    ("foreign_keys", _foreign_keys),
+    ("foreign_keys", foreign_keys),
     ("journal_balanced", _journal_balanced),
     ("journal_orphan_lines", _journal_orphans),
     ("trial_balance", _trial_balance),
@@ -541,66 +475,44 @@ CHECK_NAMES: tuple[str, ...] = (("integrity",) + tuple(n for n, _ in _SINGLE) + 
                                 + tuple(_REFUND_CHECKS) + ("audit_chain",))
 
 
-def _cannot_run(exc: DBAPIError) -> _Outcome:
-    message = str(exc.orig) if exc.orig is not None else str(exc)
-    return _Outcome({}, f"could not be checked: {message}", {"error": message})
-
-
-def _timed(name: str, fn: Callable[[], _Outcome]) -> CheckResult:
+def _timed(name: str, fn: Callable[[], Finding]) -> CheckResult:
     started = time.perf_counter()
     try:
         outcome = fn()
     except DBAPIError as exc:
-        outcome = _cannot_run(exc)
+        outcome = cannot_run(exc)
     return CheckResult(name, outcome.first_break is None, outcome.counts, outcome.first_break,
                        outcome.detail, time.perf_counter() - started)
 
 
 def _timed_group(names: tuple[str, ...],
-                 fn: Callable[[], dict[str, _Outcome]]) -> list[CheckResult]:
+                 fn: Callable[[], dict[str, Finding]]) -> list[CheckResult]:
     started = time.perf_counter()
     try:
         outcomes = fn()
     except DBAPIError as exc:
-        failed = _cannot_run(exc)
+        failed = cannot_run(exc)
         outcomes = {n: failed for n in names}
     spent = (time.perf_counter() - started) / len(names)
     return [CheckResult(n, outcomes[n].first_break is None, outcomes[n].counts,
                         outcomes[n].first_break, outcomes[n].detail, spent) for n in names]
 
 
-def _timed_integrity_of_file(path: str) -> CheckResult | None:
-    started = time.perf_counter()
-    outcome = _integrity_of_file(path)
-    if outcome is None:
-        return None
-    return CheckResult("integrity", outcome.first_break is None, outcome.counts,
-                       outcome.first_break, outcome.detail, time.perf_counter() - started)
-
-
 def verify_database(conn: Connection) -> VerifyReport:
     """Run every check on ``conn`` (read-only; one read transaction for one snapshot).
 
     SQLite's full integrity check, the slowest, runs meanwhile on a read-only connection of
-    its own in a worker thread (SQLite releases the GIL), when the database is a file.
+    its own in a worker thread, when the database is a file (local_db.integrity).
     """
     started = time.perf_counter()
-    path = _database_file(conn)
-    mmap_before = conn.exec_driver_sql("PRAGMA mmap_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA mmap_size={MMAP_BYTES}")
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-integrity")
-    try:
-        background = pool.submit(_timed_integrity_of_file, path) if path else None
+    with integrity_aside(conn) as integrity_found:
         logical = [_timed(name, partial(fn, conn)) for name, fn in _SINGLE]
         logical += _timed_group(_SALE_CHECKS, partial(_sale_checks, conn))
         logical += _timed_group(tuple(_REFUND_CHECKS), partial(_refund_checks, conn))
         logical.append(_timed("audit_chain", partial(_audit_chain, conn)))
-        integrity = background.result() if background is not None else None
-        if integrity is None:
-            integrity = _timed("integrity", partial(_integrity, conn))
-    finally:
-        pool.shutdown(wait=True)
-        conn.exec_driver_sql(f"PRAGMA mmap_size={int(mmap_before or 0)}")
+        found = integrity_found()
+    integrity = CheckResult("integrity", found.first_break is None, found.counts,
+                            found.first_break, found.detail, found.seconds)
     return VerifyReport((integrity, *logical), time.perf_counter() - started)
 
 

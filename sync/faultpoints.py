@@ -1,38 +1,39 @@
-"""Named places where a fault test may kill this process with SIGKILL.
+"""Named places in the sync where a test may step in, e.g. to kill the process there.
 
-The sync fault tests run the real ``warungin sync --once`` in a child process and need it
-to die at exact moments: before a batch is sent, after central received the batch but
-before it committed, and after central committed but before the till marked the batch
-sent. ``WARUNGIN_FAULT_POINT=name`` (or ``name:N`` — the N-th time the point is reached,
-counting from 1) makes :func:`reached` kill the process there. Unset, it costs one dict
-lookup. Nothing in production sets it.
+The push calls ``faultpoint(AFTER_COMMIT)`` (and the others) at the exact moments a crash
+matters most: before a batch is sent, inside central's transaction before its COMMIT, and
+after central committed but before the till marked the batch sent. In the program nothing
+is installed and a fault point is one global read and a comparison with None. A test
+harness installs a handler (:func:`install`) that decides what happens there; the SIGKILL
+one of the sync fault tests lives with them (``tests/faults/killpoints.py``).
 """
 
 from __future__ import annotations
 
-import os
-import signal
-
-ENV = "WARUNGIN_FAULT_POINT"
+from collections.abc import Callable
 
 BEFORE_SEND = "push.before_send"
 BEFORE_COMMIT = "push.before_commit"
 AFTER_COMMIT = "push.after_commit"
 POINTS = (BEFORE_SEND, BEFORE_COMMIT, AFTER_COMMIT)
 
-_hits: dict[str, int] = {}
+Handler = Callable[[str], None]
+
+_handler: Handler | None = None
 
 
-def reached(point: str) -> None:
-    wanted = os.environ.get(ENV)
-    if not wanted:
-        return
-    name, _, nth = wanted.partition(":")
-    if name != point:
-        return
-    _hits[point] = _hits.get(point, 0) + 1
-    if _hits[point] >= (int(nth) if nth else 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+def faultpoint(point: str) -> None:
+    """The program reached ``point``: call the installed handler, if any."""
+    if _handler is not None:
+        _handler(point)
 
 
-__all__ = ["AFTER_COMMIT", "BEFORE_COMMIT", "BEFORE_SEND", "ENV", "POINTS", "reached"]
+def install(handler: Handler | None) -> Handler | None:
+    """Install ``handler`` for every fault point (None removes it); returns the previous."""
+    global _handler
+    previous, _handler = _handler, handler
+    return previous
+
+
+__all__ = ["AFTER_COMMIT", "BEFORE_COMMIT", "BEFORE_SEND", "Handler", "POINTS", "faultpoint",
+           "install"]

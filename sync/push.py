@@ -53,7 +53,7 @@ from local_db.ids import now_iso
 from local_db.store import read_settings, write_settings
 from local_db.uow import UnitOfWork
 from services.errors import Conflict
-from sync import faultpoints
+from sync.faultpoints import AFTER_COMMIT, BEFORE_COMMIT, BEFORE_SEND, faultpoint
 from sync.central.connect import CentralUnavailable, terminal_connect
 from sync.push_rows import (
     NEWEST_VERSION,
@@ -465,7 +465,7 @@ def _send(conn: psycopg.Connection[tuple[Any, ...]], link: CentralLink,
         cur.execute("UPDATE central.terminal SET last_seq = GREATEST(last_seq, %s), "
                     "last_seen_at = now() WHERE id = central.current_terminal()",
                     (max(ev.seq for ev in events),))
-        faultpoints.reached(faultpoints.BEFORE_COMMIT)
+        faultpoint(BEFORE_COMMIT)
     return outcomes
 
 
@@ -498,7 +498,7 @@ def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
             batch = _read_batch(db, ctx, batch_size)
             if not batch.events:
                 break
-            faultpoints.reached(faultpoints.BEFORE_SEND)
+            faultpoint(BEFORE_SEND)
             try:
                 outcomes = _send(conn, link, batch, understood)
             except PushRefused as exc:
@@ -508,7 +508,7 @@ def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
                 raise CentralUnavailable(f"the connection to central broke during a push "
                                          f"({str(exc).strip() or type(exc).__name__}); "
                                          "the batch will be sent again") from None
-            faultpoints.reached(faultpoints.AFTER_COMMIT)
+            faultpoint(AFTER_COMMIT)
             _mark(db, outcomes, {})
             report.batches += 1
             for o in outcomes:

@@ -1,9 +1,10 @@
 """What the screens need from the shop, as one Protocol the UI depends on.
 
-The composition root (``app.gui.GuiBackend``) implements it over the services; tests may
-implement it too. It is the till's core (:mod:`ui.backend_core`) plus one Protocol per area
-of the program, each in its own module so each area grows on its own. The values that cross
-(Cashier, Hit, SaleDone...) are small frozen dataclasses defined beside the Protocols.
+The composition root (``app.gui.GuiBackend``) implements it with one small adapter per area
+of the program (``app/desktop/``); tests may implement it too. The screens reach an area
+through its attribute: ``backend.core.login(...)``, ``backend.money.pay(...)``,
+``backend.office.products(...)``. Each area's Protocol lives in its own module, beside the
+few values that are the screens' own; everything else crossing is a service's frozen value.
 """
 
 from __future__ import annotations
@@ -11,25 +12,35 @@ from __future__ import annotations
 from typing import Protocol
 
 from ui.backend_cart import CartBackend
-from ui.backend_core import (
-    Cashier,
-    CoreBackend,
-    Hit,
-    SaleDone,
-    ShopInfo,
-    Unavailable,
-    UserChoice,
-)
+from ui.backend_core import CoreBackend, ShopInfo, Unavailable
 from ui.backend_money import MoneyBackend
 from ui.backend_office import OfficeBackend
 from ui.backend_sync import SyncBackend
 
 
-class TillBackend(CoreBackend, CartBackend, MoneyBackend, SyncBackend, OfficeBackend,
-                  Protocol):
-    pass
+class TillBackend(Protocol):
+    """The shop behind the screens. Read-only attributes, so a test's fake may hold plain
+    objects in them."""
+
+    @property
+    def core(self) -> CoreBackend: ...
+
+    @property
+    def cart(self) -> CartBackend: ...
+
+    @property
+    def money(self) -> MoneyBackend: ...
+
+    @property
+    def sync(self) -> SyncBackend: ...
+
+    @property
+    def office(self) -> OfficeBackend: ...
+
+    def close(self) -> None:
+        """Stop the sync, close open payment clients, close the shop (blocking)."""
+        ...
 
 
-__all__ = ["Cashier", "CartBackend", "CoreBackend", "Hit", "MoneyBackend", "OfficeBackend",
-           "SaleDone", "ShopInfo", "SyncBackend", "TillBackend",
-           "Unavailable", "UserChoice"]
+__all__ = ["CartBackend", "CoreBackend", "MoneyBackend", "OfficeBackend", "ShopInfo",
+           "SyncBackend", "TillBackend", "Unavailable"]

@@ -1,21 +1,32 @@
 """The till's cart beyond scanning: weighed items, discounts, customers and kasbon, hold and resume, removing lines with approval.
 
-What the screens of this area need from the shop, as a Protocol (implemented by
-``app/gui_cart.py``). Every method may touch the database or the network unless its
-docstring says otherwise, so the screens call them only through :mod:`ui.tasks`.
+What the screens of this area need from the shop, as a Protocol (``backend.cart``,
+implemented by ``app/desktop/cart.py``). Every method may touch the database or the
+network unless its docstring says otherwise, so the screens call them only through
+:mod:`ui.tasks`. What crosses are the services' frozen values.
 
 Approvals: :class:`SupervisorApproval` is what a person typed into the supervisor-PIN
 dialog (``ui/supervisor_pin.py``): a name and a PIN. The services check it (and count a
-wrong PIN) wherever it is used; the screens never decide that a PIN is right.
+wrong PIN) wherever it is used; the screens never decide that a PIN is right. A discount
+approved at the till comes back as a ``services.discounts.DiscountGrant``, which the till
+keeps with its cart and hands to ``backend.money.pay``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from services.cart import Cart, Discount
+from services.categories import CategoryRow, ProductTile
+from services.discounts import DiscountCheck, DiscountGrant
+from services.held_carts import HeldCartRow, PriceChange, UnavailableLine
+from services.users import Actor
+
+if TYPE_CHECKING:
+    # Customers load phonenumbers: when a customer is first looked up, not at start-up.
+    from services.customer_card import CustomerCard
+    from services.customers import CustomerSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,97 +41,14 @@ class SupervisorApproval:
 
 
 @dataclass(frozen=True, slots=True)
-class Approver:
-    """Who approved, once their PIN was checked."""
-
-    id: str
-    name: str
-    role: str
-
-
-@dataclass(frozen=True, slots=True)
-class DiscountRule:
-    """How a discount compares with the limits of the person at the till."""
-
-    percent: Decimal  # of what it discounts
-    amount: int  # rupiah
-    limit: Decimal  # the person's own limit, percent
-    needed: str | None  # None: within the limit; else "supervisor" or "owner" must approve
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryTile:
-    id: str
-    name: str
-    products: int
-
-
-@dataclass(frozen=True, slots=True)
-class ProductTile:
-    sku: str
-    name: str
-    price: int
-    unit: str
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerHit:
-    """A customer found by name or phone; nothing personal but the name."""
-
-    id: str
-    name: str
-    has_phone: bool
-    credit_limit: int
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerCard:
-    """The customer attached to the sale, as the till shows them."""
-
-    id: str
-    name: str
-    phone: str | None  # masked but for the last digits, e.g. "+62 ••• 7890"
-    kasbon_balance: int  # what they owe now
-    credit_limit: int
-
-    @property
-    def kasbon_available(self) -> int:
-        return max(0, self.credit_limit - self.kasbon_balance)
-
-
-@dataclass(frozen=True, slots=True)
-class HeldCartInfo:
-    id: str
-    label: str
-    held_by: str
-    created_at: str  # ISO timestamp
-    line_count: int
-    customer_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PriceChanged:
-    line_no: int
-    sku: str
-    name: str
-    held_price: int
-    current_price: int
-
-
-@dataclass(frozen=True, slots=True)
-class LineUnavailable:
-    line_no: int
-    sku: str
-    name: str
-    qty_milli: int
-
-
-@dataclass(frozen=True, slots=True)
 class ResumedCartInfo:
+    """A held cart taken back (``services.held_carts.ResumedCart``) with the card of its
+    customer, or None when the customer was erased or is gone meanwhile."""
+
     cart: Cart
     label: str
-    price_changes: tuple[PriceChanged, ...]
-    unavailable: tuple[LineUnavailable, ...]
+    price_changes: tuple[PriceChange, ...]
+    unavailable: tuple[UnavailableLine, ...]
     customer: CustomerCard | None
 
 
@@ -132,22 +60,21 @@ class CartBackend(Protocol):
         ...
 
     def check_discount(self, cart: Cart, line_no: int | None,
-                       discount: Discount) -> DiscountRule:
+                       discount: Discount) -> DiscountCheck:
         """``discount`` on line ``line_no`` (None: the whole order) against the logged-in
         person's limit. Raises BadInput (field "discount") for a discount that cannot be
         given. Pure value code over the configuration loaded at start-up."""
         ...
 
     # --- approvals (DB-writer lane: a wrong PIN is a write) ------------------------------
-    def verify_approval(self, approval: SupervisorApproval, role: str,
-                        what: str) -> Approver:
+    def verify_approval(self, approval: SupervisorApproval, role: str, what: str) -> Actor:
         """Check a PIN for someone of at least ``role``; Refused on a wrong PIN (counted)."""
         ...
 
     def approve_discount(self, cart: Cart, line_no: int | None, discount: Discount,
-                         approval: SupervisorApproval | None) -> Approver | None:
+                         approval: SupervisorApproval | None) -> DiscountGrant | None:
         """Approve a discount above the logged-in person's limit (audited); None when the
-        discount is within their own limit. The approval is remembered for the sale."""
+        discount is within their own limit. The till keeps the grant for the sale."""
         ...
 
     # --- voids (DB-writer lane: audited) ------------------------------------------------
@@ -162,12 +89,12 @@ class CartBackend(Protocol):
         ...
 
     # --- the category grid (pool lane) --------------------------------------------------
-    def categories(self) -> list[CategoryTile]: ...
+    def categories(self) -> list[CategoryRow]: ...
 
     def category_products(self, category_id: str) -> list[ProductTile]: ...
 
     # --- customers ----------------------------------------------------------------------
-    def find_customers(self, text: str) -> list[CustomerHit]:
+    def find_customers(self, text: str) -> list[CustomerSummary]:
         """By phone number (exact, through the blind index) when ``text`` looks like one,
         else by name. Pool lane."""
         ...
@@ -181,9 +108,9 @@ class CartBackend(Protocol):
         ...
 
     # --- hold and resume (DB-writer lane) -----------------------------------------------
-    def hold(self, cart: Cart, label: str) -> HeldCartInfo: ...
+    def hold(self, cart: Cart, label: str) -> HeldCartRow: ...
 
-    def held_carts(self) -> list[HeldCartInfo]: ...
+    def held_carts(self) -> list[HeldCartRow]: ...
 
     def resume(self, held_id: str) -> ResumedCartInfo:
         """Take a held cart back: today's prices, lines no longer sold left out (listed)."""

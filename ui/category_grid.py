@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.categories import CategoryRow, ProductTile
 from ui.backend import TillBackend
-from ui.backend_cart import CategoryTile, ProductTile
 from ui.i18n import rupiah, tr
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
@@ -42,8 +42,8 @@ class CategoryGrid(QWidget):
         self._tasks = tasks
         self._backend: TillBackend | None = None
         self._seq = 0
-        self._categories: list[CategoryTile] = []
-        self.current: CategoryTile | None = None  # None: the categories are shown
+        self._categories: list[CategoryRow] = []
+        self.current: CategoryRow | None = None  # None: the categories are shown
         self.buttons: list[QPushButton] = []
         self.setObjectName("categoryGrid")
         self.back = QPushButton()
@@ -87,7 +87,7 @@ class CategoryGrid(QWidget):
         seq = self._seq
         backend = self._backend
         self.title.setText(tr("grid.loading"))
-        self._tasks.run_in_background(backend.categories,
+        self._tasks.run_in_background(backend.cart.categories,
                                       lambda rows: self._categories_loaded(seq, rows),
                                       lambda exc: self._failed(seq, exc),
                                       lane=Lane.POOL, owner=self)
@@ -99,7 +99,7 @@ class CategoryGrid(QWidget):
         self._draw_categories()
         self.load()  # also drops a category's products still on their way
 
-    def open_category(self, tile: CategoryTile) -> None:
+    def open_category(self, tile: CategoryRow) -> None:
         if self._backend is None:
             return
         self._seq += 1
@@ -108,7 +108,7 @@ class CategoryGrid(QWidget):
         self.current = tile
         self.title.setText(tr("grid.loading"))
         self.back.setVisible(True)
-        self._tasks.run_in_background(lambda: backend.category_products(tile.id),
+        self._tasks.run_in_background(lambda: backend.cart.category_products(tile.id),
                                       lambda rows: self._products_loaded(seq, tile, rows),
                                       lambda exc: self._failed(seq, exc),
                                       lane=Lane.POOL, owner=self)
@@ -118,7 +118,7 @@ class CategoryGrid(QWidget):
         return next((b for b in self.buttons if b.property("tileName") == text), None)
 
     # --- drawing ----------------------------------------------------------------------
-    def _categories_loaded(self, seq: int, rows: list[CategoryTile]) -> None:
+    def _categories_loaded(self, seq: int, rows: list[CategoryRow]) -> None:
         if seq != self._seq:
             return
         self._categories = rows
@@ -136,7 +136,7 @@ class CategoryGrid(QWidget):
             b.clicked.connect(lambda _=False, t=tile: self.open_category(t))
         self.loaded.emit()
 
-    def _products_loaded(self, seq: int, tile: CategoryTile, rows: list[ProductTile]) -> None:
+    def _products_loaded(self, seq: int, tile: CategoryRow, rows: list[ProductTile]) -> None:
         if seq != self._seq:
             return
         self._clear()

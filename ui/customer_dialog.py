@@ -9,6 +9,8 @@ button) detaches the customer from the sale.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -27,10 +29,14 @@ from PySide6.QtWidgets import (
 
 from services.errors import ShopError
 from ui.backend import TillBackend
-from ui.backend_cart import CustomerCard, CustomerHit
 from ui.i18n import rupiah, tr
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
+
+if TYPE_CHECKING:
+    # Customers load phonenumbers: when a customer is looked up, not at start-up.
+    from services.customer_card import CustomerCard
+    from services.customers import CustomerSummary
 
 _FIELDS = {"name": "cust.field.name", "phone": "cust.field.phone"}
 
@@ -43,7 +49,7 @@ def field_message(exc: Exception) -> str:
 
 
 class CustomerDialog(QDialog):
-    #: A customer was chosen or created (value: CustomerCard, with the kasbon balance).
+    #: A customer was chosen or created (value: services.customer_card.CustomerCard, with the kasbon balance).
     attached = Signal(object)
     #: The sale's customer should be removed.
     detached = Signal()
@@ -145,8 +151,7 @@ class CustomerDialog(QDialog):
 
     def _enter(self) -> None:
         # Enter on a chosen result attaches it; otherwise it searches for what is typed.
-        if self.results.currentItem() is not None and isinstance(
-                self.results.currentItem().data(Qt.ItemDataRole.UserRole), CustomerHit):
+        if self._current_hit() is not None:
             self.attach_selected()
         else:
             self.search_now()
@@ -160,12 +165,12 @@ class CustomerDialog(QDialog):
         backend = self._backend
         self.message.setStyleSheet("color: #12355b; font-size: 15px;")
         self.message.setText(tr("cust.searching"))
-        self._tasks.run_in_background(lambda: backend.find_customers(text),
+        self._tasks.run_in_background(lambda: backend.cart.find_customers(text),
                                       lambda hits: self._show(seq, hits),
                                       lambda exc: self._failed(seq, exc),
                                       lane=Lane.POOL, owner=self)
 
-    def _show(self, seq: int, hits: list[CustomerHit]) -> None:
+    def _show(self, seq: int, hits: list[CustomerSummary]) -> None:
         if seq != self._seq:
             return
         self.results.clear()
@@ -196,14 +201,20 @@ class CustomerDialog(QDialog):
         self.answered.emit()
 
     # --- choosing, creating, detaching -------------------------------------------------
-    def attach_selected(self) -> None:
+    def _current_hit(self) -> CustomerSummary | None:
+        """The search result chosen in the list (each row holds its hit), if any."""
         item = self.results.currentItem()
-        hit = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if not isinstance(hit, CustomerHit) or self._busy:
+        hit: CustomerSummary | None = (None if item is None
+                                       else item.data(Qt.ItemDataRole.UserRole))
+        return hit
+
+    def attach_selected(self) -> None:
+        hit = self._current_hit()
+        if hit is None or self._busy:
             return
         backend = self._backend
         self._busy = True
-        self._tasks.run_in_background(lambda: backend.customer_card(hit.id), self._chosen,
+        self._tasks.run_in_background(lambda: backend.cart.customer_card(hit.id), self._chosen,
                                       self._save_failed, lane=Lane.POOL, owner=self)
 
     def create_customer(self) -> None:
@@ -214,7 +225,7 @@ class CustomerDialog(QDialog):
         self._busy = True
         self.message.setStyleSheet("color: #12355b; font-size: 15px;")
         self.message.setText(tr("cust.saving"))
-        self._tasks.run_in_background(lambda: backend.add_customer(name, phone), self._chosen,
+        self._tasks.run_in_background(lambda: backend.cart.add_customer(name, phone), self._chosen,
                                       self._save_failed, lane=Lane.WRITER, owner=self)
 
     def _chosen(self, card: CustomerCard) -> None:

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from services.cart import Discount
+from services.discounts import DiscountCheck
 from services.errors import ShopError
-from ui.backend_cart import DiscountRule
 from ui.i18n import rupiah, tr
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
@@ -53,14 +53,14 @@ def _pct(value: Decimal) -> str:
 
 class DiscountDialog(QDialog):
     #: The discount chosen and how it compares with the limit.
-    chosen = Signal(object, object)  # Discount, DiscountRule
+    chosen = Signal(object, object)  # Discount, DiscountCheck
 
     def __init__(self, target: str, base: int,
-                 check: Callable[[Discount], DiscountRule], *,
+                 check: Callable[[Discount], DiscountCheck], *,
                  current: Discount | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._check = check
-        self._rule: DiscountRule | None = None
+        self._rule: DiscountCheck | None = None
         self.setObjectName("discountDialog")
         self.setModal(True)
         self.setWindowTitle(tr("disc.title"))
@@ -146,7 +146,7 @@ class DiscountDialog(QDialog):
     def discount(self) -> Discount:
         return parse_discount(self.field.text(), self._mode)
 
-    def _evaluate(self) -> tuple[Discount, DiscountRule] | str:
+    def _evaluate(self) -> tuple[Discount, DiscountCheck] | str:
         try:
             discount = self.discount()
         except ValueError:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend_cart import HeldCartInfo, ResumedCartInfo
+from services.held_carts import HeldCartRow
+from ui.backend_cart import ResumedCartInfo
 from ui.i18n import rupiah, tr
 from ui.weight_dialog import format_quantity
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
@@ -78,7 +79,7 @@ class ResumeDialog(QDialog):
     #: The held cart to resume (value: its id).
     chosen = Signal(str)
 
-    def __init__(self, held: list[HeldCartInfo], parent: QWidget | None = None) -> None:
+    def __init__(self, held: list[HeldCartRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resumeDialog")
         self.setModal(True)

@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import Cashier, TillBackend, UserChoice
+from services.users import Actor, UserChoice
+from ui.backend import TillBackend
 from ui.i18n import tr
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
 
 
 class LoginPage(QWidget):
-    logged_in = Signal(object)  # Cashier
+    logged_in = Signal(object)  # services.users.Actor
     #: The user list arrived (tests and the screenshot script wait on it).
     users_loaded = Signal()
     language_toggled = Signal()
@@ -123,12 +124,12 @@ class LoginPage(QWidget):
     # --- public -----------------------------------------------------------------------
     def attach(self, backend: TillBackend) -> None:
         self._backend = backend
-        self.store.setText(backend.shop_info().store_name)
+        self.store.setText(backend.core.shop_info().store_name)
         self.reload_users()
 
     def reload_users(self) -> None:
         if self._backend is not None:
-            self._tasks.run_in_background(self._backend.users, self._show_users,
+            self._tasks.run_in_background(self._backend.core.users, self._show_users,
                                           self._show_error, owner=self)
 
     def reset(self) -> None:
@@ -161,7 +162,7 @@ class LoginPage(QWidget):
         self._set_busy(True)
         self.message.setStyleSheet("color: #444; font-size: 15px;")
         self.message.setText(tr("login.checking"))
-        self._tasks.run_in_background(lambda: backend.login(name, pin), self._done,
+        self._tasks.run_in_background(lambda: backend.core.login(name, pin), self._done,
                                       self._failed, lane=Lane.WRITER, owner=self)
 
     def retranslate(self) -> None:
@@ -199,7 +200,7 @@ class LoginPage(QWidget):
         self.pin.clear()
         self.pin.setFocus()
 
-    def _done(self, actor: Cashier) -> None:
+    def _done(self, actor: Actor) -> None:
         self._set_busy(False)
         self.pin.clear()
         self.message.clear()

@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from ui.backend import Cashier, TillBackend
+from services.users import Actor
+from ui.backend import TillBackend
 from ui.icons import icon
 from ui.i18n import language, set_language, tr
 from ui.login import LoginPage
@@ -44,7 +45,7 @@ class MainWindow(QMainWindow):
         self._open_backend = open_backend
         self.tasks = tasks if tasks is not None else TaskManager(self)
         self.backend: TillBackend | None = None
-        self.actor: Cashier | None = None
+        self.actor: Actor | None = None
         self.damaged = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("Warungin")
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
     # --- flow -------------------------------------------------------------------------
     def _opened(self, backend: TillBackend) -> None:
         self.backend = backend
-        info = backend.shop_info()
+        info = backend.core.shop_info()
         if info.language != language():
             set_language(info.language)
             self.retranslate()
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         backend = self.backend
         if backend is None:
             return
-        self.tasks.run_in_background(backend.integrity_problems, self._integrity_checked,
+        self.tasks.run_in_background(backend.core.integrity_problems, self._integrity_checked,
                                      lambda exc: self._integrity_checked(describe_error(exc)),
                                      lane=Lane.POOL, owner=self)
 
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
     def _open_failed(self, exc: Exception) -> None:
         self.loading.setText(tr("main.open_failed", error=describe_error(exc)))
 
-    def _logged_in(self, actor: Cashier) -> None:
+    def _logged_in(self, actor: Actor) -> None:
         if self.damaged:
             return  # the damaged-file message stays; nobody sells on that file
         self.actor = actor
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.actor = None
         self.sync.tell("logout")  # how many items are unsent, if any (they keep going)
         if backend is not None:
-            self.tasks.run_in_background(backend.logout, lane=Lane.WRITER, owner=self)
+            self.tasks.run_in_background(backend.core.logout, lane=Lane.WRITER, owner=self)
         self.pages.setCurrentWidget(self.login)
         self.login.reload_users()
         self.login.reset()

@@ -34,7 +34,7 @@ from ui.i18n import tr
 from ui.tasks import Lane, TaskManager, describe_error
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import TillWindow
 
 
 BackendSource = Callable[[], MoneyBackend | None]
@@ -182,10 +182,11 @@ class ReprintDialog(QDialog):
         self.accept()
 
 
-def install(window: MainWindow) -> ReceiptPrinter:
+def install(window: TillWindow) -> ReceiptPrinter:
     """Wire receipts into the main window: print after every sale, F11 reprints the last
     receipt, Shift+F11 reprints or saves any receipt; outcomes on the till's message line."""
-    printer = ReceiptPrinter(window.tasks, lambda: window.backend, window)
+    printer = ReceiptPrinter(window.tasks, lambda: None if window.backend is None
+                             else window.backend.money, window.window())
     till = window.till
 
     def on_sale(result: object) -> None:
@@ -218,7 +219,7 @@ def install(window: MainWindow) -> ReceiptPrinter:
     def open_dialog() -> None:
         if not usable():
             return
-        dialog = ReprintDialog(printer, printer.last_receipt_no, window)
+        dialog = ReprintDialog(printer, printer.last_receipt_no, window.window())
         dialog.finished.connect(lambda _r: closed(dialog))
         printer.dialog = dialog
         dialog.open()
@@ -236,8 +237,8 @@ def install(window: MainWindow) -> ReceiptPrinter:
         lambda number, path: till.say(tr("receipt.pdf_saved", receipt=number, path=path)))
     printer.pdf_failed.connect(lambda _number, why: till.say(why, error=True))
     till.reprint_requested.connect(reprint_last)
-    QShortcut(QKeySequence(Qt.Key.Key_F11), window, reprint_last)
-    QShortcut(QKeySequence("Shift+F11"), window, open_dialog)
+    QShortcut(QKeySequence(Qt.Key.Key_F11), window.window(), reprint_last)
+    QShortcut(QKeySequence("Shift+F11"), window.window(), open_dialog)
     return printer
 
 

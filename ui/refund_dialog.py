@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from services.money import milli_to_decimal
+from services.refunds import RefundableSale, RefundResult
 from ui.backend import TillBackend
 from ui.backend_cart import SupervisorApproval
-from ui.backend_money import PrintResult, RefundableSale, RefundDone
+from ui.backend_money import PrintResult
 from ui.i18n import rupiah, tr
-from ui.pay import method_name
+from ui.tender_entry import method_name
 from ui.shift_dialog import local_time
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
@@ -46,7 +47,7 @@ from ui.widgets import font as _font
 class RefundDialog(QDialog):
     #: The sale was found (value: RefundableSale).
     found = Signal(object)
-    #: A refund was committed (value: RefundDone).
+    #: A refund was committed (value: services.refunds.RefundResult).
     refunded = Signal(object)
     #: A refusal is shown (value: its text).
     refused = Signal(str)
@@ -59,7 +60,7 @@ class RefundDialog(QDialog):
         self._backend = backend
         self._tasks = tasks
         self.sale: RefundableSale | None = None
-        self.done_refund: RefundDone | None = None
+        self.done_refund: RefundResult | None = None
         self.pin_dialog: SupervisorPinDialog | None = None
         self.setObjectName("refund")
         self.setWindowTitle(tr("money.refund.title"))
@@ -167,7 +168,7 @@ class RefundDialog(QDialog):
             return
         self.say(tr("money.refund.looking"))
         backend = self._backend
-        self._tasks.run_in_background(lambda: backend.find_sale(receipt), self._found,
+        self._tasks.run_in_background(lambda: backend.money.find_sale(receipt), self._found,
                                       self._refused, lane=Lane.POOL, owner=self)
 
     def _found(self, sale: RefundableSale) -> None:
@@ -274,8 +275,8 @@ class RefundDialog(QDialog):
             return
         backend, receipt, reason = self._backend, self.sale.receipt_no, self.reason.text()
 
-        def action(approval: SupervisorApproval) -> RefundDone:
-            return backend.refund(receipt, lines, reason, approval)
+        def action(approval: SupervisorApproval) -> RefundResult:
+            return backend.money.refund(receipt, lines, reason, approval)
 
         dialog = SupervisorPinDialog(
             self._tasks, self._backend,
@@ -297,7 +298,7 @@ class RefundDialog(QDialog):
         self.activateWindow()
         self.reason.setFocus()
 
-    def _refunded(self, result: RefundDone) -> None:
+    def _refunded(self, result: RefundResult) -> None:
         self.done_refund = result
         parts = [tr("money.refund.done", refund=result.refund_no, amount=rupiah(result.gross),
                     approver=result.approved_by)]
@@ -307,7 +308,7 @@ class RefundDialog(QDialog):
             parts.append(tr("money.refund.kasbon", amount=rupiah(result.to_kasbon)))
         if result.to_provider:
             parts.append(tr("money.refund.provider", amount=rupiah(result.to_provider),
-                            jobs=result.provider_jobs))
+                            jobs=len(result.provider_jobs)))
         self.say("\n".join(parts))
         self.ok.setEnabled(False)
         self.print_button.show()
@@ -327,7 +328,7 @@ class RefundDialog(QDialog):
             else:
                 self.say(tr("money.refund.not_printed", reason=outcome.message), error=True)
 
-        self._tasks.run_in_background(lambda: backend.print_receipt(result.refund_no, False),
+        self._tasks.run_in_background(lambda: backend.money.print_receipt(result.refund_no, False),
                                       done, self._refused, lane=Lane.POOL, owner=self)
 
     def _refused(self, exc: Exception) -> None:

@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.shifts import ShiftReport, ShiftState
 from ui.backend import TillBackend
-from ui.backend_money import PrintResult, ShiftFigures, ShiftState
+from ui.backend_money import PrintResult
 from ui.i18n import rupiah, tr
-from ui.pay import method_name
+from ui.tender_entry import method_name
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
 
@@ -54,9 +55,9 @@ COINS = frozenset({100, 200, 500})  # (Rp 1.000 is both a coin and a note: one r
 
 
 class ShiftDialog(QDialog):
-    #: What is known of the shift (value: ShiftState), after loading, opening or closing.
+    #: What is known of the shift (value: services.shifts.ShiftState), after loading, opening or closing.
     shift_changed = Signal(object)
-    #: An X or Z report is on screen (value: ShiftFigures).
+    #: An X or Z report is on screen (value: services.shifts.ShiftReport).
     report_shown = Signal(object)
     #: Cash was moved in or out (value: the kind).
     cash_moved = Signal(str)
@@ -71,7 +72,7 @@ class ShiftDialog(QDialog):
         self._backend = backend
         self._tasks = tasks
         self.state: ShiftState | None = None
-        self.report: ShiftFigures | None = None
+        self.report: ShiftReport | None = None
         self.expected: int | None = None
         self._busy = False
         self.setObjectName("shift")
@@ -199,7 +200,7 @@ class ShiftDialog(QDialog):
             button.setDefault(False)
         self.resize(720, 680)
         self.pages.setEnabled(False)
-        self._run(backend.shift_state, self._state_known, lane=Lane.POOL)
+        self._run(backend.money.shift_state, self._state_known, lane=Lane.POOL)
 
     # --- helpers ----------------------------------------------------------------------
     def _run(self, fn: Callable[[], T], on_done: Callable[[T], None], *,
@@ -254,7 +255,7 @@ class ShiftDialog(QDialog):
             return
         amount = _amount(self.float_amount) or 0
         backend = self._backend
-        self._run(lambda: backend.open_shift(amount), self._state_known)
+        self._run(lambda: backend.money.open_shift(amount), self._state_known)
 
     def move_cash(self, kind: str) -> None:
         if self._busy or self.state is None or not self.state.open \
@@ -271,15 +272,15 @@ class ShiftDialog(QDialog):
                         amount=rupiah(amount)))
             self.cash_moved.emit(kind)
 
-        self._run(lambda: backend.move_cash(kind, amount, reason), moved)
+        self._run(lambda: backend.money.move_cash(kind, amount, reason), moved)
 
     # --- reports ----------------------------------------------------------------------
     def x_report(self) -> None:
         if self._busy or self.state is None or not self.state.open:
             return
-        self._run(self._backend.x_report, self._show_report, lane=Lane.POOL)
+        self._run(self._backend.money.x_report, self._show_report, lane=Lane.POOL)
 
-    def _show_report(self, report: ShiftFigures) -> None:
+    def _show_report(self, report: ShiftReport) -> None:
         self.report = report
         self.report_text.setPlainText("\n".join(report_lines(report)))
         self.report_back.setVisible(report.kind != "Z")
@@ -302,7 +303,7 @@ class ShiftDialog(QDialog):
                 self.say(tr("money.shift.not_printed", reason=result.message), error=True)
 
         # Printers are slow devices: never on the main thread, nor in the writers' queue.
-        self._run(lambda: backend.print_lines(lines, what), done, lane=Lane.POOL)
+        self._run(lambda: backend.money.print_lines(lines, what), done, lane=Lane.POOL)
 
     # --- the count --------------------------------------------------------------------
     def _build_count_grid(self, denominations: tuple[int, ...]) -> None:
@@ -340,12 +341,12 @@ class ShiftDialog(QDialog):
             return
         self.expected = None
 
-        def known(report: ShiftFigures) -> None:
+        def known(report: ShiftReport) -> None:
             self.expected = report.expected_cash
             self._update_count()
             self._show_page(2)
 
-        self._run(self._backend.x_report, known, lane=Lane.POOL)
+        self._run(self._backend.money.x_report, known, lane=Lane.POOL)
 
     def _update_count(self) -> None:
         for denom, spin in self.counts.items():
@@ -368,13 +369,13 @@ class ShiftDialog(QDialog):
         counted = {d: spin.value() for d, spin in self.counts.items() if spin.value()}
         backend = self._backend
 
-        def closed(report: ShiftFigures) -> None:
+        def closed(report: ShiftReport) -> None:
             self._show_report(report)
             self.state = ShiftState(False, self.state.denominations if self.state else ())
             self.info.setText(tr("money.shift.none_open"))
             self.shift_changed.emit(self.state)
 
-        self._run(lambda: backend.close_shift(counted), closed)
+        self._run(lambda: backend.money.close_shift(counted), closed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Enter: the page's main action
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -391,7 +392,7 @@ class ShiftDialog(QDialog):
             super().reject()
 
 
-def report_lines(r: ShiftFigures, width: int = REPORT_WIDTH) -> list[str]:
+def report_lines(r: ShiftReport, width: int = REPORT_WIDTH) -> list[str]:
     """The report as plain lines (screen and printer alike)."""
     def row(label: str, value: str) -> str:
         room = max(1, width - len(value) - 1)
@@ -412,8 +413,8 @@ def report_lines(r: ShiftFigures, width: int = REPORT_WIDTH) -> list[str]:
               row(tr("money.report.rounding"), rupiah(r.rounding_total)),
               row(tr("money.report.refunds", count=r.refunds_count), rupiah(r.refunds_total)),
               "-" * width, tr("money.report.methods")]
-    for method, count, amount in r.by_method:
-        lines.append(row(f"  {method_name(method)} ({count})", rupiah(amount)))
+    for method, paid in sorted(r.by_method.items()):
+        lines.append(row(f"  {method_name(method)} ({paid['count']})", rupiah(paid["amount"])))
     lines += ["-" * width,
               row(tr("money.report.float"), rupiah(r.float_amount)),
               row(tr("money.report.cash_in"), rupiah(r.cash_in)),
@@ -422,7 +423,8 @@ def report_lines(r: ShiftFigures, width: int = REPORT_WIDTH) -> list[str]:
               row(tr("money.report.no_sale"), str(r.no_sale_opens)),
               row(tr("money.report.expected"), rupiah(r.expected_cash))]
     if r.counted_cash is not None:
-        for denom, count in r.counted_detail:
+        for denom, count in sorted(((int(d), n) for d, n in (r.counted_detail or {}).items()),
+                                   reverse=True):
             lines.append(row(f"  {count} x {rupiah(denom)}", rupiah(denom * count)))
         lines.append(row(tr("money.report.counted"), rupiah(r.counted_cash)))
         diff = r.difference or 0

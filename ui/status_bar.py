@@ -1,7 +1,7 @@
 """The sync status bar on every screen: online/offline, what waits to be sent and since
 when, the last good sync, what failed or is quarantined, and a clock-skew warning.
 
-Its figures (``backend.sync_overview``: the outbox and provider-job tables plus the sync
+Its figures (``backend.sync.overview``: the outbox and provider-job tables plus the sync
 worker's connectivity snapshot) are read on the POOL lane, on a timer, after each sync pass
 and on :meth:`SyncStatusBar.wake` (a committed sale); the main thread only draws. Clicking
 the bar (or Ctrl+Shift+S, or its button) asks for the sync panel (``open_panel``).
@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from services.sync_status import SyncOverview
 from ui.backend import TillBackend
-from ui.backend_sync import SyncOverview
 from ui.icons import icon
 from ui.i18n import age, tr
 from ui.tasks import Lane, TaskManager, describe_error
@@ -96,7 +96,7 @@ class SyncStatusBar(QWidget):
         self._backend = backend
         # After each sync pass (on the worker's thread): redraw, on the main thread.
         tasks = self._tasks
-        backend.watch_sync(lambda: tasks.run_on_main(self.refresh))
+        backend.sync.watch(lambda: tasks.run_on_main(self.refresh))
         # The sync worker (psycopg, apscheduler, the push and pull code) and the first
         # figures wait until the login and the till are up: starting them at once would
         # compete with the cold start (issue 5: ready to scan within 1.5 s).
@@ -106,7 +106,7 @@ class SyncStatusBar(QWidget):
         backend = self._backend
         if backend is None:
             return
-        self._tasks.run_in_background(backend.start_sync, lambda _none: self._started(),
+        self._tasks.run_in_background(backend.sync.start, lambda _none: self._started(),
                                       lambda exc: self._started(), lane=Lane.POOL,
                                       owner=self)
         self.refresh()
@@ -119,13 +119,13 @@ class SyncStatusBar(QWidget):
     def stop(self) -> None:
         self._timer.stop()
         if self._backend is not None:
-            self._backend.watch_sync(None)
+            self._backend.sync.watch(None)
         self._backend = None
 
     def wake(self) -> None:
         """New work was committed (a sale): sync now and redraw."""
         if self._backend is not None:
-            self._backend.wake_sync()  # never blocks
+            self._backend.sync.wake()  # never blocks
         self.refresh()
 
     def refresh(self) -> None:
@@ -136,7 +136,7 @@ class SyncStatusBar(QWidget):
             self._again = True
             return
         self._in_flight = True
-        self._tasks.run_in_background(self._backend.sync_overview, self._show, self._failed,
+        self._tasks.run_in_background(self._backend.sync.overview, self._show, self._failed,
                                       lane=Lane.POOL, owner=self)
 
     def _show(self, figures: SyncOverview) -> None:

@@ -3,7 +3,7 @@
 Usage (voids, discounts over the limit, refunds, discarding a sync item...)::
 
     dialog = SupervisorPinDialog(tasks, backend, what="Remove Indomie from the cart",
-                                 action=lambda approval: backend.void_line(cart, 3, approval),
+                                 action=lambda approval: backend.cart.void_line(cart, 3, approval),
                                  parent=self)
     dialog.done_with.connect(on_removed)      # the action's result, on the main thread
     dialog.finished.connect(lambda _r: give_the_focus_back())
@@ -17,7 +17,8 @@ Usage (voids, discounts over the limit, refunds, discarding a sync item...)::
   write: the failure count) and must itself check the PIN through a service, as
   ``refund_sale``, ``void_line`` and ``approve_discount`` do, so that checking and doing are
   one step. Without an action the dialog only checks the PIN
-  (``backend.verify_approval``) and its result is the ``Approver``.
+  (``backend.cart.verify_approval``) and its result is the approver
+  (``services.users.Actor``).
 
 On success the dialog emits ``approved(approval)`` and then ``done_with(result)``, and
 closes (accepted). A refusal (wrong PIN, not a supervisor, locked user, or the action's own
@@ -45,19 +46,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import TillBackend, UserChoice
+from services.users import RANK, UserChoice
+from ui.backend import TillBackend
 from ui.backend_cart import SupervisorApproval
 from ui.i18n import tr
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
-_RANK = {"cashier": 1, "supervisor": 2, "owner": 3}
-
-
 class SupervisorPinDialog(QDialog):
     #: The PIN was accepted (value: the SupervisorApproval typed).
     approved = Signal(object)
-    #: The action's result (or the Approver when there is no action).
+    #: The action's result (or the approver, a services.users.Actor, when there is no
+    #: action).
     done_with = Signal(object)
     #: An answer came back, right or wrong (tests wait on it).
     answered = Signal()
@@ -148,7 +148,7 @@ class SupervisorPinDialog(QDialog):
         _no_default_buttons(self)
         self.resize(460, 600)
         self.pin.setFocus()
-        self._tasks.run_in_background(self._backend.users, self._users_loaded,
+        self._tasks.run_in_background(self._backend.core.users, self._users_loaded,
                                       lambda exc: None, lane=Lane.POOL, owner=self)
 
     # --- API --------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class SupervisorPinDialog(QDialog):
                 return action(approval)
         else:
             def work() -> Any:
-                return backend.verify_approval(approval, role, what)
+                return backend.cart.verify_approval(approval, role, what)
         self._set_busy(True)
         self.message.setStyleSheet("color: #12355b; font-size: 15px;")
         self.message.setText(tr("sup.checking"))
@@ -192,7 +192,7 @@ class SupervisorPinDialog(QDialog):
         typed = self.user.currentText()
         self.user.clear()
         for u in users:
-            if _RANK.get(u.role, 0) >= _RANK[self._role] and not u.locked:
+            if RANK.get(u.role, 0) >= RANK[self._role] and not u.locked:
                 self.user.addItem(u.name)
         if typed:
             self.select_user(typed)

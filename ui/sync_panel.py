@@ -3,7 +3,7 @@ SMS/WhatsApp, push), listing what waits or failed with its state, attempts, next
 last error, with Retry and Discard.
 
 Everything is read from the outbox and provider-job tables through the backend
-(``sync_channels``, on the POOL lane); nothing is invented, and an empty channel says so.
+(``backend.sync.channels``, on the POOL lane); nothing is invented, and an empty channel says so.
 
 * Retry (F5): a quarantined central event is queued again (safe: the push is idempotent,
   see ``sync/outbox_review.py``); a provider job still being tried is made due now; a dead
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -39,12 +39,15 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import ShopError
+from services.sync_status import SyncChannel, SyncItem, UnsentSummary
 from ui.backend import TillBackend
 from ui.backend_cart import SupervisorApproval
-from ui.backend_sync import SyncChannel, SyncItem, UnsentSummary
 from ui.i18n import tr
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
+
+if TYPE_CHECKING:
+    from ui.window_parts import TillWindow
 
 COLUMNS = ("item", "state", "attempts", "next", "error", "created")
 
@@ -189,7 +192,7 @@ class SyncPanel(QDialog):
         if self._loading:
             return
         self._loading = True
-        self._tasks.run_in_background(self._backend.sync_channels, self._show,
+        self._tasks.run_in_background(self._backend.sync.channels, self._show,
                                       self._load_failed, lane=Lane.POOL, owner=self)
 
     def _show(self, channels: tuple[SyncChannel, ...]) -> None:
@@ -238,7 +241,7 @@ class SyncPanel(QDialog):
             return
         backend = self._backend
         self._tasks.run_in_background(
-            lambda: backend.retry_sync_item(item.channel, item.item_id),
+            lambda: backend.sync.retry_item(item.channel, item.item_id),
             self._done, lambda exc: self._retry_refused(item, exc), lane=Lane.WRITER,
             owner=self)
 
@@ -247,7 +250,7 @@ class SyncPanel(QDialog):
             # A dead job's replay is a supervisor's: ask for the PIN, then replay with it.
             backend = self._backend
             self._ask_pin(tr("syncp.retry_what", what=item.what),
-                          lambda approval: backend.retry_sync_item(item.channel, item.item_id,
+                          lambda approval: backend.sync.retry_item(item.channel, item.item_id,
                                                                    approval))
             return
         self._refused(exc)
@@ -262,7 +265,7 @@ class SyncPanel(QDialog):
             return
         backend = self._backend
         self._ask_pin(tr("syncp.discard_what", what=item.what, state=_state_text(item.state)),
-                      lambda approval: backend.discard_sync_item(item.channel, item.item_id,
+                      lambda approval: backend.sync.discard_item(item.channel, item.item_id,
                                                                  approval))
 
     def _ask_pin(self, what: str, action: Callable[[SupervisorApproval], str]) -> None:
@@ -355,7 +358,7 @@ def confirm_unsent(tasks: TaskManager, backend: TillBackend, parent: QWidget, pu
         if proceed is not None:
             proceed()
 
-    tasks.run_in_background(backend.unsent_summary, counted, failed, lane=Lane.POOL,
+    tasks.run_in_background(backend.sync.unsent_summary, counted, failed, lane=Lane.POOL,
                             owner=parent)
 
 
@@ -366,8 +369,8 @@ class SyncControls(QObject):
     #: A warning about unsent items is showing (tests wait on it).
     warned = Signal(object)  # UnsentWarning
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: TillWindow) -> None:
+        super().__init__(window.window())
         self._window = window
         self.panel: SyncPanel | None = None
         self.warning: UnsentWarning | None = None
@@ -380,7 +383,7 @@ class SyncControls(QObject):
         if backend is None:
             return None
         if self.panel is None:
-            panel = SyncPanel(self._window.tasks, backend, self._window)
+            panel = SyncPanel(self._window.tasks, backend, self._window.window())
             panel.acted.connect(lambda _m: self._window.status.refresh())
             panel.finished.connect(lambda _r: self._panel_closed(panel))
             self.panel = panel
@@ -399,7 +402,7 @@ class SyncControls(QObject):
         """Only tell how many items are unsent, if any (after a logout)."""
         backend = self._window.backend
         if backend is not None:
-            confirm_unsent(self._window.tasks, backend, self._window, purpose, None,
+            confirm_unsent(self._window.tasks, backend, self._window.window(), purpose, None,
                            self._shown)
 
     def _shown(self, box: UnsentWarning) -> None:
@@ -421,7 +424,8 @@ class SyncControls(QObject):
             self._asking = False
             proceed()
 
-        confirm_unsent(self._window.tasks, backend, self._window, purpose, go, self._shown)
+        confirm_unsent(self._window.tasks, backend, self._window.window(), purpose, go,
+                       self._shown)
 
     def _answered(self, box: UnsentWarning) -> None:
         self._asking = False
@@ -429,7 +433,7 @@ class SyncControls(QObject):
             self.warning = None
 
 
-def install(window: Any) -> SyncControls:
+def install(window: TillWindow) -> SyncControls:
     """Wire the sync area into the main window (``window.status``, ``window.till``,
     ``window.tasks``, ``window.backend``)."""
     return SyncControls(window)

@@ -3,7 +3,8 @@
 Large data sets come from :mod:`bench.generate` and are cached under ``--work-dir``
 (default ``./bench-data``, gitignored) keyed by (seed, products, sales), so only the first
 run pays for generating them. The benchmark modules are imported only when this command
-runs, so the rest of the CLI starts without them.
+runs, so the rest of the CLI starts without them: the one-folder build (build.spec) leaves
+the ``bench`` package out, and there ``warungin bench`` says so instead of crashing the CLI.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 import importlib
 from pathlib import Path
 
-from bench.report import print_figure
+from services.errors import Conflict
 
 BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "pull", "cold_start")
 #: ``--sales`` when not given: the verify database, and the push catch-up (issue 3).
@@ -46,6 +47,17 @@ def _positive(value: int, name: str) -> int:
     return value
 
 
+def _require_bench() -> None:
+    """A clear refusal where the ``bench`` package is not installed (the one-folder build)."""
+    try:
+        importlib.import_module("bench")
+    except ModuleNotFoundError as exc:
+        if exc.name != "bench":
+            raise  # something bench itself needs is missing: a real error
+        raise Conflict("the benchmarks are not part of this build; run 'warungin bench' from "
+                       "a source checkout (pip install -e .)", field="bench") from None
+
+
 def run(args: argparse.Namespace) -> int:
     products = _positive(args.products, "products")
     given = None if args.sales is None else _positive(args.sales, "sales")
@@ -53,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     samples = None if args.samples is None else _positive(args.samples, "samples")
     work = Path(args.work_dir).expanduser()
     chosen = args.only or list(BENCHMARKS)
+    _require_bench()
     from bench.generate import cache_folder
+    from bench.report import print_figure
     was_cached = {n: (cache_folder(work, args.seed, products, n) / "ready.json").exists()
                   for n in (0, sales)}
     for name in BENCHMARKS:
@@ -86,6 +100,7 @@ def _report_generation(work: Path, seed: int, products: int, sales: int,
                        chosen: list[str], was_cached: dict[int, bool]) -> None:
     """How long the cached data sets took to generate (once, whether or not cached now)."""
     from bench.generate import build_dataset
+    from bench.report import print_figure
     if not {"lookup", "search", "verify"} & set(chosen):
         return
     data = build_dataset(work, seed=seed, products=products,

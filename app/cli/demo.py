@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.main import emit
+from app.cli.output import emit
 from app.demo import seed_demo
 from app.paths import data_dir
 from app.shop import Shop, open_shop

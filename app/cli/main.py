@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
 
+from app.cli.output import emit, fail
 from local_db.migrate import DatabaseDamaged
-from services.errors import BadInput, ShopError
+from services.errors import ShopError
 
 COMMAND_MODULES = [
     "status",
@@ -70,17 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def emit(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=None) + "\n")
-    sys.stdout.flush()
-
-
-def fail(error: ShopError) -> int:
-    sys.stderr.write(f"error: {error}\n")
-    sys.stderr.flush()
-    return 2 if isinstance(error, BadInput) else 3
-
-
 def _default_only(argv: list[str]) -> argparse.Namespace | None:
     """``warungin`` alone (or with only ``--data-dir``): the till. Parsed without importing
     every command module, which would add a few hundred milliseconds to the till's cold
@@ -106,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseDamaged as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 4
+
+
+# emit and fail live in app.cli.output; command modules written before it import them from here.
+__all__ = ["COMMAND_MODULES", "build_parser", "emit", "fail", "main"]
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from local_db.store import append_audit, write_settings
 from services.errors import BadInput
 from services.users import require

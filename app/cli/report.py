@@ -15,6 +15,10 @@ from PGPASSWORD or ~/.pgpass, never from the command line), optionally for one
 there show a short customer id unless ``--names-from-till`` lets this till's data key
 (``--data-dir``) decrypt them.
 
+On this till ``--user NAME --pin PIN`` runs the report as that user, and the services
+refuse anyone but an owner (as the back office does); without it, the report is read by
+whoever holds the shop's data folder on this computer, as before.
+
 Output: ``--format json`` (default) prints the report's data; csv and html print the
 document unless ``--out FILE``; pdf needs ``--out``. With ``--out`` a JSON line says what
 was written.
@@ -31,7 +35,8 @@ from typing import Any
 
 from app.cli.main import emit
 from services.errors import BadInput
-from services.reports import REPORTS, Period, Report, local_source, run_report
+from app.cli.common import acting_user, add_user_args
+from services.reports import REPORTS, Period, Report, local_source, report_for, run_report
 from services.reports.export import to_csv, to_data, to_html
 from services.reports.source import DEFAULT_TIMEZONE, zone
 
@@ -62,6 +67,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                                       f"{DEFAULT_TIMEZONE}; on the till its setting)")
     p.add_argument("--names-from-till", action="store_true",
                    help="central kasbon: decrypt names with this till's data key")
+    add_user_args(p)
     p.set_defaults(handler=run)
 
 
@@ -131,10 +137,14 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput("--names-from-till is for --central reports", field="names_from_till")
     from app.cli.common import opened_shop
     with opened_shop(args) as shop:
+        actor = acting_user(shop, args, default_to_shift=False) if args.user else None
         with shop.uow(write=False) as uow:
             source = local_source(uow.conn)
             period = _period(args, source.timezone)
-            report = run_report(uow.conn, args.name, period, source=source)
+            if actor is None:
+                report = run_report(uow.conn, args.name, period, source=source)
+            else:
+                report = report_for(uow.conn, actor, args.name, period, source=source)
         title = _title(args, period, f"{shop.config.store_name} {shop.config.terminal_code}")
     _write(args, report, title, None)
     return 0
@@ -142,6 +152,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_central(args: argparse.Namespace) -> int:
     from app.reports_central import owner_connection, run_central_report, tenant_of
+    if args.user:
+        raise BadInput("--user is for this till's reports: on central the owner role in "
+                       "--dsn decides", field="user")
     dsn = args.dsn or os.environ.get(DSN_ENV)
     if not dsn:
         raise BadInput(f"give the central database with --dsn or {DSN_ENV}", field="dsn")

@@ -11,7 +11,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from app.cli.main import emit
+from app.cli.output import emit
 from app.paths import data_dir
 from app.shop import Shop, open_shop
 from local_db.models import OutboxEvent, Product, ProviderJob, Sale

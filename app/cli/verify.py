@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from app.cli.common import shop_from
-from app.cli.main import emit
+from app.cli.output import emit
 from app.paths import data_dir, db_path
 from local_db.migrate import DatabaseDamaged
 from services.verify import VerifyReport, verify_database

@@ -19,15 +19,18 @@ Conventions of the values returned (all frozen dataclasses):
 - "sales" are what customers paid (``sale.payable``: after discounts, PPN included,
   cash rounding included); refunds are counted on the day they were made, at their gross
   (PPN included, before the cash rounding of the refund);
-- every value has ``tables()``: the same figures as :class:`Table` s (titled columns with a
+- :func:`tables_of` gives any of them as :class:`Table` s (titled columns with a
   kind: text, money, qty, int, percent, flag) that ``services.reports.export`` renders to
   CSV/HTML and ``app.reports_pdf`` to PDF, and that a preview widget can show as is.
+- who may see them (owners) is decided by :func:`dashboard_for` and :func:`report_for`
+  (``services.reports.access``), which the screens and ``warungin report --user`` call.
 - the registry :data:`REPORTS` lists the reports a screen or the CLI offers, with
   :func:`run_report` to run one by name.
 """
 
 from __future__ import annotations
 
+from services.reports.access import dashboard_for, report_for
 from services.reports.queries import (
     dashboard,
     kasbon_outstanding,
@@ -38,6 +41,7 @@ from services.reports.queries import (
     today,
 )
 from services.reports.source import ReportSource, local_source
+from services.reports.tables import tables_of
 from services.reports.values import (
     REPORTS,
     Column,
@@ -63,6 +67,7 @@ __all__ = [
     "REPORTS", "Column", "Dashboard", "DaySales", "HourSales", "KasbonOutstanding",
     "KasbonRow", "MethodTotal", "Period", "ProductSales", "ProductSalesRow", "Report",
     "ReportSource", "ReportSpec", "SalesSummary", "StockLevels", "StockRow", "Table",
-    "TopProduct", "dashboard", "kasbon_outstanding", "local_source", "product_sales",
-    "run_report", "sales_summary", "stock_levels", "today",
+    "TopProduct", "dashboard", "dashboard_for", "kasbon_outstanding", "local_source",
+    "product_sales", "report_for", "run_report", "sales_summary", "stock_levels",
+    "tables_of", "today",
 ]

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.money import format_rupiah, milli_to_decimal
+from services.reports.tables import tables_of
 from services.reports.values import Column, Report, Table
 
 TOTAL_ID, TOTAL_EN = "TOTAL", "TOTAL"
@@ -91,7 +92,7 @@ def _write_table(w: Any, table: Table, lang: str, with_title: bool) -> None:
 
 def to_csv(report: Report, lang: str = "id") -> str:
     """The report as CSV text (one header row per table)."""
-    tables = report.tables()
+    tables = tables_of(report)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     if len(tables) == 1:
@@ -150,7 +151,7 @@ def to_html(report: Report, title: str, lang: str = "id", note: str | None = Non
              f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{esc(title)}</h1>"]
     if note:
         parts.append(f'<p class="note">{esc(note)}</p>')
-    parts += [_html_table(t, lang) for t in report.tables()]
+    parts += [_html_table(t, lang) for t in tables_of(report)]
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)
 

@@ -1,19 +1,20 @@
-"""Each report value as titled tables (for CSV/HTML/PDF export and previews)."""
+"""Each report value as titled tables (for CSV/HTML/PDF export and previews).
+
+The values do not know their tables (this module imports them, never the other way round)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from services.reports.values import Column, Table
-
-if TYPE_CHECKING:
-    from services.reports.values import (
-        Dashboard,
-        KasbonOutstanding,
-        ProductSales,
-        SalesSummary,
-        StockLevels,
-    )
+from services.reports.values import (
+    Column,
+    Dashboard,
+    DaySales,
+    KasbonOutstanding,
+    ProductSales,
+    Report,
+    SalesSummary,
+    StockLevels,
+    Table,
+)
 
 SKU = Column("sku", "SKU", "SKU")
 NAME = Column("name", "Nama", "Name")
@@ -92,9 +93,7 @@ def sales_summary_tables(s: SalesSummary) -> tuple[Table, ...]:
             *(Column(f"method.{m}", method_title(m, "id"), method_title(m, "en"), "money")
               for m in s.methods))
 
-    def row(x: object) -> tuple[object, ...]:
-        from services.reports.values import DaySales
-        assert isinstance(x, DaySales)
+    def row(x: DaySales) -> tuple[object, ...]:
         return (x.day, x.sales_count, x.sales, x.refunds_count, x.refunds, x.net, x.ppn,
                 x.revenue, x.discounts, x.rounding, *(x.by_method[m] for m in s.methods))
 
@@ -139,3 +138,16 @@ def kasbon_tables(k: KasbonOutstanding) -> tuple[Table, ...]:
                   tuple((r.customer_id, r.label, r.balance, r.credit_limit, r.over_limit)
                         for r in k.rows),
                   (None, f"{k.customers}", k.total, None, None)),)
+
+
+def tables_of(report: Report) -> tuple[Table, ...]:
+    """Any report as its titled tables: what export, PDF and previews show."""
+    if isinstance(report, Dashboard):
+        return dashboard_tables(report)
+    if isinstance(report, SalesSummary):
+        return sales_summary_tables(report)
+    if isinstance(report, ProductSales):
+        return product_sales_tables(report)
+    if isinstance(report, StockLevels):
+        return stock_levels_tables(report)
+    return kasbon_tables(report)

@@ -1,4 +1,5 @@
-"""The values the reports return (frozen dataclasses), and their generic table form.
+"""The values the reports return (frozen dataclasses), and their generic table form
+(:class:`Table`; ``services.reports.tables.tables_of`` turns a report into tables).
 
 Money: integer rupiah. Quantities: integer thousandths (``qty_milli``). Dates: the shop's
 local dates (``datetime.date``). Hours: 0..23 in the shop's time zone.
@@ -152,10 +153,6 @@ class Dashboard:
     kasbon_outstanding: int  # total owed by customers
     kasbon_customers: int  # how many owe something
 
-    def tables(self) -> tuple[Table, ...]:
-        from services.reports.tables import dashboard_tables
-        return dashboard_tables(self)
-
 
 # --- sales summary ---------------------------------------------------------------------
 
@@ -180,10 +177,6 @@ class SalesSummary:
     days: tuple[DaySales, ...]  # one per day of the period, days without sales included
     methods: tuple[str, ...]  # every method that appears, sorted
     totals: DaySales  # ``day`` = period.start
-
-    def tables(self) -> tuple[Table, ...]:
-        from services.reports.tables import sales_summary_tables
-        return sales_summary_tables(self)
 
 
 # --- product sales ---------------------------------------------------------------------
@@ -212,10 +205,6 @@ class ProductSales:
     cost: int
     margin: int
 
-    def tables(self) -> tuple[Table, ...]:
-        from services.reports.tables import product_sales_tables
-        return product_sales_tables(self)
-
 
 # --- stock -----------------------------------------------------------------------------
 
@@ -225,10 +214,6 @@ class StockLevels:
     negative_count: int
     low_count: int
     value: int  # sum of row values
-
-    def tables(self) -> tuple[Table, ...]:
-        from services.reports.tables import stock_levels_tables
-        return stock_levels_tables(self)
 
 
 # --- kasbon ----------------------------------------------------------------------------
@@ -252,10 +237,6 @@ class KasbonOutstanding:
     rows: tuple[KasbonRow, ...]  # largest balance first
     total: int
     customers: int
-
-    def tables(self) -> tuple[Table, ...]:
-        from services.reports.tables import kasbon_tables
-        return kasbon_tables(self)
 
 
 Report = Dashboard | SalesSummary | ProductSales | StockLevels | KasbonOutstanding

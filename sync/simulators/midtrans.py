@@ -14,7 +14,7 @@ no reply (before or after recording -- see :meth:`MidtransSimulator.fault_log`),
 ``error_5xx``, ``rate_limit`` and ``slow_seconds``.
 
 Control: the methods below in-process, or over HTTP when it runs as its own process
-(``python -m sync.midtrans.simulator --port N``): ``POST /_sim/pay/{order_id}``,
+(``python -m sync.simulators.midtrans --port N``): ``POST /_sim/pay/{order_id}``,
 ``POST /_sim/expire/{order_id}``, ``POST /_sim/faults`` (JSON of :meth:`set_faults`'s
 arguments), ``GET /_sim/transactions``, ``GET /_sim/charges/{order_id}``,
 ``GET /_sim/fault_log``.
@@ -26,22 +26,22 @@ import argparse
 import base64
 import binascii
 import copy
+import hashlib
 import hmac
 import json
 import random
 import re
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-from sync.midtrans.signature import notification_signature
+from sync.simulators.server import Answer as _Answer
+from sync.simulators.server import LocalServer, Request, serve_in_foreground
 
 WIB = timezone(timedelta(hours=7))  # Midtrans times are GMT+7 wall-clock text
 IDEMPOTENCY_TTL = 300.0  # Midtrans keeps a successful response for 5 minutes
@@ -116,58 +116,6 @@ class _Txn:
     refunds_by_key: dict[str, tuple[int | None, dict[str, Any]]] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class _Answer:
-    """What a handler should do: reply, or (fault) close the connection without a reply."""
-
-    status: int = 200
-    body: Mapping[str, Any] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    text: bytes | None = None  # a non-JSON body (an HTML error page)
-    drop: bool = False
-    hang: float = 0.0  # seconds to wait before dropping
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # idle keep-alive threads must never keep a process alive
-    block_on_close = False  # stop() joins handler threads itself, after waking them
-    sim: MidtransSimulator
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: a thousand charges must not cost 1000 handshakes
-    disable_nagle_algorithm = True  # headers and body are separate writes; no 40 ms stalls
-    timeout = 60  # an abandoned connection frees its thread eventually even without stop()
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.sim._register(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        except OSError:
-            pass  # the client went away first: not the simulator's problem
-        finally:
-            self.server.sim._unregister(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # stderr per request is noise in tests and slows the 1,000-charge runs
-
-    def do_GET(self) -> None:
-        self.server.sim._serve(self, "GET")
-
-    def do_POST(self) -> None:
-        self.server.sim._serve(self, "POST")
-
-    def do_PUT(self) -> None:
-        self.server.sim._serve(self, "PUT")
-
-    def do_DELETE(self) -> None:
-        self.server.sim._serve(self, "DELETE")
-
-
 class MidtransSimulator:
     """Thread-safe: every piece of state is read and changed under one lock."""
 
@@ -192,55 +140,22 @@ class MidtransSimulator:
         self._idem_running: set[str] = set()
         self._fault_log: list[dict[str, Any]] = []
         self._chargeback_seq = 0
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self._conns: dict[socket.socket, threading.Thread] = {}
-        self.base_url = ""
+        self._http = LocalServer(self._serve, name="midtrans-simulator")
 
     # --- lifecycle ---------------------------------------------------------------------
 
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` once started (empty before)."""
+        return self._http.base_url
+
     def start(self, port: int = 0) -> str:
         """Bind 127.0.0.1 (port 0: any free port) and serve in a daemon thread."""
-        if self._server is not None:
-            return self.base_url
-        self._stopping.clear()
-        server = _Server(("127.0.0.1", port), _Handler)
-        server.sim = self
-        self._server = server
-        self.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05},
-            name="midtrans-simulator", daemon=True,
-        )
-        self._thread.start()
-        return self.base_url
+        return self._http.start(port)
 
     def stop(self) -> None:
         """Stop serving, wake hanging replies, close every connection, join every thread."""
-        server, self._server = self._server, None
-        if server is None:
-            return
-        self._stopping.set()  # hanging and slow replies wait on this, so they end now
-        server.shutdown()
-        deadline = time.monotonic() + 5.0
-        while time.monotonic() < deadline:
-            with self._lock:
-                conns = list(self._conns.items())
-            if not conns:
-                break
-            for conn, _ in conns:
-                try:
-                    # Wakes a handler blocked reading the next keep-alive request.
-                    conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            for _, thread in conns:
-                thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5.0)
-            self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> MidtransSimulator:
         self.start()
@@ -248,19 +163,6 @@ class MidtransSimulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    def _register(self, conn: socket.socket) -> None:
-        with self._lock:
-            self._conns[conn] = threading.current_thread()
-        if self._stopping.is_set():  # accepted in the instant stop() began
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def _unregister(self, conn: socket.socket) -> None:
-        with self._lock:
-            self._conns.pop(conn, None)
 
     # --- control -----------------------------------------------------------------------
 
@@ -343,44 +245,12 @@ class MidtransSimulator:
         with self._lock:
             return [dict(entry) for entry in self._fault_log]
 
-    # --- HTTP plumbing -----------------------------------------------------------------
+    # --- routing ----------------------------------------------------------------------
 
-    def _serve(self, handler: _Handler, method: str) -> None:
-        try:
-            length = int(handler.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        raw = handler.rfile.read(length) if length > 0 else b""
-        path = urlsplit(handler.path).path
-        if path.startswith("/_sim/"):
-            answer = self._control(method, path, raw)
-        else:
-            # Lower-cased names: HTTP header names are case-insensitive.
-            headers = {name.lower(): value for name, value in handler.headers.items()}
-            answer = self._api(method, path, raw, headers)
-        self._send(handler, answer)
-
-    def _send(self, handler: _Handler, answer: _Answer) -> None:
-        if answer.drop:
-            if answer.hang > 0:
-                self._stopping.wait(answer.hang)  # stop() cuts the hang short
-            handler.close_connection = True  # closed with no reply at all
-            return
-        if answer.text is not None:
-            payload, ctype = answer.text, "text/html; charset=utf-8"
-        else:
-            payload = json.dumps(answer.body if answer.body is not None else {}).encode()
-            ctype = "application/json"
-        try:
-            handler.send_response(answer.status)
-            handler.send_header("Content-Type", ctype)
-            handler.send_header("Content-Length", str(len(payload)))
-            for name, value in answer.headers.items():
-                handler.send_header(name, value)
-            handler.end_headers()
-            handler.wfile.write(payload)
-        except OSError:
-            handler.close_connection = True  # the client gave up (timed out) first
+    def _serve(self, request: Request) -> _Answer:
+        if request.path.startswith("/_sim/"):
+            return self._control(request.method, request.path, request.body)
+        return self._api(request.method, request.path, request.body, request.headers)
 
     # --- the Midtrans API --------------------------------------------------------------
 
@@ -404,13 +274,13 @@ class MidtransSimulator:
         slow = faults.slow_seconds if endpoint in faults.apply_to else 0.0
         early = self._early_answer(endpoint, target, raw, headers, faults)
         if isinstance(early, _Answer):
-            self._stopping.wait(slow)  # slow mode delays every reply, refusals included
+            self._http.wait(slow)  # slow mode delays every reply, refusals included
             return early
         body, key, fault, key_is_new = early
         try:
             # Slow *inside* the Idempotency-Key window, as a slow Midtrans would be: a repeat
             # of the key meanwhile gets the HTTP 202 "still in progress" answer.
-            self._stopping.wait(slow)
+            self._http.wait(slow)
             with self._lock:
                 if endpoint == "charge":
                     answer = self._charge(body)
@@ -738,8 +608,10 @@ class MidtransSimulator:
         txn.obj["signature_key"] = self._signature(txn.obj)
 
     def _signature(self, obj: Mapping[str, Any]) -> str:
-        return notification_signature(
-            obj["order_id"], obj["status_code"], obj["gross_amount"], self.server_key)
+        # Written here again rather than imported from the client's side (sync.midtrans):
+        # the simulator stands for Midtrans, so it must not share the code it checks.
+        text = obj["order_id"] + obj["status_code"] + obj["gross_amount"] + self.server_key
+        return hashlib.sha512(text.encode("utf-8")).hexdigest()
 
     def _summary(self, txn: _Txn) -> dict[str, Any]:
         keys = ("transaction_id", "order_id", "merchant_id", "gross_amount", "currency",
@@ -839,16 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-key", default="SB-Mid-server-SIMULATOR")
     args = parser.parse_args(argv)
     sim = MidtransSimulator(server_key=args.server_key, seed=args.seed)
-    sim.start(args.port)
-    print(sim.base_url, flush=True)  # first line: the base URL, for scripts to read
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sim.stop()
-    return 0
+    return serve_in_foreground(sim.start, sim.stop, args.port)
 
 
 if __name__ == "__main__":

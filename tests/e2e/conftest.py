@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sync.midtrans.simulator import MidtransSimulator
+from sync.simulators.midtrans import MidtransSimulator
 
 SERVER_KEY = "SB-Mid-server-TEST-0000"
 

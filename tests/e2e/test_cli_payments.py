@@ -13,7 +13,7 @@ import pytest
 
 from app.cli.main import main
 from app.shop import Shop
-from sync.midtrans.simulator import MidtransSimulator
+from sync.simulators.midtrans import MidtransSimulator
 from tests.helpers import counts
 
 QRIS = {"lines": [{"sku": "MI-0001", "qty": 2}], "payments": [{"method": "qris", "amount": 7000}]}

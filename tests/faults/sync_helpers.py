@@ -43,7 +43,6 @@ from services.selling import LineRequest, PaymentRequest, SaleRequest
 from services.shifts import close_shift, open_shift, shift_report
 from services.users import Actor
 from services.verify import verify_database
-from sync import faultpoints
 from sync.push import CentralLink
 from tests.central.conftest import (
     CentralDB,
@@ -53,6 +52,7 @@ from tests.central.conftest import (
     make_terminal,
 )
 from tests.conftest import login
+from tests.faults import killpoints
 from tests.sync.push.test_push import fresh_event_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,15 +177,17 @@ def settle(db: CentralDB, timeout_s: float = 120.0) -> None:
 # --- the real 'warungin sync --once' in a child process ----------------------------------
 
 def sync_command(folder: Path, batch_size: int) -> list[str]:
-    return [sys.executable, "-m", "app.cli.main", "sync", "--once", "--data-dir", str(folder),
-            "--batch-size", str(batch_size)]
+    """The real ``warungin sync --once``, through the harness that installs the SIGKILL
+    fault-point handler when the environment names a point (tests/faults/killpoints.py)."""
+    return [sys.executable, "-m", "tests.faults.killpoints", "sync", "--once",
+            "--data-dir", str(folder), "--batch-size", str(batch_size)]
 
 
 def child_env(fault: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in (faultpoints.ENV, "WARUNGIN_DATA_DIR")}
+           if k not in (killpoints.ENV, "WARUNGIN_DATA_DIR")}
     if fault is not None:
-        env[faultpoints.ENV] = fault
+        env[killpoints.ENV] = fault
     return env
 
 

@@ -2,8 +2,9 @@
 
 A till enrolled into a real central PostgreSQL sells (sales, refunds, price edits, stock
 adjustments: every push handler sees kills). Its sync runs as a child process of this
-interpreter (``python -m app.cli.main sync --once``), the way a script or the scheduler runs
-it, and dies by SIGKILL:
+interpreter (``python -m tests.faults.killpoints sync --once``: the real command line, with
+this harness's SIGKILL handler installed on the push's fault points), the way a script or the
+scheduler runs it, and dies by SIGKILL:
 
 - at each named fault point of the push (``sync/faultpoints.py``), at several batch
   indexes N: before batch N is sent, inside central's transaction of batch N before its

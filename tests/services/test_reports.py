@@ -330,7 +330,7 @@ def test_csv_parses_back_to_the_figures(day: Day) -> None:
     assert sum(int(r[2]) for r in rows[1:-1]) == int(rows[-1][2]) == summary.totals.sales
 
     blocks = export.to_csv(dash).split("\r\n\r\n")
-    assert len(blocks) == len(dash.tables()) == 5
+    assert len(blocks) == len(R.tables_of(dash)) == 5
     hours = list(csv.reader(io.StringIO(blocks[1])))
     assert hours[0] == ["Penjualan per jam"] and len(hours) == 2 + 24 + 1
     head = list(csv.reader(io.StringIO(blocks[0])))

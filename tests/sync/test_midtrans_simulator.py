@@ -19,7 +19,7 @@ import pytest
 
 from sync.midtrans.client import MidtransClient, MidtransReply
 from sync.midtrans.signature import verify_notification
-from sync.midtrans.simulator import MidtransSimulator
+from sync.simulators.midtrans import MidtransSimulator
 
 KEY = "SB-Mid-server-SIM-TEST-9f8e7d"
 TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
@@ -431,7 +431,7 @@ def test_http_control(sim: MidtransSimulator, client: MidtransClient) -> None:
 
 def test_runs_as_its_own_process() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.midtrans.simulator", "--port", "0",
+        [sys.executable, "-m", "sync.simulators.midtrans", "--port", "0",
          "--server-key", KEY],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )

@@ -21,7 +21,7 @@ def test_good_pin_opens_the_till_ready_to_scan(qtbot: QtBot, window: MainWindow)
     assert window.pages.currentWidget() is window.till
     assert window.actor is not None and window.actor.role == "cashier"
     assert window.till.scan.hasFocus()
-    assert "Sari" in window.till.cashier.text()
+    assert "Sari" in window.till.totals.cashier.text()
 
 
 def test_wrong_pin_says_so_and_stays_on_login(qtbot: QtBot, window: MainWindow) -> None:

@@ -46,8 +46,8 @@ def search(qtbot: QtBot, screen: ProductsScreen, text: str) -> None:
 
 def test_search_and_filters(qtbot: QtBot, products: ProductsScreen, shop: Shop,
                             backend: GuiBackend) -> None:
-    backend.login("Budi", "5678")
-    backend.office_count_stock(SKU, "1", "uji")  # below its reorder point now
+    backend.core.login("Budi", "5678")
+    backend.office.count_stock(SKU, "1", "uji")  # below its reorder point now
     search(qtbot, products, SKU)
     assert [r.sku for r in products.rows] == [SKU]
     search(qtbot, products, "8991619730698")  # a barcode finds its product

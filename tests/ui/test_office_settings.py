@@ -87,7 +87,7 @@ def test_settings_save_and_reload(qtbot: QtBot, settings: SettingsScreen, shop: 
     assert scalar(shop, "SELECT COUNT(*) FROM audit_log WHERE action = 'settings.change'") == 1
     assert window.windowTitle().startswith("Warungin — Toko Sumber Rejeki")
     # The till prices with the new rounding at once.
-    assert window.backend is not None and window.backend.cash_due(12_345) == 12_500
+    assert window.backend is not None and window.backend.core.cash_due(12_345) == 12_500
     # Reloaded from the database, the form shows what was saved.
     s.store_name.setText("something else")
     with qtbot.waitSignal(s.loaded, timeout=5000):
@@ -172,9 +172,9 @@ def test_the_service_checks_rights_and_every_field(shop: Shop, owner: Actor,
         with shop.uow() as uow, pytest.raises(BadInput) as refused:
             save_store_settings(uow, owner, StoreSettings(**values))  # type: ignore[arg-type]
         assert refused.value.field == field
-    backend.login("Sari", "1234")
+    backend.core.login("Sari", "1234")
     with pytest.raises(Refused):
-        backend.office_set_credential("midtrans_server_key", "x")
+        backend.office.set_credential("midtrans_server_key", "x")
 
 
 def test_a_real_shop_uses_the_keyring_and_refuses_without_one(shop: Shop, memory_keyring: object
@@ -187,20 +187,20 @@ def test_a_real_shop_uses_the_keyring_and_refuses_without_one(shop: Shop, memory
         uow.commit()
     shop.reload()
     backend = GuiBackend(shop)
-    backend.login("Wati", "9999")
+    backend.core.login("Wati", "9999")
     secret = "Mid-server-LIVE-9876543210"
-    view = backend.office_set_credential("midtrans_server_key", secret)
+    view = backend.office.set_credential("midtrans_server_key", secret)
     assert dict((c.key, c.is_set) for c in view.credentials)["midtrans_server_key"]
     stored = getattr(memory_keyring, "store")
     assert secret in stored.values()  # the OS keyring (here: the test's in-memory one)
     assert not (Path(shop.folder) / "DEMO-ONLY-INSECURE-secrets.json").exists()
     keyring.set_keyring(fail.Keyring())
     with pytest.raises(Refused) as refused:
-        backend.office_set_credential("midtrans_client_key", "Mid-client-LIVE-1")
+        backend.office.set_credential("midtrans_client_key", "Mid-client-LIVE-1")
     assert refused.value.field == "midtrans_client_key"
     assert "keyring" in refused.value.message
     # The store settings still open, and say why the credentials cannot be read.
-    view = backend.office_settings()
+    view = backend.office.settings()
     assert view.keyring_problem and "keyring" in view.keyring_problem
     assert not any(c.is_set for c in view.credentials)
     with shop.uow(write=False) as uow:

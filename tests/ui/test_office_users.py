@@ -54,8 +54,8 @@ def test_add_a_user_change_the_pin_and_log_in_with_it(qtbot: QtBot, users: Users
     assert pin_audits == 1
     # The new user logs in with the new PIN, not the old one.
     with pytest.raises(Refused):
-        backend.login("Rina", "2468")
-    assert backend.login("Rina", "13579").role == "cashier"
+        backend.core.login("Rina", "2468")
+    assert backend.core.login("Rina", "13579").role == "cashier"
     window.office.back_to_till()
     window.actor = None
     window.pages.setCurrentWidget(window.login)
@@ -70,7 +70,7 @@ def test_change_a_role_and_unlock(qtbot: QtBot, users: UsersScreen, shop: Shop,
                                   backend: GuiBackend) -> None:
     for _ in range(5):
         with pytest.raises(Refused):
-            backend.login("Sari", "0000")
+            backend.core.login("Sari", "0000")
     with qtbot.waitSignal(users.loaded, timeout=10_000):
         users.reload()
     users.select("Sari")

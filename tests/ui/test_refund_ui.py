@@ -14,8 +14,8 @@ from app.gui import GuiBackend
 from app.shop import Shop
 from local_db.store import write_settings
 from services.cart import Cart
+from services.refunds import RefundableSale, RefundResult
 from services.tender import CASH, TenderInput
-from ui.backend_money import RefundableSale, RefundDone
 from ui.main_window import MainWindow
 from ui.refund_dialog import RefundDialog
 from ui.supervisor_pin import SupervisorPinDialog
@@ -28,7 +28,7 @@ AQUA = "M-0016"  # Aqua 600 ml, Rp 3.500
 @pytest.fixture
 def money(shop: Shop, qtbot: QtBot) -> Iterator[tuple[GuiBackend, TaskManager]]:
     backend = GuiBackend(shop)
-    backend.login("Sari", "1234")
+    backend.core.login("Sari", "1234")
     tasks = TaskManager()
     yield backend, tasks
     tasks.shutdown()
@@ -44,8 +44,8 @@ def rows(shop: Shop, sql: str) -> list[tuple[object, ...]]:
 
 def sell(backend: GuiBackend) -> str:
     """3 Indomie and 1 Aqua, Rp 14.000 in cash."""
-    cart = Cart().add(backend.lookup(INDOMIE), 3000).add(backend.lookup(AQUA), 1000)
-    return backend.complete(cart, [TenderInput(CASH, 20_000)]).receipt_no
+    cart = Cart().add(backend.core.lookup(INDOMIE), 3000).add(backend.core.lookup(AQUA), 1000)
+    return backend.money.pay(cart, [TenderInput(CASH, 20_000)]).receipt_no
 
 
 def find(qtbot: QtBot, dialog: RefundDialog, receipt: str) -> RefundableSale:
@@ -106,7 +106,7 @@ def test_refund_needs_the_right_supervisor_pin(
     with qtbot.waitSignal(dialog.refunded, timeout=10_000) as blocker:
         type_pin(qtbot, pin, "Budi", "5678")
     done = blocker.args[0]
-    assert isinstance(done, RefundDone)
+    assert isinstance(done, RefundResult)
     assert done.gross == 7_000 and done.cash_paid == 7_000 and done.method == "cash"
     assert done.approved_by == "Budi" and done.receipt_no == receipt
     assert done.refund_no in dialog.message.text()

@@ -16,8 +16,8 @@ from app.gui import GuiBackend
 from app.shop import Shop
 from local_db.store import write_settings
 from services.cart import Cart
+from services.shifts import ShiftReport, ShiftState
 from services.tender import CASH, TenderInput
-from ui.backend_money import ShiftFigures, ShiftState
 from ui.main_window import MainWindow
 from ui.shift_dialog import ShiftDialog, report_lines
 from ui.tasks import TaskManager
@@ -29,7 +29,7 @@ DEMO_FLOAT = 200_000
 @pytest.fixture
 def money(shop: Shop, qtbot: QtBot) -> Iterator[tuple[GuiBackend, TaskManager]]:
     backend = GuiBackend(shop)
-    backend.login("Sari", "1234")
+    backend.core.login("Sari", "1234")
     tasks = TaskManager()
     yield backend, tasks
     tasks.shutdown()
@@ -56,8 +56,8 @@ def test_close_with_a_denomination_count_shows_the_z_report(
         qtbot: QtBot, shop: Shop, money: tuple[GuiBackend, TaskManager],
         tmp_path: Path) -> None:
     backend, _ = money
-    cart = Cart().add(backend.lookup(INDOMIE), 2000)
-    backend.complete(cart, [TenderInput(CASH, 10_000)])  # Rp 7.000 into the drawer
+    cart = Cart().add(backend.core.lookup(INDOMIE), 2000)
+    backend.money.pay(cart, [TenderInput(CASH, 10_000)])  # Rp 7.000 into the drawer
     dialog = open_dialog(qtbot, money)
     assert dialog.state is not None and dialog.state.open
     assert "Rp 200.000" in dialog.info.text() and dialog.pages.currentIndex() == 1
@@ -72,7 +72,7 @@ def test_close_with_a_denomination_count_shows_the_z_report(
     with qtbot.waitSignal(dialog.report_shown, timeout=5000) as shown:  # X: nothing closes
         qtbot.keyClick(dialog, Qt.Key.Key_F5)
     x = shown.args[0]
-    assert isinstance(x, ShiftFigures) and x.kind == "X"
+    assert isinstance(x, ShiftReport) and x.kind == "X"
     assert x.expected_cash == 202_000 and x.sales_count == 1 and x.cash_out == 5_000
     assert "LAPORAN X" in dialog.report_text.toPlainText()
     assert rows(shop, "SELECT count(*) FROM shift WHERE status = 'open'") == [(1,)]
@@ -98,7 +98,9 @@ def test_close_with_a_denomination_count_shows_the_z_report(
     z = shown.args[0]
     assert z.kind == "Z" and z.counted_cash == 201_700 and z.difference == -300
     assert z.expected_cash == 202_000
-    assert z.counted_detail == ((100_000, 1), (50_000, 2), (500, 3), (100, 2))
+    assert z.counted_detail is not None
+    assert list(z.counted_detail.items()) == [("100000", 1), ("50000", 2), ("500", 3),
+                                              ("100", 2)]
     text = dialog.report_text.toPlainText()
     assert "LAPORAN Z" in text and "Rp 201.700" in text and "-Rp 300" in text
     assert "2 x Rp 50.000" in text
@@ -127,7 +129,7 @@ def test_close_with_a_denomination_count_shows_the_z_report(
 def test_open_a_shift_with_a_float(qtbot: QtBot, shop: Shop,
                                    money: tuple[GuiBackend, TaskManager]) -> None:
     backend, _ = money
-    backend.close_shift({100_000: 2})  # the demo's float, counted back
+    backend.money.close_shift({100_000: 2})  # the demo's float, counted back
     dialog = open_dialog(qtbot, money)
     assert dialog.state is not None and not dialog.state.open
     assert dialog.pages.currentIndex() == 0 and "Belum ada shift" in dialog.info.text()
@@ -151,15 +153,16 @@ def test_cash_in_needs_a_reason(qtbot: QtBot, shop: Shop,
 
 
 def test_report_lines_fit_a_58_mm_roll() -> None:
-    report = ShiftFigures(
-        kind="Z", opened_by="Sari", opened_at="2026-11-26T08:00:00+07:00",
+    report = ShiftReport(
+        shift_id="0193c0de-0000-7000-8000-000000000001", kind="Z", opened_by="Sari", opened_at="2026-11-26T08:00:00+07:00",
         closed_at="2026-11-26T16:00:00+07:00", float_amount=200_000, sales_count=12,
         sales_total=1_234_500, discount_total=0, tax_total=122_340, rounding_total=-200,
-        by_method=(("cash", 10, 1_000_000), ("qris", 2, 234_500)), refunds_count=0,
+        by_method={"qris": {"count": 2, "amount": 234_500},
+                   "cash": {"count": 10, "amount": 1_000_000}}, refunds_count=0,
         refunds_total=0, cash_in=0, cash_out=0, kasbon_repaid_cash=0, no_sale_opens=0,
         first_receipt="TOKO-01-000001", last_receipt="TOKO-01-000012",
         expected_cash=1_200_000, counted_cash=1_199_000, difference=-1_000,
-        counted_detail=((100_000, 11), (50_000, 1), (20_000, 2), (5_000, 1)))
+        counted_detail={"100000": 11, "50000": 1, "20000": 2, "5000": 1})
     lines = report_lines(report)
     assert all(len(line) <= 32 for line in lines), [x for x in lines if len(x) > 32]
     assert any("QRIS (2)" in line and "Rp 234.500" in line for line in lines)

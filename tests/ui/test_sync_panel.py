@@ -157,8 +157,8 @@ def test_a_sale_wakes_the_sync_and_refreshes_the_bar(qtbot: QtBot, till: MainWin
     woken: list[int] = []
     backend = till.backend
     assert backend is not None
-    original = backend.wake_sync
-    backend.wake_sync = lambda: (woken.append(1), original())[1]  # type: ignore[method-assign]
+    original = backend.sync.wake
+    backend.sync.wake = lambda: (woken.append(1), original())[1]  # type: ignore[method-assign]
     with qtbot.waitSignal(till.status.refreshed, timeout=10_000,
                           check_params_cb=lambda f: f.outbox_pending > before):
         till.till.sale_completed.emit(None)  # as after a committed sale...

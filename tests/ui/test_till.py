@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.gui import GuiBackend
 from app.shop import Shop
-from ui.backend import SaleDone
+from services.selling import SaleResult
 from ui.main_window import MainWindow
 
 INDOMIE = "8991619730698"  # Indomie Goreng, Rp 3.500 in the demo catalogue
@@ -37,13 +37,13 @@ def test_scan_adds_a_line_and_shows_totals_in_rupiah(qtbot: QtBot, till: MainWin
     assert t.table.rowCount() == 1
     assert t.table.item(0, 0).text() == "Indomie Goreng 85 g"
     assert t.table.item(0, 3).text() == "Rp 3.500"
-    assert t.total.text() == "Rp 3.500"
-    assert t.findChild(type(t.total), "total_tax").text().startswith("Rp ")
+    assert t.totals.total.text() == "Rp 3.500"
+    assert t.findChild(type(t.totals.total), "total_tax").text().startswith("Rp ")
     assert t.scan.text() == "" and t.scan.hasFocus()
     scan(qtbot, till, INDOMIE)  # the same product again raises the quantity
     assert t.table.rowCount() == 1
     assert t.table.item(0, 1).text() == "2"
-    assert t.total.text() == "Rp 7.000"
+    assert t.totals.total.text() == "Rp 7.000"
 
 
 def test_unknown_barcode_says_so_beeps_and_adds_nothing(qtbot: QtBot, till: MainWindow,
@@ -85,13 +85,13 @@ def test_plus_minus_and_remove_keep_focus_in_the_scan_box(qtbot: QtBot,
     qtbot.mouseClick(t.buttons["plus"], Qt.MouseButton.LeftButton)
     assert t.table.item(0, 1).text() == "2" and t.scan.hasFocus()
     qtbot.keyClick(t.scan, Qt.Key.Key_F6)
-    assert t.total.text() == "Rp 10.500"
+    assert t.totals.total.text() == "Rp 10.500"
     qtbot.keyClick(t.scan, Qt.Key.Key_F5)
     assert t.table.item(0, 1).text() == "2"
     # Removing a line is a void, audited on the DB-writer lane (tests/ui/test_till_cart.py).
     with qtbot.waitSignal(t.cart_changed, timeout=5000):
         qtbot.mouseClick(t.buttons["remove"], Qt.MouseButton.LeftButton)
-    assert t.table.rowCount() == 0 and t.total.text() == "Rp 0"
+    assert t.table.rowCount() == 0 and t.totals.total.text() == "Rp 0"
     assert t.scan.hasFocus()
 
 
@@ -129,21 +129,21 @@ def test_pay_cash_with_a_quick_tender_commits_a_real_sale(
     qtbot.keyClick(t.scan, Qt.Key.Key_F9)
     dialog = t.pay_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.due_label.text() == "Rp 7.000"
-    qtbot.keyClicks(dialog.given, "10000")
-    assert dialog.change_label.text() == "Rp 3.000"  # live, in very large type
+    assert dialog.entry.due_label.text() == "Rp 7.000"
+    qtbot.keyClicks(dialog.entry.given, "10000")
+    assert dialog.entry.change_label.text() == "Rp 3.000"  # live, in very large type
     with qtbot.waitSignal(t.sale_completed, timeout=10_000) as blocker:
-        qtbot.mouseClick(dialog.quick_buttons[20_000], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.entry.quick_buttons[20_000], Qt.MouseButton.LeftButton)
     result = blocker.args[0]
-    assert isinstance(result, SaleDone)
+    assert isinstance(result, SaleResult)
     assert result.change == 13_000 and result.payable == 7_000
-    assert result.receipt_no in t.last_sale.text()
-    assert "Rp 13.000" in t.last_sale.text()
+    assert result.receipt_no in t.totals.last_sale.text()
+    assert "Rp 13.000" in t.totals.last_sale.text()
     assert t.table.rowCount() == 0 and t.scan.hasFocus()
     # The sale is in the real SQLite file, through the services' shift report ...
     backend = till.backend
     assert isinstance(backend, GuiBackend)
-    report = backend.shift_report()
+    report = backend.money.x_report()
     assert report.sales_count == 1 and report.last_receipt == result.receipt_no
     # ... and straight from the file, committed (a new connection sees it).
     conn = sqlite3.connect(shop.db.path)
@@ -165,8 +165,8 @@ def test_exact_tender_and_quick_tenders_below_due_are_disabled(
     qtbot.mouseClick(t.buttons["pay_cash"], Qt.MouseButton.LeftButton)
     dialog = t.pay_dialog
     assert dialog is not None
-    assert not dialog.quick_buttons[20_000].isEnabled()
-    assert dialog.quick_buttons[50_000].isEnabled()
+    assert not dialog.entry.quick_buttons[20_000].isEnabled()
+    assert dialog.entry.quick_buttons[50_000].isEnabled()
     with qtbot.waitSignal(t.sale_completed, timeout=10_000) as blocker:
         qtbot.mouseClick(dialog.exact_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].change == 0

@@ -146,7 +146,7 @@ def test_f4_sets_the_quantity_of_a_piece_line_in_whole_numbers(
     dialog.field.setText("4")
     qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
     closed(qtbot, t)
-    assert t.cart.lines[0].qty_milli == 4000 and t.total.text() == "Rp 14.000"
+    assert t.cart.lines[0].qty_milli == 4000 and t.totals.total.text() == "Rp 14.000"
     qtbot.keyClick(t.scan, Qt.Key.Key_F5)
     assert t.cart.lines[0].qty_milli == 3000
     assert t.scan.hasFocus()
@@ -234,7 +234,7 @@ def test_line_discount_within_the_cashiers_limit(qtbot: QtBot, till: MainWindow,
         qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
     closed(qtbot, t)
     assert t.priced is not None and t.priced.discount_total == 700
-    assert t.findChild(type(t.total), "total_discount").text() == "-Rp 700"
+    assert t.findChild(type(t.totals.total), "total_discount").text() == "-Rp 700"
     assert "diskon" in t.table.item(0, 0).text()
     assert counts(shop) == before  # nothing to approve, nothing written
     assert t.scan.hasFocus()
@@ -264,22 +264,54 @@ def test_discount_over_the_limit_needs_a_supervisor_and_the_sale_takes_it(
     audit = last_audit(shop, "discount.approve")
     assert audit is not None and audit["approver_id"] == user_id(shop, "Budi")
     assert audit["details"]["amount"] == 1400 and audit["details"]["sku"] == "MI-0001"
-    # The sale is committed with that approval (services.selling checks the role again).
-    backend = till.backend
-    assert isinstance(backend, GuiBackend)
-    approver = backend.discount_approver(t.cart)
-    assert approver is not None and approver.name == "Budi"
-    line = t.cart.lines[0]
-    req = SaleRequest(lines=(LineRequest(line.item.sku, line.qty_milli,
-                                         discount=line.discount),),
-                      payments=(PaymentRequest("cash", 10_000),))
-    sari = backend.actor
-    assert isinstance(sari, Actor)
-    with shop.uow() as uow:
-        sale = complete_sale(uow, shop.config, sari, req, approved_by=approver)
-    assert sale.discount_total == 1400
+    # The till keeps the approval as a value with its cart and hands it to the pay dialog;
+    # the sale is committed with it (the checkout checks the role again).
+    [grant] = t.sale.grants
+    assert grant.approver.name == "Budi" and grant.line_no == t.cart.lines[0].line_no
+    assert grant.discount == t.cart.lines[0].discount
+    qtbot.keyClick(t.scan, Qt.Key.Key_F9)
+    dialog = t.pay_dialog
+    assert dialog is not None and dialog.grants == t.sale.grants
+    with qtbot.waitSignal(t.sale_completed, timeout=10_000) as sold:
+        qtbot.mouseClick(dialog.exact_button, Qt.MouseButton.LeftButton)
+    assert sold.args[0].discount_total == 1400
     over = last_audit(shop, "discount.over_limit")
     assert over is not None and over["approver_id"] == user_id(shop, "Budi")
+    assert t.sale.grants == () and t.cart.lines == ()  # paid: the next cart starts clean
+
+
+def test_the_tills_approvals_go_with_its_cart_held_and_voided(
+        qtbot: QtBot, till: MainWindow, shop: Shop) -> None:
+    t = till.till
+    scan(qtbot, t, INDOMIE)
+    scan(qtbot, t, INDOMIE)  # Rp 7.000
+    qtbot.keyClick(t.scan, Qt.Key.Key_F3)
+    dialog = dialog_of(qtbot, t, DiscountDialog)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_F6)
+    qtbot.keyClicks(dialog.field, "1.400")
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    pin = dialog_of(qtbot, t, SupervisorPinDialog)
+    with qtbot.waitSignal(t.cart_changed, timeout=10_000):
+        type_pin(qtbot, pin, "Budi", "5678")
+    closed(qtbot, t)
+    granted = t.sale.grants
+    assert len(granted) == 1
+    qtbot.keyClick(t.scan, Qt.Key.Key_F8)  # held away: the approval goes with the cart ...
+    hold = dialog_of(qtbot, t, HoldDialog)
+    with qtbot.waitSignal(t.cart_changed, timeout=10_000):
+        qtbot.keyClick(hold.label, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: t.cart.lines == (), timeout=5000)
+    assert t.sale.grants == ()
+    qtbot.keyClick(t.scan, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+    chooser = dialog_of(qtbot, t, ResumeDialog)
+    with qtbot.waitSignal(t.cart_changed, timeout=10_000):
+        qtbot.keyClick(chooser.list, Qt.Key.Key_Return)
+    assert t.sale.grants == granted  # ... and comes back with it on this till
+    assert t.priced is not None and t.priced.discount_total == 1400
+    closed(qtbot, t)
+    with qtbot.waitSignal(t.cart_changed, timeout=10_000):
+        qtbot.keyClick(t.scan, Qt.Key.Key_Escape)  # voided: the approval is gone
+    assert t.cart.lines == () and t.sale.grants == ()
 
 
 def test_order_discount_above_the_supervisors_limit_needs_the_owner(
@@ -363,8 +395,7 @@ def test_customer_found_by_name_and_phone_shows_the_kasbon_balance(
         ani = create_customer(uow, cipher, Actor(str(budi[0]), budi[1], budi[2]),
                               name="Bu Ani Warung", phone="0812-3456-7890",
                               credit_limit=500_000)
-    sari = backend.actor
-    assert isinstance(sari, Actor)
+    sari = backend.ctx.require_actor()
     with shop.uow() as uow:  # she owes Rp 7.000 from an earlier kasbon sale
         complete_sale(uow, shop.config, sari, SaleRequest(
             lines=(LineRequest("MI-0001", 2000),), payments=(PaymentRequest("kasbon", 7000),),

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from services.errors import ShopError
 from services.money import milli_to_decimal
-from ui.backend import Cashier, TillBackend
+from services.users import Actor
+from ui.backend import TillBackend
 from ui.i18n import rupiah, tr
 from ui.tasks import TaskManager, describe_error
 
@@ -36,7 +37,7 @@ class OfficeContext:
 
     tasks: TaskManager
     backend: TillBackend
-    actor: Cashier
+    actor: Actor
 
 
 def font(points: int, *, bold: bool = False) -> QFont:

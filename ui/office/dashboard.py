@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend_office import Dashboard
+from services.reports import Dashboard
 from ui.i18n import rupiah, tr
 from ui.office.common import (
     ERROR_STYLE,
@@ -179,7 +179,7 @@ class DashboardScreen(QWidget):
     def reload(self) -> None:
         day = self.chosen_day()
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(lambda: backend.office_dashboard(day), self._show,
+        self._ctx.tasks.run_in_background(lambda: backend.office.dashboard(day), self._show,
                                           self._failed, lane=Lane.POOL, owner=self)
 
     def _failed(self, exc: Exception) -> None:
@@ -208,10 +208,10 @@ class DashboardScreen(QWidget):
         self._draw_hours(d)
         self._draw_mix(d)
         self.top.setRowCount(len(d.top_products))
-        for r, f in enumerate(d.top_products):
-            self.top.setItem(r, 0, cell(f.label))
-            self.top.setItem(r, 1, cell(qty_text(f.count), right=True))
-            self.top.setItem(r, 2, cell(rupiah(f.amount), right=True))
+        for r, t in enumerate(d.top_products):
+            self.top.setItem(r, 0, cell(t.name))
+            self.top.setItem(r, 1, cell(qty_text(t.qty_milli), right=True))
+            self.top.setItem(r, 2, cell(rupiah(t.amount), right=True))
         self.top.resizeColumnsToContents()
         self.low.setRowCount(len(d.low_stock))
         for r, s in enumerate(d.low_stock):
@@ -230,21 +230,22 @@ class DashboardScreen(QWidget):
         for axis in chart.axes():
             chart.removeAxis(axis)
         # Shop hours that matter: from the first to the last hour with sales, at least 7-21.
-        active = [h for h, a in enumerate(d.by_hour) if a or d.by_hour_count[h]]
+        amounts = [h.amount for h in d.by_hour]  # 24 rows, hour 0..23
+        active = [h.hour for h in d.by_hour if h.amount or h.sales_count]
         first = min([7] + active)
         last = max([21] + active)
         hours = list(range(first, last + 1))
         bars = QBarSet(tr("dash.sales_total"))
         bars.setColor(Qt.GlobalColor.darkCyan)
         for h in hours:
-            bars.append(float(d.by_hour[h]))
+            bars.append(float(amounts[h]))
         series = QBarSeries()
         series.append(bars)
         chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append([f"{h:02d}" for h in hours])
         y = QValueAxis()
-        top = max(d.by_hour) if any(d.by_hour) else 1000
+        top = max(amounts) if any(amounts) else 1000
         y.setRange(0, float(top))
         y.setLabelFormat("%.0f")
         y.applyNiceNumbers()
@@ -257,13 +258,13 @@ class DashboardScreen(QWidget):
         chart = self.mix_chart
         chart.removeAllSeries()
         pie = QPieSeries()
-        total = sum(f.amount for f in d.payment_mix)
-        for f in d.payment_mix:
-            if f.amount <= 0:
+        total = sum(m.amount for m in d.payment_mix)
+        for m in d.payment_mix:
+            if m.amount <= 0:
                 continue
-            share = round(100 * f.amount / total) if total else 0
-            pie.append(f"{method_label(f.label)} {share}% · {rupiah(f.amount)}",
-                       float(f.amount))
+            share = round(100 * m.amount / total) if total else 0
+            pie.append(f"{method_label(m.method)} {share}% · {rupiah(m.amount)}",
+                       float(m.amount))
         if not pie.count():
             pie.append(tr("dash.no_sales"), 1.0)
         chart.addSeries(pie)

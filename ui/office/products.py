@@ -26,12 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend_office import (
-    CatalogueChoices,
-    ImportOutcome,
-    ProductRow,
-    StockMoved,
-)
+from services.catalogue import CatalogueChoices
+from services.catalogue_csv import ImportSummary
+from services.catalogue_query import ProductRow
+from services.stock import GoodsReceived, MovementResult
 from ui.i18n import rupiah, tr
 from ui.office.common import (
     ERROR_STYLE,
@@ -61,7 +59,7 @@ LIST_LIMIT = 500
 
 class ProductsScreen(QWidget):
     loaded = Signal()
-    #: A CSV import finished (value: ImportOutcome).
+    #: A CSV import finished (value: ImportSummary).
     imported = Signal(object)
     #: Something was saved (value: the message shown).
     changed = Signal(str)
@@ -134,7 +132,7 @@ class ProductsScreen(QWidget):
     # --- data -------------------------------------------------------------------------
     def activate(self) -> None:
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(backend.office_catalogue_choices,
+        self._ctx.tasks.run_in_background(backend.office.catalogue_choices,
                                           self._got_choices, self._failed, lane=Lane.POOL,
                                           owner=self)
         self.reload()
@@ -159,7 +157,7 @@ class ProductsScreen(QWidget):
         category = self.category.currentData()
         backend = self._ctx.backend
         self._ctx.tasks.run_in_background(
-            lambda: backend.office_products(text, category if isinstance(category, str)
+            lambda: backend.office.products(text, category if isinstance(category, str)
                                             else None, low, LIST_LIMIT),
             lambda rows: self._show(seq, rows), self._failed, lane=Lane.POOL, owner=self)
 
@@ -252,18 +250,17 @@ class ProductsScreen(QWidget):
         p = self.selected()
 
         def saved(result: object) -> None:
-            from ui.backend_office import ReceiptDone
-            assert isinstance(result, ReceiptDone)
+            assert isinstance(result, GoodsReceived)
             self._say(tr("receive.done", lines=result.lines, total=rupiah(result.total_cost)))
             self.reload()
 
         self._open(ReceiveDialog(self._ctx, self, p.sku if p else ""), saved)
 
     def _moved(self, result: object) -> None:
-        assert isinstance(result, StockMoved)
-        sign = "+" if result.change_milli > 0 else ""
+        assert isinstance(result, MovementResult)
+        sign = "+" if result.qty_milli > 0 else ""
         self._say(tr("adjust.done", sku=result.sku,
-                     change=sign + qty_text(result.change_milli),
+                     change=sign + qty_text(result.qty_milli),
                      level=qty_text(result.level_milli)))
         self.reload()
 
@@ -286,11 +283,11 @@ class ProductsScreen(QWidget):
         backend = self._ctx.backend
         self.message.clear()
         chosen = path
-        self._ctx.tasks.run_in_background(lambda: backend.office_import_csv(chosen),
+        self._ctx.tasks.run_in_background(lambda: backend.office.import_csv(chosen),
                                           self._imported, self._failed, lane=Lane.WRITER,
                                           owner=self)
 
-    def _imported(self, outcome: ImportOutcome) -> None:
+    def _imported(self, outcome: ImportSummary) -> None:
         dialog = ImportResultDialog(self, outcome)
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self._closed(dialog))

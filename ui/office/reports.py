@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend_office import EXPORT_FORMATS, ReportKind, ReportPreview, ReportTable
+from services.reports import ReportSpec, Table
+from ui.backend_office import EXPORT_FORMATS, ReportPreview
 from ui.i18n import language, tr
 from ui.office.common import (
     ERROR_STYLE,
@@ -59,7 +60,7 @@ class ReportsScreen(QWidget):
     def __init__(self, ctx: OfficeContext) -> None:
         super().__init__()
         self._ctx = ctx
-        self._kinds: list[ReportKind] = []
+        self._kinds: list[ReportSpec] = []
         self.preview: ReportPreview | None = None
         self._seq = 0
         self._today = date.today()  # until the shop's own today (its time zone) arrives
@@ -133,9 +134,9 @@ class ReportsScreen(QWidget):
     def activate(self) -> None:
         if not self._kinds:
             # The registry of reports is static value code (no database).
-            self._kinds = self._ctx.backend.office_report_kinds()
+            self._kinds = self._ctx.backend.office.report_kinds()
             self._fill_kinds()
-        self._ctx.tasks.run_in_background(self._ctx.backend.office_today, self._got_today,
+        self._ctx.tasks.run_in_background(self._ctx.backend.office.today, self._got_today,
                                           lambda _exc: None, lane=Lane.POOL, owner=self)
 
     def _got_today(self, today: date) -> None:
@@ -156,7 +157,7 @@ class ReportsScreen(QWidget):
         self.kind.blockSignals(True)
         self.kind.clear()
         for k in self._kinds:
-            self.kind.addItem(k.title(language()), k.key)
+            self.kind.addItem(k.title(language()), k.name)
         index = self.kind.findData(current)
         self.kind.setCurrentIndex(max(index, 0))
         self.kind.blockSignals(False)
@@ -167,9 +168,9 @@ class ReportsScreen(QWidget):
         if index >= 0:
             self.kind.setCurrentIndex(index)
 
-    def current_kind(self) -> ReportKind | None:
+    def current_kind(self) -> ReportSpec | None:
         key = self.kind.currentData()
-        return next((k for k in self._kinds if k.key == key), None)
+        return next((k for k in self._kinds if k.name == key), None)
 
     def _kind_changed(self) -> None:
         k = self.current_kind()
@@ -218,7 +219,7 @@ class ReportsScreen(QWidget):
         seq = self._seq
         self.message.clear()
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(lambda: backend.office_report(k.key, start, end),
+        self._ctx.tasks.run_in_background(lambda: backend.office.report(k.name, start, end),
                                           lambda p: self._show(seq, p), self._failed,
                                           lane=Lane.POOL, owner=self)
 
@@ -237,7 +238,7 @@ class ReportsScreen(QWidget):
             b.setEnabled(True)
         self.previewed.emit(preview)
 
-    def _table_widget(self, table: ReportTable, lang: str, index: int) -> QWidget:
+    def _table_widget(self, table: Table, lang: str, index: int) -> QWidget:
         t = read_only_table(len(table.columns), name=f"reportTable{index}")
         t.setHorizontalHeaderLabels([c.title(lang) for c in table.columns])
         rows = list(table.rows) + ([table.totals] if table.totals is not None else [])
@@ -270,7 +271,7 @@ class ReportsScreen(QWidget):
         if path is None:
             stamp = start.isoformat() if end - start <= timedelta(days=1) else \
                 f"{start.isoformat()}_{(end - timedelta(days=1)).isoformat()}"
-            suggested = f"{k.key}-{stamp}.{fmt}"
+            suggested = f"{k.name}-{stamp}.{fmt}"
             path, _f = QFileDialog.getSaveFileName(self, tr("reports.save_as"), suggested,
                                                    f"{fmt.upper()} (*.{fmt})")
             if not path:
@@ -283,7 +284,7 @@ class ReportsScreen(QWidget):
         for b in self.export_buttons.values():
             b.setEnabled(False)
         self._ctx.tasks.run_in_background(
-            lambda: backend.office_export_report(k.key, start, end, fmt, target, lang),
+            lambda: backend.office.export_report(k.name, start, end, fmt, target, lang),
             self._exported, self._failed, lane=Lane.POOL, owner=self)
 
     def _exported(self, path: str) -> None:

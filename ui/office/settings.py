@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend_office import CREDENTIAL_KEYS, OfficeSettings, StoreSettingsView
+from services.credentials import CREDENTIAL_KEYS, SettingsView
+from services.store_settings import StoreSettings
 from ui.i18n import language, set_language, tr
 from ui.office.common import OK_STYLE, FieldErrors, OfficeContext, amp, big_button, font
 from ui.tasks import Lane
@@ -45,7 +46,7 @@ class SettingsScreen(QWidget):
     def __init__(self, ctx: OfficeContext) -> None:
         super().__init__()
         self._ctx = ctx
-        self._current: OfficeSettings | None = None
+        self._current: SettingsView | None = None
         self.setObjectName("settingsScreen")
         self.title = QLabel()
         self.title.setFont(font(16, bold=True))
@@ -196,7 +197,7 @@ class SettingsScreen(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._ctx.tasks.run_in_background(self._ctx.backend.office_settings, self._show,
+        self._ctx.tasks.run_in_background(self._ctx.backend.office.settings, self._show,
                                           self._failed, lane=Lane.POOL, owner=self)
 
     def _fill_combo(self, box: QComboBox, items: list[tuple[str, object]],
@@ -209,7 +210,7 @@ class SettingsScreen(QWidget):
         box.setCurrentIndex(max(index, 0))
         box.blockSignals(False)
 
-    def _show(self, settings: OfficeSettings) -> None:
+    def _show(self, settings: SettingsView) -> None:
         self._current = settings
         s = settings.store
         self.store_name.setText(s.store_name)
@@ -225,7 +226,7 @@ class SettingsScreen(QWidget):
         self._kind_changed()
         self.loaded.emit()
 
-    def _fill_choices(self, settings: OfficeSettings, s: StoreSettingsView) -> None:
+    def _fill_choices(self, settings: SettingsView, s: StoreSettings) -> None:
         self._fill_combo(self.rounding_unit,
                          [(f"Rp {u}" if u > 1 else "—", u) for u in settings.rounding_units],
                          s.rounding_unit)
@@ -241,7 +242,7 @@ class SettingsScreen(QWidget):
         self._fill_combo(self.paper_mm, [(f"{w} mm", w) for w in settings.paper_widths],
                          s.paper_mm)
 
-    def _show_credentials(self, settings: OfficeSettings) -> None:
+    def _show_credentials(self, settings: SettingsView) -> None:
         if settings.keyring_problem:
             self.cred_note.setText(settings.keyring_problem)
             self.cred_note.setStyleSheet("color: #b00020;")
@@ -255,9 +256,9 @@ class SettingsScreen(QWidget):
                                 else "color: #8a6d00;")
             self.cred_store[state.key][1].setEnabled(state.is_set)
 
-    def values(self) -> StoreSettingsView:
+    def values(self) -> StoreSettings:
         """What the form says now (checked by the service when saved)."""
-        return StoreSettingsView(
+        return StoreSettings(
             store_name=self.store_name.text(), address=self.address.toPlainText(),
             npwp=self.npwp.text(), pkp=self.pkp.isChecked(),
             rounding_unit=int(self.rounding_unit.currentData() or 1),
@@ -278,11 +279,11 @@ class SettingsScreen(QWidget):
         self.message.clear()
         values = self.values()
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(lambda: backend.office_save_settings(values),
+        self._ctx.tasks.run_in_background(lambda: backend.office.save_settings(values),
                                           self._saved, self._failed, lane=Lane.WRITER,
                                           owner=self)
 
-    def _saved(self, settings: OfficeSettings) -> None:
+    def _saved(self, settings: SettingsView) -> None:
         self._show(settings)
         self.message.setText(tr("settings.saved"))
         window = self.window()
@@ -293,7 +294,7 @@ class SettingsScreen(QWidget):
                 again()
         if isinstance(window, QMainWindow):
             # The title bar names the store (shop_info is the backend's cached value).
-            info = self._ctx.backend.shop_info()
+            info = self._ctx.backend.core.shop_info()
             window.setWindowTitle(tr("app.title", store=info.store_name)
                                   + (f" [{tr('demo')}]" if info.demo else ""))
         self.saved.emit()
@@ -308,11 +309,11 @@ class SettingsScreen(QWidget):
         field = self.cred_fields[key]
         value = field.text()
         field.clear()  # the value leaves the screen at once
-        self._credential(key, lambda: self._ctx.backend.office_set_credential(key, value),
+        self._credential(key, lambda: self._ctx.backend.office.set_credential(key, value),
                          "settings.cred.stored")
 
     def clear_credential(self, key: str) -> None:
-        self._credential(key, lambda: self._ctx.backend.office_clear_credential(key),
+        self._credential(key, lambda: self._ctx.backend.office.clear_credential(key),
                          "settings.cred.cleared")
 
     def _credential(self, key: str, fn: object, done_id: str) -> None:
@@ -320,7 +321,7 @@ class SettingsScreen(QWidget):
         self.errors.clear()
         self.message.clear()
 
-        def done(settings: OfficeSettings) -> None:
+        def done(settings: SettingsView) -> None:
             self._current = settings
             self._show_credentials(settings)
             self.message.setText(tr(done_id, what=tr("settings.cred." + key)))

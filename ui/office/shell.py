@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import Cashier, TillBackend
+from services.users import Actor
+from ui.backend import TillBackend
 from ui.i18n import tr
 from ui.office.common import OfficeContext, amp, big_button, button_text, font
 from ui.tasks import TaskManager
@@ -127,7 +128,7 @@ class OfficePage(QWidget):
         super().__init__(parent)
         self._tasks = tasks
         self._backend: TillBackend | None = None
-        self._actor: Cashier | None = None
+        self._actor: Actor | None = None
         self._entries: tuple[OfficeScreen, ...] = ()
         self._widgets: dict[str, QWidget] = {}
         self.current_key: str | None = None
@@ -177,7 +178,7 @@ class OfficePage(QWidget):
     def attach(self, backend: TillBackend) -> None:
         self._backend = backend
 
-    def open(self, actor: Cashier) -> bool:
+    def open(self, actor: Actor) -> bool:
         """Show the back office to ``actor``; False (and nothing shown) when the role has
         no screen here. A different person than last time gets fresh screens."""
         if self._backend is None or not may_open_office(actor.role):
@@ -207,7 +208,7 @@ class OfficePage(QWidget):
         self.current_key = None
 
     @property
-    def actor(self) -> Cashier | None:
+    def actor(self) -> Actor | None:
         return self._actor
 
     def widget(self, key: str) -> QWidget | None:

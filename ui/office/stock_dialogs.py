@@ -26,13 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend_office import (
-    CatalogueChoices,
-    ImportOutcome,
-    ProductForm,
-    ProductRow,
-    ReceiveLineForm,
-)
+from services.catalogue import CatalogueChoices, ProductForm
+from services.catalogue_csv import ImportSummary
+from services.catalogue_query import ProductRow
+from services.stock import ReceiveLineForm
 from ui.i18n import tr
 from ui.office.common import (
     ERROR_STYLE,
@@ -203,7 +200,7 @@ class ProductDialog(FormDialog):
 
     def job(self) -> Callable[[], object]:
         form, new, backend = self.form_value(), self.is_new, self._ctx.backend
-        return lambda: backend.office_save_product(form, new=new)
+        return lambda: backend.office.save_product(form, new=new)
 
 
 class ReceiveDialog(FormDialog):
@@ -262,7 +259,7 @@ class ReceiveDialog(FormDialog):
         supplier, doc = self.supplier.text(), self.document.text()
         paid = str(self.paid_from.currentData())
         lines, backend = self.entered_lines(), self._ctx.backend
-        return lambda: backend.office_receive_goods(supplier, lines, paid_from=paid,
+        return lambda: backend.office.receive_goods(supplier, lines, paid_from=paid,
                                                     document_no=doc)
 
 
@@ -294,7 +291,7 @@ class AdjustDialog(FormDialog):
     def job(self) -> Callable[[], object]:
         code, qty, reason = self.code.text(), self.qty.text(), self.reason.text()
         add, waste, backend = self.add.isChecked(), self.waste.isChecked(), self._ctx.backend
-        return lambda: backend.office_adjust_stock(code, qty, add=add and not waste,
+        return lambda: backend.office.adjust_stock(code, qty, add=add and not waste,
                                                    reason=reason, waste=waste)
 
 
@@ -316,11 +313,11 @@ class CountDialog(FormDialog):
     def job(self) -> Callable[[], object]:
         code, counted, reason = self.code.text(), self.counted.text(), self.reason.text()
         backend = self._ctx.backend
-        return lambda: backend.office_count_stock(code, counted, reason)
+        return lambda: backend.office.count_stock(code, counted, reason)
 
 
 class ImportResultDialog(QDialog):
-    def __init__(self, parent: QWidget, outcome: ImportOutcome) -> None:
+    def __init__(self, parent: QWidget, outcome: ImportSummary) -> None:
         super().__init__(parent)
         self.setObjectName("importResult")
         self.setWindowTitle(tr("import.title"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import ShopError
-from ui.backend_office import UserRow
+from services.users import UserRow
 from ui.i18n import tr
 from ui.office.common import (
     OK_STYLE,
@@ -148,7 +148,7 @@ class UsersScreen(QWidget):
 
     def reload(self) -> None:
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(backend.office_users, self._show, self._failed,
+        self._ctx.tasks.run_in_background(backend.office.users, self._show, self._failed,
                                           lane=Lane.POOL, owner=self)
 
     def _show(self, users: list[UserRow]) -> None:
@@ -212,7 +212,7 @@ class UsersScreen(QWidget):
         backend = self._ctx.backend
 
         def done() -> object:
-            return backend.office_add_user(name, str(role), pin)
+            return backend.office.add_user(name, str(role), pin)
 
         self._run(done, tr("users.added", name=name.strip()))
         self.new_pin.clear()
@@ -223,7 +223,7 @@ class UsersScreen(QWidget):
             return
         role = str(self.role.currentData())
         backend = self._ctx.backend
-        self._run(lambda: backend.office_change_role(u.id, role),
+        self._run(lambda: backend.office.change_role(u.id, role),
                   tr("users.role_changed", name=u.name))
 
     def change_pin(self) -> None:
@@ -236,7 +236,7 @@ class UsersScreen(QWidget):
 
         def change() -> None:
             try:
-                backend.office_change_pin(u.id, pin)
+                backend.office.change_pin(u.id, pin)
             except ShopError as exc:
                 # The PIN rule's field is "pin"; here it belongs under this form's field.
                 if exc.field == "pin":
@@ -250,7 +250,7 @@ class UsersScreen(QWidget):
         if u is None:
             return
         backend = self._ctx.backend
-        self._run(lambda: backend.office_unlock_user(u.id), tr("users.unlocked", name=u.name))
+        self._run(lambda: backend.office.unlock_user(u.id), tr("users.unlocked", name=u.name))
 
     def retranslate(self) -> None:
         self.title.setText(tr("users.title"))  # a label: "&" shows as is

@@ -17,12 +17,12 @@ from ui.i18n import tr
 from ui.office.shell import OfficePage, may_open_office
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import TillWindow
 
 
 class OfficeWiring(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: TillWindow) -> None:
+        super().__init__(window.window())
         self._window = window
         self.page = OfficePage(window.tasks)
         window.pages.addWidget(self.page)
@@ -44,7 +44,7 @@ class OfficeWiring(QObject):
             row.addWidget(window.status, 1)
             row.addWidget(self.button)
             layout.insertLayout(index, row)
-        self.shortcut = QShortcut(QKeySequence("Ctrl+O"), window)
+        self.shortcut = QShortcut(QKeySequence("Ctrl+O"), window.window())
         self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.shortcut.activated.connect(self.toggle)
         self.page.back_to_till.connect(self.back_to_till)
@@ -101,5 +101,5 @@ class OfficeWiring(QObject):
         self._refresh_button()
 
 
-def install(window: MainWindow) -> OfficeWiring:
+def install(window: TillWindow) -> OfficeWiring:
     return OfficeWiring(window)

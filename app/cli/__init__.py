@@ -1,0 +1,1 @@
+"""The ``warungin`` command line: ``main`` and one module per command group."""

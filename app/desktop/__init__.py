@@ -1,0 +1,1 @@
+"""The desktop program's backend: one small adapter per area of the screens (core, cart, money, sync, office), composed by ``app.gui.GuiBackend`` over one :class:`app.desktop.context.DesktopContext`."""

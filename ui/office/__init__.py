@@ -1,0 +1,1 @@
+"""The back office screens (products, stock, users, settings, reports, dashboard)."""
