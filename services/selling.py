@@ -61,8 +61,10 @@ class PaymentRequest:
 
 @dataclass(frozen=True, slots=True)
 class Approval:
+    """A supervisor's (or owner's) name and PIN as typed, not yet checked."""
+
     user: str
-    pin: str
+    pin: str = field(repr=False)  # never in a log line or a traceback
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ implemented by ``app/desktop/cart.py``). Every method may touch the database or 
 network unless its docstring says otherwise, so the screens call them only through
 :mod:`ui.tasks`. What crosses are the services' frozen values.
 
-Approvals: :class:`SupervisorApproval` is what a person typed into the supervisor-PIN
+Approvals: ``services.selling.Approval`` is what a person typed into the supervisor-PIN
 dialog (``ui/supervisor_pin.py``): a name and a PIN. The services check it (and count a
 wrong PIN) wherever it is used; the screens never decide that a PIN is right. A discount
 approved at the till comes back as a ``services.discounts.DiscountGrant``, which the till
@@ -21,23 +21,13 @@ from services.cart import Cart, Discount
 from services.categories import CategoryRow, ProductTile
 from services.discounts import DiscountCheck, DiscountGrant
 from services.held_carts import HeldCartRow, PriceChange, UnavailableLine
+from services.selling import Approval
 from services.users import Actor
 
 if TYPE_CHECKING:
     # Customers load phonenumbers: when a customer is first looked up, not at start-up.
     from services.customer_card import CustomerCard
     from services.customers import CustomerSummary
-
-
-@dataclass(frozen=True, slots=True)
-class SupervisorApproval:
-    """A supervisor's (or owner's) name and PIN as typed at the till, not yet checked."""
-
-    user: str
-    pin: str
-
-    def __repr__(self) -> str:  # never put a PIN in a log line or a traceback
-        return f"SupervisorApproval(user={self.user!r}, pin='****')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,24 +57,24 @@ class CartBackend(Protocol):
         ...
 
     # --- approvals (DB-writer lane: a wrong PIN is a write) ------------------------------
-    def verify_approval(self, approval: SupervisorApproval, role: str, what: str) -> Actor:
+    def verify_approval(self, approval: Approval, role: str, what: str) -> Actor:
         """Check a PIN for someone of at least ``role``; Refused on a wrong PIN (counted)."""
         ...
 
     def approve_discount(self, cart: Cart, line_no: int | None, discount: Discount,
-                         approval: SupervisorApproval | None) -> DiscountGrant | None:
+                         approval: Approval | None) -> DiscountGrant | None:
         """Approve a discount above the logged-in person's limit (audited); None when the
         discount is within their own limit. The till keeps the grant for the sale."""
         ...
 
     # --- voids (DB-writer lane: audited) ------------------------------------------------
     def void_line(self, cart: Cart, line_no: int,
-                  approval: SupervisorApproval | None = None) -> Cart:
+                  approval: Approval | None = None) -> Cart:
         """The cart without the line; the void is audited. Refused (field "approver") when
         the shop wants a supervisor's PIN and none (or a wrong one) was given."""
         ...
 
-    def void_cart(self, cart: Cart, approval: SupervisorApproval | None = None) -> Cart:
+    def void_cart(self, cart: Cart, approval: Approval | None = None) -> Cart:
         """An empty cart in place of ``cart``; audited like :meth:`void_line`."""
         ...
 

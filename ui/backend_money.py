@@ -22,7 +22,7 @@ from services.refunds import RefundableSale, RefundResult
 from services.selling import SaleResult
 from services.shifts import ShiftReport, ShiftState
 from services.tender import TenderInput
-from ui.backend_cart import SupervisorApproval
+from services.selling import Approval
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ class MoneyBackend(Protocol):
     def find_sale(self, receipt_no: str) -> RefundableSale: ...
 
     def refund(self, receipt_no: str, lines: list[tuple[int, int]], reason: str,
-               approval: SupervisorApproval) -> RefundResult:
+               approval: Approval) -> RefundResult:
         """Refund ``lines`` as (line_no, qty_milli); the service checks the PIN first."""
         ...
 

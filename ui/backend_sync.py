@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from services.sync_status import SyncChannel, SyncOverview, UnsentSummary
-from ui.backend_cart import SupervisorApproval
+from services.selling import Approval
 
 
 class SyncBackend(Protocol):
@@ -39,12 +39,12 @@ class SyncBackend(Protocol):
     def channels(self) -> tuple[SyncChannel, ...]: ...
 
     def retry_item(self, channel: str, item_id: str,
-                   approval: SupervisorApproval | None = None) -> str:
+                   approval: Approval | None = None) -> str:
         """Re-queue now; returns what was done, in words. A dead provider job needs a
         supervisor (Refused with field ``approver`` when a cashier asks alone)."""
         ...
 
-    def discard_item(self, channel: str, item_id: str, approval: SupervisorApproval) -> str:
+    def discard_item(self, channel: str, item_id: str, approval: Approval) -> str:
         """Give up on an item: always needs a supervisor's name and PIN; audited."""
         ...
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QTimer
 
 from services.cart import Cart, CartItem, Discount
 from services.customer_card import CustomerCard
 from services.discounts import DiscountCheck, DiscountGrant
-from ui.backend import TillBackend
+from ui.cart_actions import CartActions
 from ui.cart_view import CartTable
 from ui.customer_dialog import CustomerDialog
 from ui.dialog_slot import DialogSlot
@@ -29,28 +29,12 @@ from ui.till_cart import TillCart
 from ui.weight_dialog import QuantityDialog, format_quantity
 
 
-class CartEdits(QObject):
-    #: Something to tell the cashier (values: the text, whether it is an error).
-    said = Signal(str, bool)
-    #: The edit is over: the scan box takes the keyboard again.
-    focus_scan = Signal()
-
+class CartEdits(CartActions):
     def __init__(self, tasks: TaskManager, model: TillCart, table: CartTable,
                  slot: DialogSlot) -> None:
-        super().__init__(slot)
-        self._tasks = tasks
-        self._model = model
-        self._table = table
-        self._slot = slot
-        self._backend: TillBackend | None = None
+        super().__init__(tasks, model, table, slot)
         self._weigh_queue: list[CartItem] = []  # weighed items waiting for their weight
         slot.closed.connect(self._dialog_closed)
-
-    def attach(self, backend: TillBackend) -> None:
-        self._backend = backend
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.said.emit(text, error)
 
     def _dialog_closed(self) -> None:
         if self._weigh_queue:

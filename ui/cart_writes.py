@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from services.cart import Cart
 from services.errors import ShopError
 from services.held_carts import HeldCartRow
-from ui.backend import TillBackend
-from ui.backend_cart import ResumedCartInfo, SupervisorApproval
+from services.selling import Approval
+from ui.backend_cart import ResumedCartInfo
+from ui.cart_actions import CartActions
 from ui.cart_view import CartTable
 from ui.dialog_slot import DialogSlot
 from ui.held_dialog import HoldDialog, ResumeDialog, ResumeReport
@@ -29,27 +29,11 @@ from ui.tasks import Lane, TaskManager, describe_error
 from ui.till_cart import TillCart
 
 
-class CartWrites(QObject):
-    #: Something to tell the cashier (values: the text, whether it is an error).
-    said = Signal(str, bool)
-    #: The action is over: the scan box takes the keyboard again.
-    focus_scan = Signal()
-
+class CartWrites(CartActions):
     def __init__(self, tasks: TaskManager, model: TillCart, table: CartTable,
                  slot: DialogSlot) -> None:
-        super().__init__(slot)
-        self._tasks = tasks
-        self._model = model
-        self._table = table
-        self._slot = slot
-        self._backend: TillBackend | None = None
+        super().__init__(tasks, model, table, slot)
         self._busy = False  # a void, hold or resume is on its way
-
-    def attach(self, backend: TillBackend) -> None:
-        self._backend = backend
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.said.emit(text, error)
 
     # --- voids ----------------------------------------------------------------------------
     def remove_line(self) -> None:
@@ -105,7 +89,7 @@ class CartWrites(QObject):
         self.focus_scan.emit()
 
     def _void_refused(self, exc: Exception, what: str,
-                      action: Callable[[SupervisorApproval], object],
+                      action: Callable[[Approval], object],
                       done: Callable[[object], None]) -> None:
         """A void the shop wants a supervisor for: ask for the PIN and try again with it."""
         self._busy = False

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from services.money import milli_to_decimal
 from services.refunds import RefundableSale, RefundResult
 from ui.backend import TillBackend
-from ui.backend_cart import SupervisorApproval
+from services.selling import Approval
 from ui.backend_money import PrintResult
 from ui.i18n import rupiah, tr
 from ui.tender_entry import method_name
@@ -275,7 +275,7 @@ class RefundDialog(QDialog):
             return
         backend, receipt, reason = self._backend, self.sale.receipt_no, self.reason.text()
 
-        def action(approval: SupervisorApproval) -> RefundResult:
+        def action(approval: Approval) -> RefundResult:
             return backend.money.refund(receipt, lines, reason, approval)
 
         dialog = SupervisorPinDialog(

@@ -13,7 +13,7 @@ Usage (voids, discounts over the limit, refunds, discarding a sync item...)::
 * ``role``: the least role that may approve, ``"supervisor"`` (default) or ``"owner"``; the
   name list offers the users of that role or above who are not locked.
 * ``action(approval)``: what to do with the typed name and PIN (a
-  ``ui.backend_cart.SupervisorApproval``). It runs on the DB-writer lane (a wrong PIN is a
+  ``ui.backend_cart.Approval``). It runs on the DB-writer lane (a wrong PIN is a
   write: the failure count) and must itself check the PIN through a service, as
   ``refund_sale``, ``void_line`` and ``approve_discount`` do, so that checking and doing are
   one step. Without an action the dialog only checks the PIN
@@ -48,13 +48,13 @@ from PySide6.QtWidgets import (
 
 from services.users import RANK, UserChoice
 from ui.backend import TillBackend
-from ui.backend_cart import SupervisorApproval
+from services.selling import Approval
 from ui.i18n import tr
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 class SupervisorPinDialog(QDialog):
-    #: The PIN was accepted (value: the SupervisorApproval typed).
+    #: The PIN was accepted (value: the Approval typed).
     approved = Signal(object)
     #: The action's result (or the approver, a services.users.Actor, when there is no
     #: action).
@@ -64,7 +64,7 @@ class SupervisorPinDialog(QDialog):
 
     def __init__(self, tasks: TaskManager, backend: TillBackend, what: str, *,
                  role: str = "supervisor",
-                 action: Callable[[SupervisorApproval], Any] | None = None,
+                 action: Callable[[Approval], Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if role not in ("supervisor", "owner"):
@@ -173,7 +173,7 @@ class SupervisorPinDialog(QDialog):
         if not pin:
             self.message.setText(tr("sup.pin_needed"))
             return
-        approval = SupervisorApproval(name, pin)
+        approval = Approval(name, pin)
         backend, role, what, action = self._backend, self._role, self._what, self._action
         if action is not None:
             def work() -> Any:
@@ -198,7 +198,7 @@ class SupervisorPinDialog(QDialog):
             self.select_user(typed)
         self.pin.setFocus()
 
-    def _accepted(self, approval: SupervisorApproval, result: object) -> None:
+    def _accepted(self, approval: Approval, result: object) -> None:
         self._set_busy(False)
         self.message.clear()
         self.approved.emit(approval)

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from services.errors import ShopError
 from services.sync_status import SyncChannel, SyncItem, UnsentSummary
 from ui.backend import TillBackend
-from ui.backend_cart import SupervisorApproval
+from services.selling import Approval
 from ui.i18n import tr
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
@@ -268,7 +268,7 @@ class SyncPanel(QDialog):
                       lambda approval: backend.sync.discard_item(item.channel, item.item_id,
                                                                  approval))
 
-    def _ask_pin(self, what: str, action: Callable[[SupervisorApproval], str]) -> None:
+    def _ask_pin(self, what: str, action: Callable[[Approval], str]) -> None:
         dialog = SupervisorPinDialog(self._tasks, self._backend, what, action=action,
                                      parent=self)
         dialog.done_with.connect(lambda result: self._done(str(result)))

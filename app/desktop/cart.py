@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.desktop.context import DesktopContext, approval_of, environment_faults
+from app.desktop.context import DesktopContext, environment_faults
 from local_db.uow import UnitOfWork
 from services.cart import Cart, Discount
 from services.catalogue import WEIGHED_UNITS
@@ -20,7 +20,8 @@ from services.errors import BadInput, NotFound
 from services.held_carts import HeldCartRow, hold_cart, list_held, resume_cart
 from services.users import Actor, approve
 from services.voids import void_cart, void_line
-from ui.backend_cart import ResumedCartInfo, SupervisorApproval
+from services.selling import Approval
+from ui.backend_cart import ResumedCartInfo
 
 if TYPE_CHECKING:
     from services.crypto import FieldCipher
@@ -40,7 +41,7 @@ class CartAdapter:
         actor = self._ctx.require_actor()
         return check_discount(self._ctx.config, actor.role, cart, line_no, discount)
 
-    def verify_approval(self, approval: SupervisorApproval, role: str, what: str) -> Actor:
+    def verify_approval(self, approval: Approval, role: str, what: str) -> Actor:
         def check(uow: UnitOfWork) -> Actor:
             approver = approve(uow, approval.user, approval.pin, role, what)
             uow.commit()  # a right PIN resets the failure count
@@ -48,18 +49,18 @@ class CartAdapter:
         return self._ctx.write(check)
 
     def approve_discount(self, cart: Cart, line_no: int | None, discount: Discount,
-                         approval: SupervisorApproval | None) -> DiscountGrant | None:
+                         approval: Approval | None) -> DiscountGrant | None:
         return self._ctx.act(lambda uow, actor: approve_discount(
-            uow, self._ctx.config, actor, cart, line_no, discount, approval_of(approval)))
+            uow, self._ctx.config, actor, cart, line_no, discount, approval))
 
     def void_line(self, cart: Cart, line_no: int,
-                  approval: SupervisorApproval | None = None) -> Cart:
+                  approval: Approval | None = None) -> Cart:
         return self._ctx.act(lambda uow, actor: void_line(uow, actor, cart, line_no,
-                                                          approval_of(approval)))
+                                                          approval))
 
-    def void_cart(self, cart: Cart, approval: SupervisorApproval | None = None) -> Cart:
+    def void_cart(self, cart: Cart, approval: Approval | None = None) -> Cart:
         return self._ctx.act(lambda uow, actor: void_cart(uow, actor, cart,
-                                                          approval_of(approval)))
+                                                          approval))
 
     def categories(self) -> list[CategoryRow]:
         return list(self._ctx.read(lambda uow: list_categories(uow.conn)))

@@ -20,11 +20,9 @@ from sqlalchemy.exc import OperationalError
 from app.shop import Shop
 from local_db.uow import UnitOfWork
 from services.errors import Refused
-from services.selling import Approval
 from services.shop import ShopConfig
 from services.store_settings import read_store_settings
 from services.users import Actor
-from ui.backend_cart import SupervisorApproval
 from ui.backend_core import ShopInfo, Unavailable
 
 log = logging.getLogger("warungin.gui")
@@ -53,11 +51,6 @@ def environment_faults(fn: Callable[P, R]) -> Callable[P, R]:
         with faults(fn.__name__):
             return fn(*args, **kwargs)
     return wrapper
-
-
-def approval_of(a: SupervisorApproval | None) -> Approval | None:
-    """What a person typed into the PIN dialog, as the services take it."""
-    return None if a is None else Approval(a.user, a.pin)
 
 
 class DesktopContext:

@@ -23,7 +23,6 @@ from services.selling import Approval, SaleResult
 from services.shifts import ShiftReport, ShiftState, close_shift, move_cash, open_shift, \
     shift_report, shift_state
 from services.tender import PROVIDER_METHODS, TenderInput
-from ui.backend_cart import SupervisorApproval
 from ui.backend_core import Unavailable
 from ui.backend_money import ChargeState, PrintResult
 
@@ -108,12 +107,12 @@ class MoneyAdapter:
         return self._ctx.read(lambda uow: refundable_sale(uow.conn, receipt_no))
 
     def refund(self, receipt_no: str, lines: list[tuple[int, int]], reason: str,
-               approval: SupervisorApproval) -> RefundResult:
+               approval: Approval) -> RefundResult:
         if not lines:
             raise BadInput("choose at least one line to refund", field="lines")
         return self._ctx.act(lambda uow, actor: refund_sale(
             uow, self._ctx.config, actor, receipt_no, lines, reason,
-            Approval(approval.user, approval.pin)))
+            approval))
 
     def shift_state(self) -> ShiftState:
         return self._ctx.read(lambda uow: shift_state(uow.conn, self._ctx.config))

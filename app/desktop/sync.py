@@ -17,7 +17,7 @@ from app.desktop.context import DesktopContext, environment_faults
 from services.sync_status import SyncChannel, SyncOverview, UnsentSummary
 from sync.overview import LinkView, sync_channels, sync_overview, unsent_summary
 from sync.panel_actions import discard_item, retry_item
-from ui.backend_cart import SupervisorApproval
+from services.selling import Approval
 
 if TYPE_CHECKING:
     # The worker pulls in psycopg, apscheduler and the push/pull code: imported when the
@@ -95,7 +95,7 @@ class SyncAdapter:
 
     @environment_faults
     def retry_item(self, channel: str, item_id: str,
-                   approval: SupervisorApproval | None = None) -> str:
+                   approval: Approval | None = None) -> str:
         actor = self._ctx.require_actor()
         with self._ctx.shop.uow() as uow:
             message = retry_item(uow, actor, channel, item_id,
@@ -104,7 +104,7 @@ class SyncAdapter:
         return message
 
     @environment_faults
-    def discard_item(self, channel: str, item_id: str, approval: SupervisorApproval) -> str:
+    def discard_item(self, channel: str, item_id: str, approval: Approval) -> str:
         actor = self._ctx.require_actor()
         with self._ctx.shop.uow() as uow:
             return discard_item(uow, actor, channel, item_id, (approval.user, approval.pin))

@@ -145,3 +145,9 @@ def test_trial_balance_after_a_day(shop: Shop, cashier: Actor) -> None:
     by = {a.code: a for a in tb.accounts}
     assert by["1-1310"].balance == 33_500
     assert by["4-1000"].balance < 0 and by["5-1000"].balance > 0
+
+
+def test_an_approval_never_shows_its_pin() -> None:
+    approval = Approval("Budi", "5678")
+    assert "5678" not in repr(approval) and "5678" not in str(approval)
+    assert "Budi" in repr(approval)
