@@ -62,6 +62,11 @@ class MoneyBackend(Protocol):
         probe (at most a short connect, never on the main thread)."""
         ...
 
+    def cancel_charges(self) -> None:
+        """The program is closing: cancel every provider charge still being waited for
+        (nobody will show its QR any more). Cheap; any thread."""
+        ...
+
     def pay(self, cart: Cart, tenders: Sequence[TenderInput],
             grants: tuple[DiscountGrant, ...] = (), *,
             on_charge: Callable[[ChargeState], None] | None = None,

@@ -172,8 +172,11 @@ class MainWindow(QMainWindow):
         self.close()
 
     def shutdown(self) -> None:
-        """Stop the timers, let a running write finish, then close the database."""
+        """Stop the timers, cancel a QRIS/VA charge nobody will wait for, let a running
+        write finish, then close the database."""
         self.status.stop()
+        if self.backend is not None:
+            self.backend.money.cancel_charges()  # else shutdown waits out the charge
         self.tasks.shutdown(wait=True)
         if self.backend is not None:
             self.backend.close()

@@ -42,6 +42,7 @@ class MoneyAdapter:
         self._ctx = ctx
         self._gate_lock = threading.Lock()
         self._gate: PaymentsGate | None = None
+        self._waiting: set[threading.Event] = set()  # cancel events of charges under way
 
     def _payments_gate(self) -> PaymentsGate:
         # Made on first use: sync.till_charges loads httpx, which a cash-only start-up
@@ -81,11 +82,25 @@ class MoneyAdapter:
         elif any(t.method in PROVIDER_METHODS for t in tenders):
             from app.provider_wiring import till_charges
             show = on_charge
+            cancel = cancel or threading.Event()
             charges = till_charges(
                 self._ctx.shop, wait=CHARGE_WAIT_SECONDS, cancel=cancel,
                 gate=self._payments_gate(),
                 on_view=None if show is None else (lambda view: show(charge_state(view))))
+            with self._gate_lock:
+                self._waiting.add(cancel)
+            try:
+                return checkout(self._ctx.shop.uow, config, actor, req, charges=charges)
+            finally:
+                with self._gate_lock:
+                    self._waiting.discard(cancel)
         return checkout(self._ctx.shop.uow, config, actor, req, charges=charges)
+
+    def cancel_charges(self) -> None:
+        with self._gate_lock:
+            waiting = list(self._waiting)
+        for cancel in waiting:
+            cancel.set()
 
     def kasbon_room(self, customer_id: str) -> KasbonBalance:
         return self._ctx.read(lambda uow: customer_balance(uow, customer_id))

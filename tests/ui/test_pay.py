@@ -394,3 +394,37 @@ def test_paid_but_not_saved_is_retried_never_dropped(
     assert rows(shop, "SELECT method, amount, provider_ref FROM payment") == [
         ("qris", 7_000, charge.order_id)]
     assert sim.charges(charge.order_id) == 1
+
+
+def test_closing_the_program_mid_charge_cancels_the_charge(
+        shop: Shop, money: tuple[GuiBackend, TaskManager], sim: MidtransSimulator) -> None:
+    """MainWindow.shutdown waits for the pool's jobs: a QRIS charge nobody will ever show
+    again is cancelled at Midtrans (cancel_charges) instead of holding the close for minutes."""
+    import threading
+
+    backend, _ = money
+    cart = cart_of(backend, INDOMIE, 1)
+    shown = threading.Event()
+    seen: list[ChargeState] = []
+    outcome: list[BaseException | SaleResult] = []
+
+    def on_charge(state: ChargeState) -> None:
+        seen.append(state)
+        shown.set()
+
+    def pay() -> None:
+        try:
+            outcome.append(backend.money.pay(cart, [TenderInput("qris", 3_500)],
+                                             on_charge=on_charge))
+        except BaseException as exc:  # noqa: BLE001 - the test inspects it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=pay)
+    worker.start()
+    assert shown.wait(10)
+    backend.money.cancel_charges()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert isinstance(outcome[0], Refused) and "cancelled" in outcome[0].message
+    assert (sim.transaction(seen[0].order_id) or {}).get("transaction_status") == "cancel"
+    assert rows(shop, "SELECT count(*) FROM sale") == [(0,)]
