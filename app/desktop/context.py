@@ -78,9 +78,13 @@ class DesktopContext:
             return use(uow)
 
     def write(self, use: Callable[[UnitOfWork], R]) -> R:
-        """``use`` in a write unit of work (it commits; a failure rolls back)."""
+        """``use`` in a write unit of work, committed here when the use case leaves that
+        to its caller (as the user changes do); a failure rolls back."""
         with faults("a write"), self.shop.uow() as uow:
-            return use(uow)
+            result = use(uow)
+            if not uow.committed:
+                uow.commit()
+            return result
 
     def act(self, use: Callable[[UnitOfWork, Actor], R]) -> R:
         """``use`` as the logged-in person, in a write unit of work."""

@@ -39,21 +39,14 @@ class OfficeAdapter:
 
     def _write(self, use_case: Callable[Concatenate[UnitOfWork, Actor, P], R],
                *args: P.args, **kwargs: P.kwargs) -> R:
-        """One use case as whoever is logged in, in its own writing unit of work (committed
-        here when the use case leaves that to its caller, as the user changes do)."""
-        actor = self._ctx.require_actor()
-        with self._ctx.shop.uow() as uow:
-            result = use_case(uow, actor, *args, **kwargs)
-            if not uow.committed:
-                uow.commit()
-            return result
+        """One use case as whoever is logged in, in its own writing unit of work."""
+        return self._ctx.act(lambda uow, actor: use_case(uow, actor, *args, **kwargs))
 
     def _read(self, query: Callable[Concatenate[Connection, Actor, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:
         """One query as whoever is logged in (the query decides what they may see)."""
         actor = self._ctx.require_actor()
-        with self._ctx.shop.uow(write=False) as uow:
-            return query(uow.conn, actor, *args, **kwargs)
+        return self._ctx.read(lambda uow: query(uow.conn, actor, *args, **kwargs))
 
     # --- products and stock -----------------------------------------------------------
     @environment_faults
