@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the project and its test tools into .venv, then runs every check CI runs:
 # PostgreSQL (started, or installed, for the central tests), Qt's system libraries, ruff, import-linter (layer
-# rules), mypy strict (services/, local_db/, sync/, app/), and the whole pytest suite.
+# rules), mypy strict (services/, local_db/, sync/, app/, ui/), and the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -18,7 +18,7 @@ echo "== ruff (unused and undefined names)"
 .venv/bin/ruff check app ui local_db sync services bench tests
 echo "== import-linter"
 .venv/bin/lint-imports
-echo "== mypy --strict services local_db sync app"
+echo "== mypy --strict services local_db sync app ui"
 .venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
