@@ -2,7 +2,8 @@
 the till's start-up never pays for it).
 
 Same tables as the CSV/HTML exports (``services.reports.export``): titles, a header row,
-figures formatted for people (``Rp 15.000``), totals in bold; A4, landscape when a table
+figures formatted for people by ``services.formatting`` (``Rp 15.000``, ``0,75``,
+``12,98 %``, payment methods in words), totals in bold; A4, landscape when a table
 has many columns; long tables continue on the next page with the header repeated.
 """
 
@@ -13,14 +14,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.reports import Report, Table, tables_of
+from services.formatting import datetime_text
 from services.reports.export import TOTAL_EN, TOTAL_ID, display_value
 
-_NUMERIC = ("money", "qty", "int", "percent")
+_NUMERIC = ("money", "qty", "int", "percent")  # right-aligned
 
 
 def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None,
-           shop_name: str | None = None) -> bytes:
-    """The report as a PDF document (bytes)."""
+           shop_name: str | None = None, zone_name: str | None = None,
+           made_at: datetime | None = None) -> bytes:
+    """The report as a PDF document (bytes). Figures through ``services.formatting``; the
+    time it was made on the store's clock (``zone_name``, the setting ``timezone``; default
+    Asia/Jakarta) with WIB/WITA/WIT, never UTC."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -44,7 +49,7 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
     styles = getSampleStyleSheet()
     cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
     flow: list[Any] = [Paragraph(escape(title), styles["Title"])]
-    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    made = datetime_text(made_at or datetime.now(UTC), zone_name, lang)
     sub = " · ".join(x for x in (shop_name, note, made) if x)
     flow.append(Paragraph(escape(sub), styles["Italic"]))
 

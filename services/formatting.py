@@ -56,7 +56,7 @@ INDONESIAN_ZONES: dict[str, tuple[str, int]] = {
 PAYMENT_METHODS: dict[str, tuple[str, str]] = {
     "cash": ("Tunai", "Cash"),
     "edc": ("Kartu EDC", "Card (EDC)"),
-    "kasbon": ("Kasbon", "Kasbon (store credit)"),
+    "kasbon": ("Kasbon", "Kasbon (credit)"),
     "qris": ("QRIS", "QRIS"),
     "gopay": ("GoPay", "GoPay"),
     "shopeepay": ("ShopeePay", "ShopeePay"),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTranslator
 
-from services.money import format_rupiah
+from services import formatting
 
 DEFAULT_LANGUAGE = "id"
 CONTEXT = "warungin"
@@ -73,9 +73,66 @@ def tr(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# --- numbers and times: services.formatting in the screen's language and the store's zone ---
+
+_zone = formatting.DEFAULT_TIMEZONE
+
+
+def set_zone(name: str | None) -> None:
+    """The store's time zone (setting ``timezone``), for every time the screens show."""
+    global _zone
+    _zone = name or formatting.DEFAULT_TIMEZONE
+
+
+def zone() -> str:
+    return _zone
+
+
 def rupiah(amount: int) -> str:
     """``Rp 15.000``: the one way the screens show money."""
-    return format_rupiah(amount)
+    return formatting.money(amount, _language)
+
+
+def signed_rupiah(amount: int) -> str:
+    """A difference: ``+Rp 500``, ``-Rp 500``, ``Rp 0``."""
+    return formatting.signed_money(amount, _language)
+
+
+def quantity(milli: int, unit: str | None = None) -> str:
+    """``0,75 kg``, ``12,5``, ``2`` (thousandths in)."""
+    return formatting.quantity(milli, unit, _language)
+
+
+def number(value: int) -> str:
+    """A count with grouping: ``60.000``."""
+    return formatting.number(value, _language)
+
+
+def percent(bp: int | None, decimals: int = 2) -> str:
+    """A share in basis points: ``12,98 %``."""
+    return formatting.percent(bp, _language, decimals=decimals)
+
+
+def method_name(code: str) -> str:
+    """A payment method in words (``Tunai``, ``Kartu EDC``, ``VA BCA``): the screens' words
+    (``money.method.<code>``), else services.formatting's (a bank added later)."""
+    try:
+        return tr("money.method." + code)
+    except KeyError:
+        return formatting.payment_method(code, _language)
+
+
+def when(stamp: str | None, *, seconds: bool = False, always_date: bool = True) -> str:
+    """A stored time on the store's clock with its zone: ``07-12-2026 19:37 WIB``
+    (``always_date=False``: only ``19:37 WIB`` for today). Unreadable text is shown as is."""
+    if not stamp:
+        return ""
+    try:
+        if always_date:
+            return formatting.datetime_text(stamp, _zone, _language, seconds=seconds)
+        return formatting.moment_text(stamp, _zone, _language, seconds=seconds)
+    except ValueError:
+        return stamp
 
 
 def age(seconds: float) -> str:

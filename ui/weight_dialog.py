@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.money import MAX_QTY_MILLI, MILLI, line_amount, milli_to_decimal
-from ui.i18n import language, rupiah, tr
+from services.formatting import milli_decimal
+from services.money import MAX_QTY_MILLI, MILLI, line_amount
+from ui.i18n import language, quantity, rupiah, tr
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
 
@@ -55,10 +56,13 @@ def parse_quantity(text: str, *, weighed: bool, unit: str) -> int:
     return int(milli)
 
 
-def format_quantity(milli: int) -> str:
-    """750 -> "0,75" in Indonesian, "0.75" in English."""
-    text = str(milli_to_decimal(milli))
-    return text.replace(".", ",") if language() == "id" else text
+def format_quantity(milli: int, *, for_typing: bool = False) -> str:
+    """750 -> "0,75" in Indonesian, "0.75" in English (services.formatting; 1250000 ->
+    "1.250"). ``for_typing``: as the quantity field takes it, without grouping."""
+    if for_typing:
+        text = str(milli_decimal(milli))
+        return text.replace(".", ",") if language() == "id" else text
+    return quantity(milli)
 
 
 class QuantityDialog(QDialog):
@@ -84,7 +88,7 @@ class QuantityDialog(QDialog):
         self.field.setValidator(QRegularExpressionValidator(QRegularExpression(pattern),
                                                             self.field))
         if current_milli is not None:
-            self.field.setText(format_quantity(current_milli))
+            self.field.setText(format_quantity(current_milli, for_typing=True))
             self.field.selectAll()
         self.field.textChanged.connect(self._update)
         self.field.returnPressed.connect(self.confirm)

@@ -4,7 +4,9 @@
   as decimals with a point (``0.75``), percentages as ``12.34``, dates ``YYYY-MM-DD``, flags
   ``1``/``0``. A report with several tables (the dashboard) writes each as a block: its
   title on one row, the header, the rows, a ``TOTAL`` row when it has totals, a blank row.
-- HTML is a standalone page for people: ``Rp 15.000``, Indonesian grouping, every text
+- HTML (and the PDF, ``app.reports_pdf``) is for people: every figure through
+  ``services.formatting`` (``Rp 15.000``, ``0,75``, ``12,98 %``, methods in words, dates
+  ``07-12-2026``, the time it was made on the store's clock with WIB/WITA/WIT), every text
   escaped (product and customer names come from people).
 - ``to_data`` gives JSON-ready dicts (the CLI's ``--format json``).
 """
@@ -19,7 +21,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.money import format_rupiah, milli_to_decimal
+from services import formatting as fmt
+from services.money import milli_to_decimal
 from services.reports.tables import tables_of
 from services.reports.values import Column, Report, Table
 
@@ -46,34 +49,26 @@ def machine_value(column: Column, value: Any) -> str:
     return str(value)
 
 
-def _group(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def display_value(column: Column, value: Any, lang: str = "id") -> str:
-    """A cell as a person reads it (``Rp 15.000``, ``0,75``, ``12,34 %``, ``ya``)."""
+    """A cell as a person reads it, through ``services.formatting`` (``Rp 15.000``,
+    ``0,75``, ``12,98 %``, ``Tunai``, ``ya``, ``07-12-2026``; English in English)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         yes, no = ("ya", "") if lang != "en" else ("yes", "")
         return yes if value else no
     if column.kind == "money" and isinstance(value, int):
-        return format_rupiah(value)
+        return fmt.money(value, lang)
     if column.kind == "qty" and isinstance(value, int):
-        text = _qty(value)
-        whole, _, frac = text.partition(".")
-        sign = "-" if whole.startswith("-") else ""
-        grouped = sign + _group(abs(int(whole)))
-        if not frac:
-            return grouped
-        return f"{grouped},{frac}" if lang != "en" else f"{whole}.{frac}"
+        return fmt.quantity(value, None, lang)
     if column.kind == "percent" and isinstance(value, int):
-        text = str((Decimal(value) / 100).quantize(Decimal("0.01")))
-        return (text.replace(".", ",") if lang != "en" else text) + " %"
+        return fmt.percent(value, lang)
     if column.kind == "int" and isinstance(value, int):
-        return _group(value)
+        return fmt.number(value, lang)
+    if column.kind == "method" and isinstance(value, str):
+        return fmt.payment_method(value, lang)
     if isinstance(value, date):
-        return value.isoformat()
+        return fmt.date_text(value, lang)
     return str(value)
 
 

@@ -1,5 +1,11 @@
 """The reports: SQLAlchemy Core over a :class:`ReportSource`, one code path for both engines.
 
+Half rupiah: a value from a fractional quantity (stock value = level x cost) is rounded by
+``services.money.line_amount`` (``to_rupiah``, half up), the rule the sale lines' amounts and
+costs were made with, so every report rounds 289.637,5 and 18.487,5 the same way (up).
+Shares (margin %) are rounded half up to the basis point (``services.formatting.ratio_bp``),
+never cut.
+
 Each function takes a ``Connection`` (the till's read unit of work, ``uow.conn``, or a
 central connection entered as the tenant's owner role) and returns a frozen value. Sums are
 made by the database; Python only merges the few result rows into days and products.
@@ -16,6 +22,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from services.crypto import CryptoError
 from services.errors import BadInput
+from services.formatting import ratio_bp
+from services.money import line_amount
 from services.reports.source import ReportSource, local_source, zone
 from services.reports.values import (
     REPORTS,
@@ -82,7 +90,7 @@ def _stock_rows(conn: Connection, src: ReportSource, *, only_alerts: bool,
         out.append(StockRow(
             product_id=str(r.id), sku=str(r.sku), name=str(r.name), unit=str(r.unit),
             level_milli=lvl, low_stock_milli=int(r.low_stock_milli), cost=cost,
-            value=max(lvl, 0) * cost // 1000, negative=lvl < 0,
+            value=line_amount(cost, max(lvl, 0)), negative=lvl < 0,
             low=lvl >= 0 and lvl <= int(r.reorder)))
     return out
 
@@ -247,7 +255,7 @@ def product_sales(conn: Connection, period: Period, *, source: ReportSource | No
         rows.append(ProductSalesRow(
             product_id=pid, sku=sku, name=name, unit=unit, qty_milli=qty, amount=amount,
             revenue=revenue, cost=cost, margin=margin,
-            margin_bp=(margin * 10000 // revenue) if revenue else None))
+            margin_bp=ratio_bp(margin, revenue)))
     rows.sort(key=lambda x: (-x.amount, x.sku))
     return ProductSales(
         period=period, rows=tuple(rows), qty_milli=sum(x.qty_milli for x in rows),

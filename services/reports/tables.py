@@ -4,6 +4,7 @@ The values do not know their tables (this module imports them, never the other w
 
 from __future__ import annotations
 
+from services.formatting import date_text, payment_method, ratio_bp
 from services.reports.values import (
     Column,
     Dashboard,
@@ -21,18 +22,9 @@ NAME = Column("name", "Nama", "Name")
 UNIT = Column("unit", "Satuan", "Unit")
 
 
-_METHODS = {"cash": ("Tunai", "Cash"), "kasbon": ("Kasbon", "Kasbon (credit)"),
-            "edc": ("Kartu (EDC)", "Card (EDC)"), "qris": ("QRIS", "QRIS"),
-            "gopay": ("GoPay", "GoPay"), "shopeepay": ("ShopeePay", "ShopeePay")}
-
-
 def method_title(method: str, lang: str = "id") -> str:
-    """A payment method as people name it (``va_bca`` -> ``VA BCA``)."""
-    if method in _METHODS:
-        return _METHODS[method][1 if lang == "en" else 0]
-    if method.startswith("va_"):
-        return "VA " + method[3:].upper()
-    return method
+    """A payment method as people name it (``va_bca`` -> ``VA BCA``): services.formatting."""
+    return payment_method(method, lang)
 
 
 def _stock_columns() -> tuple[Column, ...]:
@@ -46,7 +38,7 @@ def _stock_columns() -> tuple[Column, ...]:
 
 def dashboard_tables(d: Dashboard) -> tuple[Table, ...]:
     summary = Table(
-        "summary", f"Ringkasan {d.day.isoformat()}", f"Summary {d.day.isoformat()}",
+        "summary", f"Ringkasan {date_text(d.day)}", f"Summary {date_text(d.day, 'en')}",
         (Column("sales_count", "Transaksi", "Sales", "int"),
          Column("sales_total", "Total penjualan", "Sales total", "money"),
          Column("average_sale", "Rata-rata", "Average sale", "money"),
@@ -64,7 +56,8 @@ def dashboard_tables(d: Dashboard) -> tuple[Table, ...]:
         (None, d.sales_count, d.sales_total))
     mix = Table(
         "payment_mix", "Metode pembayaran", "Payment methods",
-        (Column("method", "Metode", "Method"), Column("count", "Pembayaran", "Payments", "int"),
+        (Column("method", "Metode", "Method", "method"),
+         Column("count", "Pembayaran", "Payments", "int"),
          Column("amount", "Jumlah", "Amount", "money")),
         tuple((m.method, m.count, m.amount) for m in d.payment_mix),
         (None, sum(m.count for m in d.payment_mix), sum(m.amount for m in d.payment_mix)))
@@ -117,7 +110,7 @@ def product_sales_tables(p: ProductSales) -> tuple[Table, ...]:
                   tuple((r.sku, r.name, r.unit, r.qty_milli, r.amount, r.revenue, r.cost,
                          r.margin, r.margin_bp) for r in p.rows),
                   (None, None, None, None, p.amount, p.revenue, p.cost, p.margin,
-                   p.margin * 10000 // p.revenue if p.revenue else None)),)
+                   ratio_bp(p.margin, p.revenue))),)
 
 
 def stock_levels_tables(s: StockLevels) -> tuple[Table, ...]:

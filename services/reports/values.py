@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from services.errors import BadInput
+from services.formatting import period_text
 
-ColumnKind = Literal["text", "money", "qty", "int", "percent", "flag", "date"]
+ColumnKind = Literal["text", "money", "qty", "int", "percent", "flag", "date", "method"]
 
 
 # --- the generic form every report can take (for export, PDF and previews) -------------
@@ -26,7 +27,8 @@ class Column:
 
     Cell values by kind: text -> str; money -> int rupiah; qty -> int thousandths;
     int -> int; percent -> int basis points (1234 = 12,34 %) or None; flag -> bool;
-    date -> ``datetime.date``."""
+    date -> ``datetime.date``; method -> a payment method's code (``cash``: machine exports
+    keep the code, people read ``Tunai``)."""
 
     key: str
     title_id: str
@@ -89,10 +91,9 @@ class Period:
         return self.end - timedelta(days=1)
 
     def label(self) -> str:
-        """``2026-11-01 – 2026-11-30`` (last day included), or the one day."""
-        if self.last == self.start:
-            return self.start.isoformat()
-        return f"{self.start.isoformat()} – {self.last.isoformat()}"
+        """``01-11-2026 – 30-11-2026`` (last day included), or the one day, as the shop
+        writes dates (services.formatting)."""
+        return period_text(self.start, self.last)
 
     def days(self) -> tuple[date, ...]:
         return tuple(self.start + timedelta(days=i) for i in range((self.end - self.start).days))

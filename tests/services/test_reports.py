@@ -36,6 +36,13 @@ from services.selling import (
 )
 from services.users import Actor
 
+
+def round_half_up_bp(part: int, whole: int) -> int:
+    """The margin share in basis points, rounded half away from zero (not cut)."""
+    q, r = divmod(abs(part) * 10000, abs(whole))
+    bp = q + (1 if 2 * r >= abs(whole) else 0)
+    return bp if (part >= 0) == (whole > 0) else -bp
+
 WIB = ZoneInfo("Asia/Jakarta")
 BUDI = Approval("Budi", "5678")
 
@@ -218,7 +225,7 @@ def test_product_sales_with_cost_and_margin(day: Day) -> None:
     assert got == want
     for r in report.rows:
         assert r.margin == r.revenue - r.cost
-        assert r.margin_bp == (r.margin * 10000 // r.revenue if r.revenue else None)
+        assert r.margin_bp == (round_half_up_bp(r.margin, r.revenue) if r.revenue else None)
     assert report.amount == sum(w[1] for w in want.values())
     assert report.cost == sum(w[3] for w in want.values())
     assert [r.amount for r in report.rows] == sorted((r.amount for r in report.rows),
@@ -248,7 +255,8 @@ def test_stock_levels_from_the_movements(day: Day) -> None:
     low = {sku for sku, v in level.items()
            if 0 <= v <= (int(cat[sku]["low_stock"]) * 1000 if sku in cat else 2000)}
     assert {r.sku for r in stock.rows if r.low} == low
-    assert stock.value == sum(max(v, 0) * (int(cat[s]["cost"]) if s in cat else 3000) // 1000
+    # half a rupiah rounds up, as on the sale lines (services.money.line_amount)
+    assert stock.value == sum(line_amount(int(cat[s]["cost"]) if s in cat else 3000, max(v, 0))
                               for s, v in level.items())
     assert [r.sku for r in stock.rows] == sorted(level)
 
@@ -354,7 +362,7 @@ def test_html_escapes_names(day: Day) -> None:
     kopi = next(p for p in products.rows if p.sku == "KOPI-X")
     assert f"Rp {kopi.amount:,}".replace(",", ".") in page
     page = export.to_html(kasbon, "Kasbon", lang="en")
-    assert "Ibu Rina &lt;Warung&gt;" in page and "Rp 6.000" in page
+    assert "Ibu Rina &lt;Warung&gt;" in page and "Rp 6,000" in page  # English grouping
 
 
 def test_json_data_has_every_field(day: Day) -> None:

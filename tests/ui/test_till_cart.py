@@ -594,7 +594,7 @@ def test_the_cart_words_follow_the_language(qtbot: QtBot, till: MainWindow) -> N
     assert "how many kg" in dialog.windowTitle() + " " + dialog.findChildren(
         type(dialog.preview))[0].text()
     qtbot.keyClicks(dialog.field, "0.5")
-    assert dialog.preview.text() == "0.5 kg × Rp 29.000 = Rp 14.500"
+    assert dialog.preview.text() == "0.5 kg × Rp 29,000 = Rp 14,500"  # English grouping
     qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
     closed(qtbot, t)
     assert t.table.item(0, 1).text() == "0.5 kg"

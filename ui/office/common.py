@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import ShopError
-from services.money import milli_to_decimal
+from services.formatting import date_text
 from services.users import Actor
 from ui.backend import TillBackend
-from ui.i18n import rupiah, tr
+from ui.i18n import language, method_name, number, percent, quantity, rupiah, tr
 from ui.tasks import TaskManager, describe_error
 
 
@@ -92,13 +92,15 @@ def cell(text: str, *, right: bool = False) -> QTableWidgetItem:
     return item
 
 
-def qty_text(milli: int) -> str:
-    return str(milli_to_decimal(milli))
+def qty_text(milli: int, unit: str | None = None) -> str:
+    """``0,75``, ``12,5``, ``1.250`` (services.formatting, in the screen's language)."""
+    return quantity(milli, unit)
 
 
 def value_text(kind: str, value: object) -> str:
-    """A report cell as shown: money as ``Rp 15.000``, quantities from milli-units,
-    percentages from basis points, flags as yes/no, dates as DD-MM-YYYY."""
+    """A report cell as shown (services.formatting): money as ``Rp 15.000``, quantities
+    from milli-units (``0,75``), percentages from basis points (``12,98 %``), payment methods
+    in words, flags as yes/no, dates as DD-MM-YYYY."""
     if value is None:
         return ""
     if kind == "money" and isinstance(value, int):
@@ -106,15 +108,15 @@ def value_text(kind: str, value: object) -> str:
     if kind == "qty" and isinstance(value, int):
         return qty_text(value)
     if kind == "percent" and isinstance(value, int):
-        sign = "-" if value < 0 else ""
-        v = abs(value)
-        return f"{sign}{v // 100},{v % 100:02d} %"
+        return percent(value)
+    if kind == "method" and isinstance(value, str):
+        return method_name(value)
     if kind == "flag":
         return tr("office.yes") if value else tr("office.no")
     if kind == "date" and isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return date_text(value, language())
     if kind == "int" and isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return number(value)
     return str(value)
 
 
