@@ -38,6 +38,7 @@ class ShopInfo:
     terminal_code: str
     demo: bool
     language: str
+    timezone: str = "Asia/Jakarta"  # the setting ``timezone``: every time the screens show
 
 
 class CoreBackend(Protocol):

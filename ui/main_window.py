@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from services.users import Actor
 from ui.backend import TillBackend
 from ui.icons import icon
-from ui.i18n import language, set_language, tr
+from ui.i18n import language, set_language, set_zone, tr
 from ui.login import LoginPage
 from ui.office.wiring import install as install_office
 from ui.receipt_printing import install as install_receipts
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
     def _opened(self, backend: TillBackend) -> None:
         self.backend = backend
         info = backend.core.shop_info()
+        set_zone(info.timezone)  # every time shown on the store's clock (WIB/WITA/WIT)
         if info.language != language():
             set_language(info.language)
             self.retranslate()

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
@@ -40,8 +39,7 @@ from PySide6.QtWidgets import (
 from services.shifts import ShiftReport, ShiftState
 from ui.backend import TillBackend
 from ui.backend_money import PrintResult
-from ui.i18n import rupiah, tr
-from ui.tender_entry import method_name
+from ui.i18n import method_name, rupiah, signed_rupiah, tr, when
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
 
@@ -359,7 +357,7 @@ class ShiftDialog(QDialog):
             return
         self.expected_label.setText(rupiah(self.expected))
         diff = total - self.expected
-        self.difference_label.setText(("+" if diff > 0 else "") + rupiah(diff))
+        self.difference_label.setText(signed_rupiah(diff))
         self.difference_label.setStyleSheet("color: #1b5e20;" if diff == 0 else
                                             "color: #b00020;")
 
@@ -428,20 +426,15 @@ def report_lines(r: ShiftReport, width: int = REPORT_WIDTH) -> list[str]:
             lines.append(row(f"  {count} x {rupiah(denom)}", rupiah(denom * count)))
         lines.append(row(tr("money.report.counted"), rupiah(r.counted_cash)))
         diff = r.difference or 0
-        lines.append(row(tr("money.report.difference"),
-                         ("+" if diff > 0 else "") + rupiah(diff)))
+        lines.append(row(tr("money.report.difference"), signed_rupiah(diff)))
     lines.append("=" * width)
     return lines
 
 
 def local_time(stamp: str | None) -> str:
-    """A stored UTC timestamp as this PC's local time (WIB, WITA...), to the minute."""
-    if not stamp:
-        return ""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp[:16].replace("T", " ")
+    """A stored UTC timestamp on the store's clock with its zone, to the minute
+    (``07-12-2026 19:37 WIB``): the setting ``timezone``, not this PC's clock."""
+    return when(stamp)
 
 
 def _amount(field: QLineEdit) -> int | None:

@@ -18,7 +18,6 @@ Also here: :func:`confirm_unsent`, the warning at logout and close when items ar
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -42,7 +41,7 @@ from services.errors import ShopError
 from services.sync_status import SyncChannel, SyncItem, UnsentSummary
 from ui.backend import TillBackend
 from services.selling import Approval
-from ui.i18n import tr
+from ui.i18n import tr, when
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 
@@ -53,15 +52,33 @@ COLUMNS = ("item", "state", "attempts", "next", "error", "created")
 
 
 def _when(stamp: str | None) -> str:
-    if not stamp:
-        return ""
+    """On the store's clock with its zone: ``19:37:10 WIB`` today, else with the date."""
+    return when(stamp, seconds=True, always_date=False)
+
+
+#: Providers as people know them (a job's "what" is ``provider/kind``).
+PROVIDER_NAMES = {"midtrans": "Midtrans", "biteship": "Biteship", "jne": "JNE", "jnt": "J&T",
+                  "pos": "Pos Indonesia", "posindonesia": "Pos Indonesia",
+                  "pos_indonesia": "Pos Indonesia", "sendgrid": "SendGrid (email)",
+                  "twilio": "Twilio (SMS/WhatsApp)", "fcm": "FCM (push)"}
+
+
+def item_text(item: SyncItem) -> str:
+    """What an item is, in the shop's words: ``Perubahan produk (#1)`` for the central
+    channel's event 1 (``product.upserted``), ``Tagihan pembayaran lewat Midtrans`` for a
+    provider job (``midtrans/charge``). An event or job type without words yet is still
+    named (``Perubahan lain (#7)``, with the type as the tooltip)."""
+    if item.channel == "central":
+        try:
+            return tr("syncp.event." + item.what, n=item.item_id)
+        except KeyError:
+            return tr("syncp.event.other", n=item.item_id)
+    provider, _, kind = item.what.partition("/")
+    name = PROVIDER_NAMES.get(provider, provider)
     try:
-        then = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    return then.astimezone().strftime("%d-%m %H:%M:%S")
+        return tr("syncp.job." + kind, provider=name)
+    except KeyError:
+        return tr("syncp.job.other", provider=name, kind=kind or item.what)
 
 
 def _state_text(state: str) -> str:
@@ -114,8 +131,7 @@ class ChannelTab(QWidget):
         self.table.setVisible(bool(channel.items))
         self.table.setRowCount(len(channel.items))
         for row, item in enumerate(channel.items):
-            values = (f"#{item.item_id} {item.what}" if item.channel == "central"
-                      else item.what, _state_text(item.state),
+            values = (item_text(item), _state_text(item.state),
                       "" if item.attempts is None else str(item.attempts),
                       _when(item.next_attempt_at), item.last_error or "",
                       _when(item.created_at))
@@ -123,6 +139,8 @@ class ChannelTab(QWidget):
                 cell = QTableWidgetItem(value)
                 if COLUMNS[col] == "error" and item.last_error:
                     cell.setToolTip(item.last_error)
+                elif COLUMNS[col] == "item":
+                    cell.setToolTip(item.what)  # the technical name, for support
                 if item.state in ("quarantined", "dead"):
                     cell.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, col, cell)
@@ -249,7 +267,7 @@ class SyncPanel(QDialog):
         if isinstance(exc, ShopError) and exc.field == "approver":
             # A dead job's replay is a supervisor's: ask for the PIN, then replay with it.
             backend = self._backend
-            self._ask_pin(tr("syncp.retry_what", what=item.what),
+            self._ask_pin(tr("syncp.retry_what", what=item_text(item)),
                           lambda approval: backend.sync.retry_item(item.channel, item.item_id,
                                                                    approval))
             return
@@ -264,7 +282,8 @@ class SyncPanel(QDialog):
             self.message.setText(tr("syncp.cannot_discard"))
             return
         backend = self._backend
-        self._ask_pin(tr("syncp.discard_what", what=item.what, state=_state_text(item.state)),
+        self._ask_pin(tr("syncp.discard_what", what=item_text(item),
+                         state=_state_text(item.state)),
                       lambda approval: backend.sync.discard_item(item.channel, item.item_id,
                                                                  approval))
 

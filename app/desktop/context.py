@@ -18,8 +18,10 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.exc import OperationalError
 
 from app.shop import Shop
+from local_db.store import read_settings
 from local_db.uow import UnitOfWork
 from services.errors import Refused
+from services.formatting import DEFAULT_TIMEZONE
 from services.shop import ShopConfig
 from services.store_settings import read_store_settings
 from services.users import Actor
@@ -102,7 +104,9 @@ class DesktopContext:
 
     def _read_info(self) -> ShopInfo:
         config = self.shop.config  # loads it now, on the lane that made the context
-        language = self.read(lambda uow: read_store_settings(uow.conn).language)
+        language, zone = self.read(lambda uow: (
+            read_store_settings(uow.conn).language,
+            read_settings(uow.conn).get("timezone") or DEFAULT_TIMEZONE))
         return ShopInfo(store_name=config.store_name, store_code=config.store_code,
                         terminal_code=config.terminal_code, demo=config.demo,
-                        language=language)
+                        language=language, timezone=zone)

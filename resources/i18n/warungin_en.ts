@@ -1946,6 +1946,82 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Done: {message}</translation>
     </message>
     <message>
+      <source>syncp.event.cash.in</source>
+      <translation>Cash in (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.cash.no_sale</source>
+      <translation>Drawer opened without a sale (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.cash.out</source>
+      <translation>Cash out (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.customer.erased</source>
+      <translation>Customer data erased (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.customer.upserted</source>
+      <translation>Customer details changed (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.goods.received</source>
+      <translation>Goods received from a supplier (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.kasbon.repaid</source>
+      <translation>Kasbon repayment (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.other</source>
+      <translation>Other change (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.product.upserted</source>
+      <translation>Product change (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.sale.completed</source>
+      <translation>Sale (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.sale.refunded</source>
+      <translation>Refund (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.shift.closed</source>
+      <translation>Shift closed (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.shift.opened</source>
+      <translation>Shift opened (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.stock.adjust</source>
+      <translation>Stock adjustment (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.stock.count</source>
+      <translation>Stock count (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.stock.waste</source>
+      <translation>Damaged/wasted goods (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.job.charge</source>
+      <translation>Payment charge through {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.other</source>
+      <translation>{provider} task: {kind}</translation>
+    </message>
+    <message>
+      <source>syncp.job.refund</source>
+      <translation>Refund through {provider}</translation>
+    </message>
+    <message>
       <source>syncp.not_connected</source>
       <translation>This till is not connected to a central database yet: everything is kept safely here and sent once the till is enrolled (warungin enroll).</translation>
     </message>

@@ -1946,6 +1946,82 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Selesai: {message}</translation>
     </message>
     <message>
+      <source>syncp.event.cash.in</source>
+      <translation>Kas masuk (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.cash.no_sale</source>
+      <translation>Laci dibuka tanpa penjualan (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.cash.out</source>
+      <translation>Kas keluar (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.customer.erased</source>
+      <translation>Data pelanggan dihapus (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.customer.upserted</source>
+      <translation>Data pelanggan diubah (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.goods.received</source>
+      <translation>Barang masuk dari pemasok (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.kasbon.repaid</source>
+      <translation>Pembayaran kasbon (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.other</source>
+      <translation>Perubahan lain (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.product.upserted</source>
+      <translation>Perubahan produk (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.sale.completed</source>
+      <translation>Penjualan (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.sale.refunded</source>
+      <translation>Retur penjualan (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.shift.closed</source>
+      <translation>Shift ditutup (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.shift.opened</source>
+      <translation>Shift dibuka (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.stock.adjust</source>
+      <translation>Penyesuaian stok (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.stock.count</source>
+      <translation>Hitung stok (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.stock.waste</source>
+      <translation>Barang rusak/terbuang (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.job.charge</source>
+      <translation>Tagihan pembayaran lewat {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.other</source>
+      <translation>Tugas {provider}: {kind}</translation>
+    </message>
+    <message>
+      <source>syncp.job.refund</source>
+      <translation>Pengembalian dana lewat {provider}</translation>
+    </message>
+    <message>
       <source>syncp.not_connected</source>
       <translation>Kasir ini belum terhubung ke server pusat: data tersimpan aman di sini dan dikirim setelah kasir didaftarkan (warungin enroll).</translation>
     </message>

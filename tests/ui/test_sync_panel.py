@@ -187,6 +187,12 @@ def test_panel_lists_quarantined_and_dead_items_with_their_errors(
     r = central.items.index(row[0])
     assert central.table.item(r, 1).text() == "dikarantina"
     assert central.table.item(r, 4).text() == QUARANTINE_REASON
+    # Each item in the shop's words, not the event's internal name (issue 11), and its time
+    # on the store's clock with WIB (the demo's Asia/Jakarta), not this computer's UTC.
+    what = central.table.item(r, 0).text()
+    assert what.endswith(f"(#{seq})") and "." not in what.split(" (#")[0], what
+    assert central.table.item(r, 0).toolTip() == row[0].what
+    assert central.table.item(r, 5).text().endswith(" WIB")
     # Pending events are listed too, in push order, after what needs a person.
     assert [i.state for i in central.items][:2] == ["quarantined", "pending"]
     # No central: the tab says so (the engine's words), no fake connection state.
@@ -197,6 +203,7 @@ def test_panel_lists_quarantined_and_dead_items_with_their_errors(
         job, "dead", 8, DEAD_REASON)
     assert payments.table.item(0, 1).text() == "berhenti dicoba"
     assert payments.table.item(0, 4).text() == DEAD_REASON
+    assert payments.table.item(0, 0).text() == "Pengembalian dana lewat Midtrans"
     assert panel.tabs.tabText(panel.tabs.indexOf(payments)) == "Pembayaran (1)"
     email = panel.tab("email")
     assert not email.items and not email.table.isVisibleTo(panel)
