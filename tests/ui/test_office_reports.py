@@ -96,3 +96,30 @@ def test_an_export_that_cannot_be_written_says_so(qtbot: QtBot, reports: Reports
     with qtbot.waitSignal(reports.failed, timeout=10_000):
         reports.show_report()
     assert "end date" in reports.message.text()
+
+
+def test_the_preview_speaks_like_the_till(qtbot: QtBot, reports: ReportsScreen,
+                                           shop: Shop, cashier: Actor) -> None:
+    """Issue 11: 0,75 and the margin share with the decimal comma, as the till says them."""
+    req = SaleRequest(lines=(LineRequest("TMB-0176", 750),),
+                      payments=(PaymentRequest("cash", 50_000),))
+    with shop.uow() as uow:
+        complete_sale(uow, shop.config, cashier, req)
+    reports.choose("products")
+    with qtbot.waitSignal(reports.previewed, timeout=10_000) as got:
+        reports.show_button.click()
+    table = reports.table(0)
+    assert isinstance(table, QTableWidget)
+    row = next(r for r in range(table.rowCount())
+               if table.item(r, 0) and table.item(r, 0).text() == "TMB-0176")
+    texts = [table.item(row, c).text() for c in range(table.columnCount())
+             if table.item(row, c)]
+    assert "0,75" in texts
+    [margin] = [t for t in texts if t.endswith(" %")]
+    assert "," in margin and "." not in margin
+    data = got.args[0].tables[0]
+    keys = [c.key for c in data.columns]
+    [eggs] = [r for r in data.rows if r[0] == "TMB-0176"]
+    from services.formatting import percent_of
+    margin_rp, revenue = eggs[keys.index("margin")], eggs[keys.index("revenue")]
+    assert margin == percent_of(margin_rp, revenue)  # rounded half up, not cut

@@ -52,6 +52,11 @@ def test_owner_sees_todays_sales_on_the_dashboard(qtbot: QtBot, window: MainWind
     assert data.sales_count == 1 and data.sales_total == 14_000
     value = dash.findChild(type(page.heading), "value_sales_total")
     assert value.text() == "Rp 14.000"
+    # The chart's rupiah axis has the thousands separator, the pie says methods in words.
+    axis = dash.hour_axis_y  # type: ignore[attr-defined]
+    assert axis.categoriesLabels() == ["Rp 5.000", "Rp 10.000", "Rp 15.000"]
+    pie = dash.mix_chart.series()[0]  # type: ignore[attr-defined]
+    assert [sl.label() for sl in pie.slices()] == ["Tunai 100 % · Rp 14.000"]
     assert sum(h.amount for h in data.by_hour) == 14_000
     assert sum(h.sales_count for h in data.by_hour) == 1
     assert [(m.method, m.amount) for m in data.payment_mix] == [("cash", 14_000)]

@@ -14,10 +14,10 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QPieSeries,
-    QValueAxis,
 )
 from PySide6.QtCore import QDate, QMargins, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.formatting import ratio_bp
 from services.reports import Dashboard
-from ui.i18n import rupiah, tr
+from ui.i18n import method_name, number, percent, rupiah, tr
 from ui.office.common import (
     ERROR_STYLE,
     OfficeContext,
@@ -49,11 +50,24 @@ _TILES = ("sales_total", "sales_count", "average", "refunds", "kasbon")
 
 
 def method_label(method: str) -> str:
-    key = "dash.method." + method
+    """A payment method in words (``Tunai``, ``Kartu EDC``, ``VA BCA``), never its code."""
     try:
-        return tr(key)
+        return tr("dash.method." + method)
     except KeyError:
-        return method.replace("_", " ").upper() if method.startswith("va_") else method.upper()
+        return method_name(method)
+
+
+def axis_ticks(top: int, most: int = 5) -> list[int]:
+    """Round rupiah steps from 0 up to at least ``top`` (at most ``most`` steps):
+    1, 2, 2.5 or 5 x 10^k, e.g. 0, 20.000, 40.000, 60.000 for a top of 55.000."""
+    top = max(top, 1)
+    magnitude = 1
+    while True:
+        for m in (1, 2, 25, 5):
+            step = magnitude * m // 10 if m == 25 else magnitude * m
+            if step and -(-top // step) <= most:
+                return [step * i for i in range(-(-top // step) + 1)]
+        magnitude *= 10
 
 
 class DashboardScreen(QWidget):
@@ -108,6 +122,7 @@ class DashboardScreen(QWidget):
 
         # charts
         self.hour_chart = QChart()
+        self.hour_axis_y: QCategoryAxis | None = None  # rupiah labels, set when drawn
         self.hour_chart.legend().hide()
         self.hour_chart.setMargins(QMargins(4, 4, 4, 4))
         self.hour_view = QChartView(self.hour_chart)
@@ -196,7 +211,7 @@ class DashboardScreen(QWidget):
             self.day.blockSignals(False)
         values = {
             "sales_total": (rupiah(d.sales_total), ""),
-            "sales_count": (str(d.sales_count), ""),
+            "sales_count": (number(d.sales_count), ""),
             "average": (rupiah(d.average_sale), ""),
             "refunds": (rupiah(d.refunds_total), tr("dash.refunds_count", n=d.refunds_count)),
             "kasbon": (rupiah(d.kasbon_outstanding),
@@ -210,13 +225,13 @@ class DashboardScreen(QWidget):
         self.top.setRowCount(len(d.top_products))
         for r, t in enumerate(d.top_products):
             self.top.setItem(r, 0, cell(t.name))
-            self.top.setItem(r, 1, cell(qty_text(t.qty_milli), right=True))
+            self.top.setItem(r, 1, cell(qty_text(t.qty_milli, t.unit), right=True))
             self.top.setItem(r, 2, cell(rupiah(t.amount), right=True))
         self.top.resizeColumnsToContents()
         self.low.setRowCount(len(d.low_stock))
         for r, s in enumerate(d.low_stock):
             self.low.setItem(r, 0, cell(f"{s.name} ({s.sku})"))
-            stock = cell(f"{qty_text(s.level_milli)} {s.unit}", right=True)
+            stock = cell(qty_text(s.level_milli, s.unit or None), right=True)
             if s.level_milli < 0:
                 stock.setForeground(Qt.GlobalColor.red)
             self.low.setItem(r, 1, stock)
@@ -244,11 +259,17 @@ class DashboardScreen(QWidget):
         chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append([f"{h:02d}" for h in hours])
-        y = QValueAxis()
-        top = max(amounts) if any(amounts) else 1000
-        y.setRange(0, float(top))
-        y.setLabelFormat("%.0f")
-        y.applyNiceNumbers()
+        # Rupiah labels with the thousands separator (Rp 60.000), at round steps: a
+        # category axis carries our own texts (services.formatting), not printf's 60000.
+        y = QCategoryAxis()
+        y.setObjectName("hourAxisY")
+        ticks = axis_ticks(max(amounts) if any(amounts) else 1000)
+        for value in ticks[1:]:
+            y.append(rupiah(value), float(value))
+        y.setStartValue(0.0)
+        y.setRange(0.0, float(ticks[-1]))
+        y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        self.hour_axis_y = y
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)
@@ -262,8 +283,8 @@ class DashboardScreen(QWidget):
         for m in d.payment_mix:
             if m.amount <= 0:
                 continue
-            share = round(100 * m.amount / total) if total else 0
-            pie.append(f"{method_label(m.method)} {share}% · {rupiah(m.amount)}",
+            share = percent(ratio_bp(m.amount, total), decimals=0)
+            pie.append(f"{method_label(m.method)} {share} · {rupiah(m.amount)}",
                        float(m.amount))
         if not pie.count():
             pie.append(tr("dash.no_sales"), 1.0)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from services.catalogue import CatalogueChoices, ProductForm
 from services.catalogue_csv import ImportSummary
 from services.catalogue_query import ProductRow
+from services.formatting import milli_decimal
 from services.stock import ReceiveLineForm
 from ui.i18n import tr
 from ui.office.common import (
@@ -39,7 +40,6 @@ from ui.office.common import (
     big_button,
     cell,
     font,
-    qty_text,
     read_only_table,
 )
 from ui.tasks import Lane
@@ -184,7 +184,8 @@ class ProductDialog(FormDialog):
             self.category.setCurrentText(product.category or "")
             self.tax_class.setCurrentText(product.tax_class)
             self.barcodes.setText(" ".join(product.barcodes))
-            self.low_stock.setText(qty_text(product.low_stock_milli))
+            # A field to type in: no grouping ("1250", "0.5"), which the form reads back.
+            self.low_stock.setText(str(milli_decimal(product.low_stock_milli)))
             self.tracks_stock.setChecked(product.tracks_stock)
             self.active.setChecked(product.active)
             self.name.setFocus()
