@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from services.money import format_rupiah, milli_to_decimal
+from services import formatting as fmt
 from services.receipts import Receipt, ReceiptLine
 
 #: Characters per line at font A.
@@ -72,16 +72,15 @@ def columns_for_paper(paper_mm: int) -> int:
     return PAPER_COLUMNS[80 if paper_mm >= 69 else 58]
 
 
-def money(amount: int) -> str:
-    return format_rupiah(amount)
+def money(amount: int, language: str = "id") -> str:
+    """``Rp 15.000`` (``Rp 15,000`` on an English receipt): services.formatting."""
+    return fmt.money(amount, language)
 
 
 def quantity(line: ReceiptLine, language: str = "id") -> str:
-    """``2`` for pieces; ``0,75 kg`` for weighed goods (Indonesian decimal comma)."""
-    value = str(milli_to_decimal(line.qty_milli))
-    if language == "id":
-        value = value.replace(".", ",")
-    return f"{value} {line.unit}" if line.weighed else value
+    """``2`` for pieces; ``0,75 kg`` for weighed goods (Indonesian decimal comma;
+    ``0.75 kg`` in English): services.formatting."""
+    return fmt.quantity(line.qty_milli, line.unit if line.weighed else None, language)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -159,44 +158,45 @@ def layout_receipt(receipt: Receipt, width: int) -> tuple[LaidLine, ...]:
         out += [LaidLine(p) for p in _wrap(line.name, width)]
         if receipt.kind == "refund":
             detail = quantity(line, lang)
-            out += pair(detail, money(-line.line_total), width, indent=2)
+            out += pair(detail, money(-line.line_total, lang), width, indent=2)
             continue
         gross_before = line.line_total + line.line_discount
-        detail = f"{quantity(line, lang)} x {money(line.unit_price)}"
-        out += pair(detail, money(gross_before), width, indent=2)
+        detail = f"{quantity(line, lang)} x {money(line.unit_price, lang)}"
+        out += pair(detail, money(gross_before, lang), width, indent=2)
         if line.line_discount:
-            out += pair(t["line_discount"], money(-line.line_discount), width, indent=2)
+            out += pair(t["line_discount"], money(-line.line_discount, lang), width, indent=2)
     out.append(rule)
 
     # --- totals -----------------------------------------------------------------------------
     if receipt.kind == "refund":
         if receipt.rounding:
-            out += pair(t["rounding"], money(-receipt.rounding), width)
-        out += pair(t["refund_total"], money(-receipt.payable), width, tall=True)
+            out += pair(t["rounding"], money(-receipt.rounding, lang), width)
+        out += pair(t["refund_total"], money(-receipt.payable, lang), width, tall=True)
         if receipt.tax_included:
-            out += pair(t["tax_included"], money(-receipt.tax_included), width)
+            out += pair(t["tax_included"], money(-receipt.tax_included, lang), width)
         out.append(rule)
         for tender in receipt.tenders:
             out += pair(f"{t['returned']} {methods.get(tender.method, tender.method)}",
-                        money(tender.amount), width)
+                        money(tender.amount, lang), width)
     else:
         count = len(receipt.lines)
-        out += pair(f"{t['subtotal']} ({count} {t['items']})", money(receipt.subtotal), width)
+        out += pair(f"{t['subtotal']} ({count} {t['items']})", money(receipt.subtotal, lang),
+                    width)
         if receipt.discount_total:
-            out += pair(t["discount"], money(-receipt.discount_total), width)
+            out += pair(t["discount"], money(-receipt.discount_total, lang), width)
         if receipt.tax_added:
-            out += pair(t["tax_added"], money(receipt.tax_added), width)
+            out += pair(t["tax_added"], money(receipt.tax_added, lang), width)
         if receipt.rounding:
-            out += pair(t["rounding"], money(receipt.rounding), width)
-        out += pair(t["total"], money(receipt.payable), width, tall=True)
+            out += pair(t["rounding"], money(receipt.rounding, lang), width)
+        out += pair(t["total"], money(receipt.payable, lang), width, tall=True)
         if receipt.tax_included:
-            out += pair(t["tax_included"], money(receipt.tax_included), width)
+            out += pair(t["tax_included"], money(receipt.tax_included, lang), width)
         out.append(rule)
         for tender in receipt.tenders:
-            out += pair(methods.get(tender.method, tender.method), money(tender.tendered),
+            out += pair(methods.get(tender.method, tender.method), money(tender.tendered, lang),
                         width)
         if receipt.change or receipt.took_cash:
-            out += pair(t["change"], money(receipt.change), width, bold=True)
+            out += pair(t["change"], money(receipt.change, lang), width, bold=True)
     out.append(rule)
 
     # --- footer -----------------------------------------------------------------------------
