@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from services.held_carts import HeldCartRow
 from ui.backend_cart import ResumedCartInfo
-from ui.i18n import rupiah, tr
+from ui.i18n import rupiah, tr, when
 from ui.weight_dialog import format_quantity
 from ui.widgets import font as _font, no_default_buttons as _no_default_buttons
 
@@ -158,11 +157,8 @@ class ResumeReport(QDialog):
 
 
 def _local_time(stamp: str) -> str:
-    """An ISO timestamp (UTC) as the till's local "HH:MM"."""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
-    except ValueError:
-        return stamp
+    """An ISO timestamp (UTC) on the store's clock: "14:05 WIB" today, else with the date."""
+    return when(stamp, always_date=False)
 
 
 

@@ -35,7 +35,7 @@ from services.refunds import RefundableSale, RefundResult
 from ui.backend import TillBackend
 from services.selling import Approval
 from ui.backend_money import PrintResult
-from ui.i18n import rupiah, tr
+from ui.i18n import quantity, rupiah, tr
 from ui.tender_entry import method_name
 from ui.shift_dialog import local_time
 from ui.supervisor_pin import SupervisorPinDialog
@@ -347,5 +347,5 @@ def _part(gross: int, q: int, qty: int) -> int:
 
 
 def _qty(milli: int, unit: str) -> str:
-    return f"{milli_to_decimal(milli)} {'' if unit == 'pcs' else unit}".strip()
+    return quantity(milli, unit)
 

@@ -12,7 +12,6 @@ reading the keyring must not hold the window up. The backend stops it when it cl
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from services.sync_status import SyncOverview
 from ui.backend import TillBackend
 from ui.icons import icon
-from ui.i18n import age, tr
+from ui.i18n import age, tr, when
 from ui.tasks import Lane, TaskManager, describe_error
 
 REFRESH_MS = 3000
@@ -198,16 +197,6 @@ class SyncStatusBar(QWidget):
 
 
 def _clock_text(stamp: str | None) -> str:
-    """A stored UTC time as the shop's local wall-clock time: today "14:05", else the date."""
-    if not stamp:
-        return "-"
-    try:
-        then = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    local = then.astimezone()
-    if local.date() == datetime.now().astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%d-%m-%Y %H:%M")
+    """A stored UTC time on the store's clock (setting ``timezone``): today "14:05 WIB",
+    else with the date (services.formatting)."""
+    return when(stamp, always_date=False) if stamp else "-"
