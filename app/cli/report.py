@@ -95,7 +95,8 @@ def _title(args: argparse.Namespace, period: Period | None, where: str) -> str:
     return f"{text} · {where}"
 
 
-def _write(args: argparse.Namespace, report: Report, title: str, note: str | None) -> None:
+def _write(args: argparse.Namespace, report: Report, title: str, note: str | None,
+           zone_name: str | None = None) -> None:
     fmt = args.format
     if fmt == "json":
         data: Any = {"report": args.name, "title": title, **to_data(report)}
@@ -114,7 +115,7 @@ def _write(args: argparse.Namespace, report: Report, title: str, note: str | Non
         if not args.out:
             raise BadInput("a PDF goes to a file: give --out FILE", field="out")
         from app.reports_pdf import to_pdf
-        body = to_pdf(report, title, args.lang, note)
+        body = to_pdf(report, title, args.lang, note, zone_name=zone_name)  # stamped WIB...
     if args.out:
         out = Path(args.out)
         try:
@@ -146,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 report = report_for(uow.conn, actor, args.name, period, source=source)
         title = _title(args, period, f"{shop.config.store_name} {shop.config.terminal_code}")
-    _write(args, report, title, None)
+    _write(args, report, title, None, source.timezone)
     return 0
 
 
@@ -187,5 +188,5 @@ def _run_central(args: argparse.Namespace) -> int:
     if args.name == "kasbon" and decrypt is None:
         note = ("Nama pelanggan terenkripsi di pusat; ditampilkan ID pendek. / Customer "
                 "names are encrypted at central; short ids shown.")
-    _write(args, report, _title(args, period, where), note)
+    _write(args, report, _title(args, period, where), note, tz)
     return 0

@@ -160,4 +160,4 @@ class OfficeAdapter:
         period = Period(start, end)
         report = self._read(reports.report_for, key, period)
         return office_files.write_report(report, key, period, fmt, path, lang,
-                                         self._ctx.config.store_name)
+                                         self._ctx.config.store_name, self._ctx.info.timezone)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.errors import BadInput
+from services.formatting import date_text
 from services.reports import REPORTS, Period, Report
 from services.reports import export as reports_export
 from ui.backend_office import EXPORT_FORMATS
@@ -32,20 +33,21 @@ def check_export(fmt: str, path: str) -> None:
 
 
 def write_report(report: Report, key: str, period: Period, fmt: str, path: str, lang: str,
-                 shop_name: str) -> str:
-    """The report as ``fmt`` in ``path``; returns the path written."""
+                 shop_name: str, zone_name: str | None = None) -> str:
+    """The report as ``fmt`` in ``path``; returns the path written. ``zone_name``: the
+    store's time zone, for the time the PDF says it was made (WIB/WITA/WIT)."""
     spec = REPORTS[key]
     title = spec.title(lang)
     note = None
     if spec.takes_period:
-        note = period.start.isoformat() if spec.single_day else period.label()
+        note = date_text(period.start, lang) if spec.single_day else period.label()
     if fmt == "csv":
         data = reports_export.to_csv(report, lang).encode("utf-8-sig")  # Excel reads it
     elif fmt == "html":
         data = reports_export.to_html(report, title, lang, note).encode("utf-8")
     else:
         from app.reports_pdf import to_pdf  # reportlab loads only when a PDF is asked for
-        data = to_pdf(report, title, lang, note, shop_name=shop_name)
+        data = to_pdf(report, title, lang, note, shop_name=shop_name, zone_name=zone_name)
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
     try:

@@ -383,3 +383,26 @@ def test_pdf_renders(day: Day) -> None:
     pdf = to_pdf(report, "Penjualan per produk")
     assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
     assert len(pdf) > 1000
+
+
+def test_pdf_speaks_to_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: the PDF is stamped on the store's clock (WITA for Asia/Makassar, never
+    UTC), names payment methods in words and writes rupiah the Indonesian way."""
+    from reportlab import rl_config
+
+    from app.reports_pdf import to_pdf
+    monkeypatch.setattr(rl_config, "pageCompression", 0)  # readable page text
+    dash = R.Dashboard(
+        day=date(2026, 12, 7), sales_count=2, sales_total=60_000, average_sale=30_000,
+        refunds_count=0, refunds_total=0,
+        by_hour=tuple(R.HourSales(h, 0, 0) for h in range(24)),
+        payment_mix=(R.MethodTotal("cash", 1, 50_000), R.MethodTotal("va_bca", 1, 10_000)),
+        top_products=(), low_stock=(), kasbon_outstanding=0, kasbon_customers=0)
+    pdf = to_pdf(dash, "Ringkasan", zone_name="Asia/Makassar",
+                 made_at=datetime(2026, 12, 7, 12, 36, tzinfo=ZoneInfo("UTC")))
+    assert b"07-12-2026 20:36 WITA" in pdf and b"UTC" not in pdf
+    assert b"(Tunai)" in pdf and b"(VA BCA)" in pdf and b"(cash)" not in pdf
+    assert b"Rp 60.000" in pdf
+    # The CSV keeps the codes and plain numbers for a spreadsheet.
+    csv_text = export.to_csv(dash)
+    assert "cash,1,50000" in csv_text and "Tunai" not in csv_text
