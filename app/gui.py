@@ -61,8 +61,8 @@ def open_backend(folder: Path) -> GuiBackend:
     shop = open_shop(folder, check=False)
     try:
         if not shop.has_shop():
-            from app.demo import seed_demo
-            demo = seed_demo(shop)
+            from app.demo_history import seed_history
+            demo = seed_history(shop).shop  # ~90 days of trading (app.demo_history)
             # Names and roles only: PINs stay out of logs (the README lists the demo's).
             log.info("first run: seeded the demo shop; users %s",
                      ", ".join(f"{n} ({r})" for n, r, _pin in demo.users))
@@ -73,7 +73,19 @@ def open_backend(folder: Path) -> GuiBackend:
 
 
 def run_gui(folder: Path | None = None, argv: Sequence[str] | None = None) -> int:
-    """The desktop program: login, then the till. Returns the exit code."""
+    """The desktop program: login, then the till. Returns the exit code.
+
+    Where no window can open (no screen, or Qt's platform plugin lacks a system library),
+    it says why and what to do, and returns :data:`app.qt_check.EXIT_NO_WINDOW`, instead
+    of letting Qt abort (exit 134)."""
+    from app.qt_check import EXIT_NO_WINDOW, problem
+
+    existing_app = sys.modules.get("PySide6.QtWidgets")
+    running = existing_app is not None and existing_app.QApplication.instance() is not None
+    why = None if running else problem()
+    if why is not None:
+        sys.stderr.write(why)
+        return EXIT_NO_WINDOW
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
