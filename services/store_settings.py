@@ -6,6 +6,10 @@ the keys :func:`services.shop.load_config` has always read (``store_name``, ``pk
 ``rounding_unit``, ``rounding_mode``), and the receipts read ``store.address``,
 ``store.npwp``, ``receipt.header``, ``receipt.footer`` and ``printer.*``.
 
+The address is ``store.address``. Shops seeded before had it under ``store_address`` (the
+demo wrote that key): it is read when ``store.address`` was never written, and the first
+save moves it to ``store.address`` (and deletes the old key), so one key remains.
+
 :func:`save_store_settings` validates every field before writing any: bad input raises
 ``BadInput`` naming the field and changes nothing. A change is audited (which keys, from
 what to what; none of these values is a secret — credentials never come here, they go to
@@ -17,8 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete
 
+from local_db.models import Setting
 from local_db.store import append_audit, read_settings, write_settings
 from local_db.uow import UnitOfWork
 from services.errors import BadInput
@@ -32,6 +37,8 @@ LANGUAGES = ("id", "en")
 MAX_RECEIPT_LINES = 8
 MAX_RECEIPT_LINE_CHARS = 64
 MAX_ADDRESS_CHARS = 300
+#: Where shops seeded before kept the address (read when ``store.address`` is not set).
+LEGACY_ADDRESS_KEY = "store_address"
 
 #: Field name -> setting key. The field names are what BadInput's ``field`` says.
 KEYS: dict[str, str] = {
@@ -79,12 +86,20 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+def store_address(settings: dict[str, str]) -> str:
+    """The address from the settings: ``store.address``, or the old key when that was
+    never written."""
+    if KEYS["address"] in settings:
+        return settings[KEYS["address"]]
+    return settings.get(LEGACY_ADDRESS_KEY, "")
+
+
 def read_store_settings(conn: Connection) -> StoreSettings:
     """What is stored now (defaults for keys never written)."""
     s = read_settings(conn)
     return StoreSettings(
         store_name=s.get("store_name", s.get("store_code", "")),
-        address=s.get(KEYS["address"], ""),
+        address=store_address(s),
         npwp=s.get(KEYS["npwp"], ""),
         pkp=s.get("pkp", "0") == "1",
         rounding_unit=_int(s.get("rounding_unit"), 1),
@@ -201,6 +216,10 @@ def save_store_settings(uow: UnitOfWork, actor: Actor, new: StoreSettings) -> St
     stored = read_settings(conn)
     after = _as_setting_values(clean)
     changed = {k: v for k, v in after.items() if stored.get(k) != v}
+    if LEGACY_ADDRESS_KEY in stored:
+        # One key from now on: the address lives under store.address only.
+        changed[KEYS["address"]] = after[KEYS["address"]]
+        conn.execute(delete(Setting).where(Setting.key == LEGACY_ADDRESS_KEY))
     if changed:
         write_settings(conn, changed)
         append_audit(conn, "settings.change", entity="settings", entity_id=None,

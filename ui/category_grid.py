@@ -9,7 +9,8 @@ keyboard focus: the scan box keeps it. Keyboards and scanners use the scan box a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -29,6 +30,8 @@ from ui.widgets import font as _font
 
 COLUMNS = 5
 TILE_HEIGHT = 64  # product tiles take 3 lines: name (2) and price
+#: Room kept between a tile's text and each of its edges (px).
+TILE_PADDING = 8
 
 
 class CategoryGrid(QWidget):
@@ -132,7 +135,7 @@ class CategoryGrid(QWidget):
         for tile in self._categories:
             b = self._add_button(tile.name, tile.name)
             b.setStyleSheet("QPushButton { background: #e3ecf7; border: 1px solid #9db4d3; "
-                            "border-radius: 6px; }")
+                            "border-radius: 6px; padding: 2px 4px; }")
             b.clicked.connect(lambda _=False, t=tile: self.open_category(t))
         self.loaded.emit()
 
@@ -156,7 +159,7 @@ class CategoryGrid(QWidget):
             self.loaded.emit()
 
     def _add_button(self, name: str, text: str) -> QPushButton:
-        b = QPushButton(text.replace("&", "&&"))  # "Kopi & Teh": no keyboard mnemonic
+        b = TileButton(text)
         b.setProperty("tileName", name)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         b.setMinimumHeight(TILE_HEIGHT)
@@ -174,6 +177,60 @@ class CategoryGrid(QWidget):
             self._grid.removeWidget(b)
             b.deleteLater()
         self.buttons = []
+
+
+class TileButton(QPushButton):
+    """A grid button whose text always fits inside it, with :data:`TILE_PADDING` to spare:
+    fitted again whenever its width changes (the columns share the page's width). A line
+    too wide is wrapped at a space if the tile has one line to spare (a category name), else
+    shortened with "…"."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.full_text = text
+        self._fit()
+
+    def lines(self) -> list[str]:
+        """The text's lines as shown (without the doubled "&")."""
+        return self.text().replace("&&", "&").split("\n")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        room = max(self.width() - 2 * TILE_PADDING, 20)
+        metrics = QFontMetrics(self.font())
+        lines = self.full_text.split("\n")
+        out: list[str] = []
+        for line in lines:
+            if metrics.horizontalAdvance(line) <= room:
+                out.append(line)
+            elif len(lines) == 1 and " " in line:
+                out.extend(_split_to_fit(line, metrics, room))
+            else:
+                out.append(metrics.elidedText(line, Qt.TextElideMode.ElideRight, room))
+        # "Kopi & Teh": no keyboard mnemonic
+        self.setText("\n".join(out).replace("&", "&&"))
+
+
+def _split_to_fit(line: str, metrics: QFontMetrics, room: int) -> list[str]:
+    """``line`` on two lines, broken at the space that best fits ``room`` (each line
+    shortened with "…" if it still does not fit)."""
+    words = line.split(" ")
+    best = (line, "")
+    for i in range(1, len(words)):
+        first, rest = " ".join(words[:i]), " ".join(words[i:])
+        if metrics.horizontalAdvance(first) > room:
+            break
+        best = (first, rest)
+    return [metrics.elidedText(part, Qt.TextElideMode.ElideRight, room)
+            for part in best if part]
 
 
 def _wrap(name: str, width: int = 18) -> str:

@@ -8,11 +8,13 @@ loading the configuration), so the window draws at once and says what it is doin
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from services.sync_status import UnsentSummary
 from services.users import Actor
 from ui.backend import TillBackend
 from ui.icons import icon
@@ -21,7 +23,7 @@ from ui.login import LoginPage
 from ui.office.wiring import install as install_office
 from ui.receipt_printing import install as install_receipts
 from ui.status_bar import SyncStatusBar
-from ui.sync_panel import install as install_sync
+from ui.sync_panel import UnsentWarning, install as install_sync
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.till import TillPage
 
@@ -38,6 +40,8 @@ class MainWindow(QMainWindow):
     login_shown = Signal()
     #: The background integrity check finished (value: None, or what is wrong).
     integrity_checked = Signal(object)
+    #: Logging out waits on the person: items are unsent (value: the UnsentWarning).
+    logout_warned = Signal(object)
 
     def __init__(self, open_backend: Callable[[], TillBackend], *,
                  tasks: TaskManager | None = None) -> None:
@@ -84,6 +88,8 @@ class MainWindow(QMainWindow):
         # warn when items are unsent.
         self.sync = install_sync(self)
         self._close_confirmed = False
+        self._logout_asking = False
+        self.logout_warning: UnsentWarning | None = None
 
     def start(self) -> None:
         """Open the shop off the main thread; the login shows when it is open."""
@@ -139,9 +145,50 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.ready.emit)
 
     def _logout(self) -> None:
+        """F12: with items waiting to be sent (what the status bar counts), first a warning
+        with their number, and the person chooses to log out or stay; else at once."""
+        backend = self.backend
+        if backend is None or self.actor is None:
+            self._logout_now()
+            return
+        if self._logout_asking:
+            return  # F12 again while the count is on its way or the question is open
+        self._logout_asking = True
+        self.tasks.run_in_background(backend.sync.unsent_summary, self._logout_counted,
+                                     lambda _exc: self._logout_answered(True),
+                                     lane=Lane.POOL, owner=self)
+
+    def _logout_counted(self, summary: UnsentSummary) -> None:
+        # The status bar's "waiting" figure: the outbox (even with no central yet, where it
+        # waits for the day the shop is connected) and the provider jobs still open.
+        waiting = summary.outbox_pending + summary.jobs_open
+        if waiting <= 0 or self.actor is None:
+            self._logout_answered(True)
+            return
+        # No central yet: the outbox waits for the day the shop is connected (say so).
+        local = not summary.central_enrolled and summary.outbox_pending > 0
+        purpose = "logout_local" if local else "logout"
+        box = UnsentWarning(replace(summary, total=waiting), purpose,
+                            lambda: self._logout_answered(True), self)
+        box.finished.connect(lambda _r: self._logout_answered(False))
+        self.logout_warning = box
+        box.open()
+        self.logout_warned.emit(box)
+
+    def _logout_answered(self, log_out: bool) -> None:
+        if not self._logout_asking:
+            return  # answered already (the warning's finished signal comes after)
+        self.logout_warning = None
+        self._logout_asking = False
+        if log_out:
+            self._logout_now()
+        else:  # stays: the scan box once the warning has gone
+            self.activateWindow()
+            QTimer.singleShot(0, self.till.focus_scan)
+
+    def _logout_now(self) -> None:
         backend = self.backend
         self.actor = None
-        self.sync.tell("logout")  # how many items are unsent, if any (they keep going)
         if backend is not None:
             self.tasks.run_in_background(backend.core.logout, lane=Lane.WRITER, owner=self)
         self.pages.setCurrentWidget(self.login)

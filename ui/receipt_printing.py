@@ -196,7 +196,11 @@ def install(window: TillWindow) -> ReceiptPrinter:
 
     def on_printed(result: PrintResult) -> None:
         text, error = outcome_text(result)
-        if result.printed and printer.last_was_copy:
+        if not result.printed and result.printer == "none" and printer.last_was_copy:
+            # F11 asked for a reprint: say why nothing comes out (after a sale the same
+            # note is only a reminder).
+            text, error = tr("receipt.no_printer_copy", receipt=result.receipt_no), True
+        elif result.printed and printer.last_was_copy:
             text = tr("receipt.printed_copy", receipt=result.receipt_no)
         elif result.printed and result.receipt_no in till.message.text():
             # Keep the sale's own message (its change) and add that the receipt printed.

@@ -62,6 +62,9 @@ from ui.totals_panel import TotalsPanel
 from ui.widgets import font as _font
 
 MESSAGE_MS = 6000
+#: Between the right column's rows: with touch-sized buttons, the totals in large type and
+#: the last sale's two lines, the column just fits a 1366x768 screen (tests/ui/test_till.py).
+COLUMN_SPACING = 4
 _WORDS = {"search": "till.search", "clear": "till.clear", "minus": "till.minus",
           "plus": "till.plus", "remove": "till.remove", "logout": "till.logout",
           "pay_cash": "money.till.pay", "shift": "money.till.shift",
@@ -104,6 +107,7 @@ class TillPage(QWidget):
         self.message.setObjectName("message")
         self.message.setFont(_font(13, bold=True))
         self.message.setMinimumHeight(30)
+        self.message.setWordWrap(True)  # a long reason (a printer's, say) is read whole
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self.message.clear)
@@ -137,6 +141,7 @@ class TillPage(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         edits, writes, money = self.edits, self.writes, self.money
         grid = QGridLayout()
+        grid.setSpacing(COLUMN_SPACING)
         for key, slot, r, c, span in (
                 ("search", self.start_search, 0, 0, 1), ("clear", self.escape, 0, 1, 1),
                 ("minus", lambda: edits.change_qty(-1), 1, 0, 1),
@@ -151,6 +156,7 @@ class TillPage(QWidget):
             "QPushButton { background: #1b7f3b; color: white; font-size: 20px; "
             "border-radius: 6px; } QPushButton:disabled { background: #9fbfa8; }")
         cart_grid = QGridLayout()
+        cart_grid.setSpacing(COLUMN_SPACING)
         for key, slot, r, c in (
                 ("qty", edits.edit_qty, 0, 0), ("line_discount", edits.line_discount, 0, 1),
                 ("order_discount", edits.order_discount, 0, 2),
@@ -161,6 +167,8 @@ class TillPage(QWidget):
             cart_grid.addWidget(self._button(key, slot, 48, _font(11)), r, c)
 
         right = QVBoxLayout()
+        right.setSpacing(COLUMN_SPACING)
+        right.setContentsMargins(8, 0, 0, 0)  # the page's own margins are around it
         self.totals.place(right)
         right.addStretch(1)
         right.addLayout(cart_grid)
@@ -212,7 +220,7 @@ class TillPage(QWidget):
     def start(self, actor: Actor) -> None:
         """A cashier logged in: an empty cart and the scan box ready."""
         self._actor = actor
-        self.totals.last_sale.clear()
+        self.totals.clear_sale()
         self.grid.load()
         self.retranslate()
         self.sale.start_over()

@@ -48,17 +48,30 @@ class TotalsPanel(QObject):
         tb = QVBoxLayout(total_box)
         tb.addWidget(self.total_caption)
         tb.addWidget(self.total)
+        # The last sale: its change in large type, its receipt number small below. The
+        # two lines' room is kept from the start, so a sale moves no button (and the pay
+        # button stays on a 1366x768 screen).
         self.last_sale = QLabel()
         self.last_sale.setObjectName("lastSale")
         self.last_sale.setFont(_font(18, bold=True))
-        self.last_sale.setWordWrap(True)
         self.last_sale.setStyleSheet("color: #1b5e20;")
+        self.last_receipt = QLabel()
+        self.last_receipt.setObjectName("lastReceipt")
+        self.last_receipt.setFont(_font(11))
+        self.last_receipt.setStyleSheet("color: #1b5e20;")
+        self._last_box = last_box = QWidget()
+        lb = QVBoxLayout(last_box)
+        lb.setContentsMargins(0, 0, 0, 0)
+        lb.setSpacing(0)
+        lb.addWidget(self.last_sale)
+        lb.addWidget(self.last_receipt)
+        last_box.setFixedHeight(last_box.sizeHint().height())
 
     def place(self, column: QVBoxLayout) -> None:
         column.addWidget(self.cashier)
         column.addLayout(self._grid)
         column.addWidget(self._total_box)
-        column.addWidget(self.last_sale)
+        column.addWidget(self._last_box)
 
     def retranslate(self, actor: Actor | None) -> None:
         for key in _ROWS:
@@ -88,5 +101,9 @@ class TotalsPanel(QObject):
         self.total.setText(rupiah(due))
 
     def show_sale(self, result: SaleResult) -> None:
-        self.last_sale.setText(f"{tr('pay.change')}: {rupiah(result.change)}\n"
-                               f"{result.receipt_no}")
+        self.last_sale.setText(f"{tr('pay.change')}: {rupiah(result.change)}")
+        self.last_receipt.setText(result.receipt_no)
+
+    def clear_sale(self) -> None:
+        self.last_sale.clear()
+        self.last_receipt.clear()

@@ -207,7 +207,7 @@
     </message>
     <message>
       <source>cust.create</source>
-      <translation>Save &amp; attach (Ctrl+S)</translation>
+      <translation>Save and attach (Ctrl+S)</translation>
     </message>
     <message>
       <source>cust.detach</source>
@@ -316,6 +316,10 @@
     <message>
       <source>dash.low</source>
       <translation>Low stock</translation>
+    </message>
+    <message>
+      <source>dash.low_none</source>
+      <translation>No low stock: every product is above its reorder level.</translation>
     </message>
     <message>
       <source>dash.method.cash</source>
@@ -1135,6 +1139,10 @@
       <translation>no</translation>
     </message>
     <message>
+      <source>office.not_allowed</source>
+      <translation>The back office is for owners and supervisors; {name} is logged in as {role}.</translation>
+    </message>
+    <message>
       <source>office.open</source>
       <translation>Back office (Ctrl+O)</translation>
     </message>
@@ -1393,6 +1401,10 @@
     <message>
       <source>receipt.no_printer</source>
       <translation>No receipt printer set up yet (Store settings → printer).</translation>
+    </message>
+    <message>
+      <source>receipt.no_printer_copy</source>
+      <translation>Receipt {receipt} not reprinted: no receipt printer yet. The owner sets one up in Back office → Store settings → Printer; or save it as a PDF (⇧F11).</translation>
     </message>
     <message>
       <source>receipt.none_yet</source>
@@ -1879,7 +1891,11 @@ File: a path, e.g. /dev/usb/lp0</translation>
     </message>
     <message>
       <source>sync.unsent_logout</source>
-      <translation>{count} items are not sent to the central server or the providers yet. They stay saved and keep being sent while this program is open; do not switch the computer off yet.</translation>
+      <translation>{count} items are not sent to the central server or the providers yet. They stay saved and keep being sent while this program is open; do not switch the computer off yet. Log out now?</translation>
+    </message>
+    <message>
+      <source>sync.unsent_logout_local</source>
+      <translation>{count} items are waiting to be sent (“To send”), but this till is not connected to a central server. They stay saved on this computer and are sent once it is connected. Log out now?</translation>
     </message>
     <message>
       <source>sync.unsent_no</source>
@@ -1896,6 +1912,14 @@ File: a path, e.g. /dev/usb/lp0</translation>
     <message>
       <source>sync.unsent_yes_close</source>
       <translation>Close anyway</translation>
+    </message>
+    <message>
+      <source>sync.unsent_yes_logout</source>
+      <translation>Log out</translation>
+    </message>
+    <message>
+      <source>sync.unsent_yes_logout_local</source>
+      <translation>Log out</translation>
     </message>
     <message>
       <source>syncp.cannot_discard</source>

@@ -207,7 +207,7 @@
     </message>
     <message>
       <source>cust.create</source>
-      <translation>Simpan &amp; pasang (Ctrl+S)</translation>
+      <translation>Simpan dan pasang (Ctrl+S)</translation>
     </message>
     <message>
       <source>cust.detach</source>
@@ -316,6 +316,10 @@
     <message>
       <source>dash.low</source>
       <translation>Stok menipis</translation>
+    </message>
+    <message>
+      <source>dash.low_none</source>
+      <translation>Tidak ada stok yang menipis: semua barang di atas batas pesan ulang.</translation>
     </message>
     <message>
       <source>dash.method.cash</source>
@@ -1012,7 +1016,7 @@
     </message>
     <message>
       <source>money.shift.count</source>
-      <translation>Hitung uang &amp; tutup shift (F8)</translation>
+      <translation>Hitung uang dan tutup shift (F8)</translation>
     </message>
     <message>
       <source>money.shift.counted</source>
@@ -1133,6 +1137,10 @@
     <message>
       <source>office.no</source>
       <translation>tidak</translation>
+    </message>
+    <message>
+      <source>office.not_allowed</source>
+      <translation>Kantor belakang hanya untuk pemilik dan supervisor; {name} masuk sebagai {role}.</translation>
     </message>
     <message>
       <source>office.open</source>
@@ -1393,6 +1401,10 @@
     <message>
       <source>receipt.no_printer</source>
       <translation>Belum ada printer struk (atur di Pengaturan toko → printer).</translation>
+    </message>
+    <message>
+      <source>receipt.no_printer_copy</source>
+      <translation>Struk {receipt} tidak dicetak ulang: belum ada printer struk. Pemilik mengaturnya di Kantor belakang → Pengaturan toko → Printer; atau simpan sebagai PDF (⇧F11).</translation>
     </message>
     <message>
       <source>receipt.none_yet</source>
@@ -1879,7 +1891,11 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
     </message>
     <message>
       <source>sync.unsent_logout</source>
-      <translation>{count} item belum terkirim ke server pusat atau penyedia. Semuanya tetap tersimpan dan terus dikirim selama program ini terbuka; jangan matikan komputer dulu.</translation>
+      <translation>{count} item belum terkirim ke server pusat atau penyedia. Semuanya tetap tersimpan dan terus dikirim selama program ini terbuka; jangan matikan komputer dulu. Keluar sekarang?</translation>
+    </message>
+    <message>
+      <source>sync.unsent_logout_local</source>
+      <translation>{count} item menunggu dikirim (“Antre kirim”), tetapi kasir ini belum terhubung ke server pusat. Semuanya tetap tersimpan di komputer ini dan dikirim setelah terhubung. Keluar sekarang?</translation>
     </message>
     <message>
       <source>sync.unsent_no</source>
@@ -1896,6 +1912,14 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
     <message>
       <source>sync.unsent_yes_close</source>
       <translation>Tutup saja</translation>
+    </message>
+    <message>
+      <source>sync.unsent_yes_logout</source>
+      <translation>Keluar</translation>
+    </message>
+    <message>
+      <source>sync.unsent_yes_logout_local</source>
+      <translation>Keluar</translation>
     </message>
     <message>
       <source>syncp.cannot_discard</source>

@@ -43,6 +43,21 @@ def shop_today() -> date:
     return datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
+def test_the_page_shows_its_report_when_opened(qtbot: QtBot, reports: ReportsScreen) -> None:
+    # Nothing clicked, no F5: the first report, of today (the fixture sold today).
+    qtbot.waitUntil(lambda: reports.preview is not None, timeout=10_000)
+    assert reports.preview.key == reports.kind.currentData()
+    table = reports.table(0)
+    assert isinstance(table, QTableWidget) and table.rowCount() > 0
+    assert reports.export_buttons["pdf"].isEnabled()
+    # Another report chosen: shown at once too.
+    with qtbot.waitSignal(reports.previewed, timeout=10_000) as got:
+        reports.choose("stock")
+    assert got.args[0].key == "stock"
+    table = reports.table(0)
+    assert isinstance(table, QTableWidget) and table.rowCount() > 0
+
+
 def test_preview_then_export_every_format(qtbot: QtBot, reports: ReportsScreen,
                                           tmp_path: Path) -> None:
     keys = [reports.kind.itemData(i) for i in range(reports.kind.count())]

@@ -39,6 +39,40 @@ def settings(qtbot: QtBot, window: MainWindow) -> SettingsScreen:
     return screen
 
 
+def test_the_page_shows_the_demo_shops_address(settings: SettingsScreen, shop: Shop) -> None:
+    # Whichever key the demo seeded it under (store.address; older shops store_address).
+    rows = settings_rows(shop)
+    seeded = rows.get("store.address", rows.get("store_address"))
+    assert seeded  # the demo has an address
+    assert settings.address.toPlainText() == seeded
+
+
+def test_an_address_under_the_old_key_is_read_and_moved_to_the_one_key(
+        shop: Shop, owner: Actor) -> None:
+    from services.store_settings import read_store_settings
+
+    with shop.uow() as uow:
+        uow.conn.exec_driver_sql("DELETE FROM setting WHERE key IN "
+                                 "('store.address', 'store_address')")
+        uow.conn.exec_driver_sql("INSERT INTO setting(key, value) VALUES "
+                                 "('store_address', 'Jl. Lama No. 2, Bandung')")
+        uow.commit()
+    from dataclasses import replace
+    with shop.uow(write=False) as uow:
+        current = read_store_settings(uow.conn)
+    assert current.address == "Jl. Lama No. 2, Bandung"
+    current = replace(current, npwp="012345678901000")  # the demo is PKP without one
+    with shop.uow() as uow:
+        save_store_settings(uow, owner, current)  # e.g. only the footer changed
+    rows = settings_rows(shop)
+    assert rows["store.address"] == "Jl. Lama No. 2, Bandung" and "store_address" not in rows
+    # Cleared later: stays cleared (the old key does not come back).
+    with shop.uow() as uow:
+        save_store_settings(uow, owner, replace(current, address=""))
+    with shop.uow(write=False) as uow:
+        assert read_store_settings(uow.conn).address == ""
+
+
 def test_settings_save_and_reload(qtbot: QtBot, settings: SettingsScreen, shop: Shop,
                                   window: MainWindow) -> None:
     s = settings

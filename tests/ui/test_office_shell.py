@@ -150,3 +150,32 @@ def test_dashboard_picture_for_the_docs(qtbot: QtBot, window: MainWindow, shop: 
     assert (image.width(), image.height()) == (1366, 768)
     dash = window.office.page.widget("dashboard")
     assert getattr(dash, "data").sales_total == 7_000
+
+
+def test_ctrl_o_as_a_cashier_says_why_nothing_opens(qtbot: QtBot, till: MainWindow) -> None:
+    qtbot.keyClick(till.till.scan, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert till.pages.currentWidget() is till.till
+    said = till.till.message.text()
+    assert "Kantor belakang hanya untuk pemilik dan supervisor" in said
+    assert "Sari masuk sebagai kasir" in said
+
+
+def test_an_empty_low_stock_table_says_nothing_is_low(qtbot: QtBot, window: MainWindow) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QLabel
+
+    log_in(qtbot, window, "Wati", "9999")
+    open_office(qtbot, window, "dashboard")
+    dash = window.office.page.widget("dashboard")
+    assert dash is not None
+    qtbot.waitUntil(lambda: getattr(dash, "data", None) is not None, timeout=10_000)
+    note = dash.findChild(QLabel, "lowStockNone")
+    assert note is not None
+    data = dash.data  # type: ignore[attr-defined]
+    dash._show(replace(data, low_stock=()))  # type: ignore[attr-defined]
+    assert note.isVisible() and "Tidak ada stok yang menipis" in note.text()
+    assert dash.low.rowCount() == 0  # type: ignore[attr-defined]
+    if data.low_stock:
+        dash._show(data)  # type: ignore[attr-defined]
+        assert not note.isVisible()

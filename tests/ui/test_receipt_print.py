@@ -72,6 +72,30 @@ def test_printer_off_is_told_on_the_till_and_the_sale_stays(qtbot: QtBot, till: 
     assert t.cart.lines == ()  # the sale is committed: the next customer's cart is empty
 
 
+def test_f11_with_no_printer_set_up_says_why_nothing_printed(qtbot: QtBot,
+                                                            till: MainWindow) -> None:
+    # The demo shop has no receipt printer (printer.kind "none").
+    t = till.till
+    with qtbot.waitSignal(t.scan_answered, timeout=5000):
+        qtbot.keyClicks(t.scan, INDOMIE)
+        qtbot.keyClick(t.scan, Qt.Key.Key_Return)
+    qtbot.keyClick(t.scan, Qt.Key.Key_F9)
+    dialog = t.pay_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(till.receipts.printed, timeout=10_000):
+        with qtbot.waitSignal(t.sale_completed, timeout=10_000) as sold:
+            qtbot.mouseClick(dialog.exact_button, Qt.MouseButton.LeftButton)
+    receipt_no = sold.args[0].receipt_no
+    after_sale = t.message.text()
+    with qtbot.waitSignal(till.receipts.printed, timeout=10_000) as again:
+        qtbot.keyClick(t.scan, Qt.Key.Key_F11)
+    assert not again.args[0].printed and again.args[0].printer == "none"
+    said = t.message.text()
+    assert said != after_sale and receipt_no in said
+    assert "belum ada printer struk" in said and "Pengaturan toko" in said
+    assert "b00020" in t.message.styleSheet()  # shown as a problem, not a note
+
+
 def test_reprint_dialog_takes_a_typed_number_and_saves_a_pdf(
         qtbot: QtBot, till: MainWindow, shop: Shop, tmp_path: Path) -> None:
     from services.selling import LineRequest, PaymentRequest, SaleRequest, complete_sale

@@ -195,3 +195,11 @@ def test_the_till_says_when_no_shift_is_open_and_f10_opens_one(
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: t.money_dialog is None, timeout=5000)
     qtbot.waitUntil(t.scan.hasFocus, timeout=5000)  # the scan box has the keyboard again
+
+
+def test_the_count_button_shows_its_words_without_a_shortcut_mark(
+        qtbot: QtBot, money: tuple[GuiBackend, TaskManager]) -> None:
+    """A lone "&" in a button's words is Qt's shortcut mark: it showed as
+    "Hitung uang _tutup shift (F8)"."""
+    dialog = open_dialog(qtbot, money)
+    assert dialog.count_button.text() == "Hitung uang dan tutup shift (F8)"

@@ -313,13 +313,19 @@ def test_closing_with_nothing_unsent_just_closes(qtbot: QtBot, till: MainWindow)
 
 def test_logging_out_with_unsent_items_says_how_many(qtbot: QtBot, till: MainWindow,
                                                      shop: Shop) -> None:
+    # More in tests/ui/test_logout.py (the demo's outbox, with no central yet).
+    with shop.uow() as uow:
+        uow.conn.execute(text("UPDATE outbox SET status = 'sent', sent_at = :at "
+                              "WHERE status = 'pending'"), {"at": now_iso()})
+        uow.commit()
     add_job(shop)
-    with qtbot.waitSignal(till.sync.warned, timeout=10_000) as blocker:
+    with qtbot.waitSignal(till.logout_warned, timeout=10_000) as blocker:
         till.till.logout_requested.emit()
     box = blocker.args[0]
-    assert till.pages.currentWidget() is till.login  # logged out: the sync goes on anyway
-    assert box.text().startswith("1 item belum terkirim") and box.go_on is None
-    box.stay.click()
+    assert till.pages.currentWidget() is till.till  # asks first
+    assert box.text().startswith("1 item belum terkirim") and box.go_on is not None
+    box.go_on.click()
+    qtbot.waitUntil(lambda: till.pages.currentWidget() is till.login, timeout=5000)
 
 
 # --- the real program with a central ---------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.gui import GuiBackend
@@ -137,7 +137,7 @@ def test_pay_cash_with_a_quick_tender_commits_a_real_sale(
     result = blocker.args[0]
     assert isinstance(result, SaleResult)
     assert result.change == 13_000 and result.payable == 7_000
-    assert result.receipt_no in t.totals.last_sale.text()
+    assert result.receipt_no == t.totals.last_receipt.text()
     assert "Rp 13.000" in t.totals.last_sale.text()
     assert t.table.rowCount() == 0 and t.scan.hasFocus()
     # The sale is in the real SQLite file, through the services' shift report ...
@@ -195,3 +195,54 @@ def test_status_bar_reads_the_outbox_and_says_offline(qtbot: QtBot, till: MainWi
     after = int(status.pending.text().split(":")[1].split()[0])
     assert after == before + 1
     assert "tertua" in status.pending.text()
+
+
+def _inside(widget: QWidget, outer: QWidget) -> bool:
+    """``widget`` is drawn whole inside ``outer`` (an ancestor)."""
+    top_left = widget.mapTo(outer, QPoint(0, 0))
+    return outer.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_after_a_sale_every_till_button_stays_on_a_1366x768_screen(
+        qtbot: QtBot, till: MainWindow) -> None:
+    """The last sale's change and receipt number must not push the pay button (F9) off
+    the bottom: their room is kept from the start, so no button moves after a sale."""
+    t = till.till
+    assert till.size().width() == 1366 and till.size().height() == 768
+    before = {key: b.mapTo(till, QPoint(0, 0)) for key, b in t.buttons.items()}
+    scan(qtbot, till, INDOMIE)
+    qtbot.keyClick(t.scan, Qt.Key.Key_F9)
+    dialog = t.pay_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(t.sale_completed, timeout=10_000):
+        qtbot.mouseClick(dialog.entry.quick_buttons[100_000], Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert t.totals.last_sale.text() == "Kembalian: Rp 96.500"
+    assert t.totals.last_receipt.text().startswith("DEMO-T01-")
+    for key, button in t.buttons.items():
+        column = button.parentWidget()
+        assert button.isVisible() and _inside(button, column) and _inside(column, t), key
+        assert button.mapTo(till, QPoint(0, 0)) == before[key], key  # nothing moved
+    pay = t.buttons["pay_cash"]
+    assert pay.mapTo(till, QPoint(0, pay.height())).y() <= till.status.mapTo(
+        till, QPoint(0, 0)).y()  # above the status bar
+
+
+def test_category_names_fit_inside_their_buttons(qtbot: QtBot, till: MainWindow) -> None:
+    """A long name ("Perlengkapan Mandi") is wrapped, never drawn edge to edge."""
+    from ui.category_grid import TILE_PADDING, TileButton
+
+    grid = till.till.grid
+    qtbot.waitUntil(lambda: bool(grid.buttons), timeout=5000)
+    QApplication.processEvents()
+    names = [b.property("tileName") for b in grid.buttons]
+    assert "Perlengkapan Mandi" in names
+    for b in grid.buttons:
+        assert isinstance(b, TileButton)
+        metrics = b.fontMetrics()
+        for line in b.lines():
+            assert metrics.horizontalAdvance(line) <= b.width() - 2 * TILE_PADDING, line
+    mandi = grid.button("Perlengkapan Mandi")
+    assert mandi is not None and mandi.lines() == ["Perlengkapan", "Mandi"]
+    kopi = grid.button("Kopi & Teh")
+    assert kopi is not None and kopi.text() == "Kopi && Teh"  # no keyboard mnemonic

@@ -160,6 +160,12 @@ class DashboardScreen(QWidget):
         low_box = QVBoxLayout()
         low_box.addWidget(self.low_caption)
         low_box.addWidget(self.low)
+        # Said when no product is low, so an empty table is not taken for a fault.
+        self.low_none = QLabel()
+        self.low_none.setObjectName("lowStockNone")
+        self.low_none.setWordWrap(True)
+        self.low_none.hide()
+        low_box.addWidget(self.low_none)
         grid.addLayout(top_box, 1, 0)
         grid.addLayout(low_box, 1, 1)
         grid.setColumnStretch(0, 3)
@@ -237,6 +243,7 @@ class DashboardScreen(QWidget):
             self.low.setItem(r, 1, stock)
             self.low.setItem(r, 2, cell(qty_text(s.low_stock_milli), right=True))
         self.low.resizeColumnsToContents()
+        self.low_none.setVisible(not d.low_stock)
         self.loaded.emit(d)
 
     def _draw_hours(self, d: Dashboard) -> None:
@@ -301,6 +308,7 @@ class DashboardScreen(QWidget):
         self.mix_chart.setTitle(tr("dash.mix"))
         self.top_caption.setText(tr("dash.top"))
         self.low_caption.setText(tr("dash.low"))
+        self.low_none.setText(tr("dash.low_none"))
         self.top.setHorizontalHeaderLabels([tr("dash.col.product"), tr("dash.col.qty"),
                                             tr("dash.col.amount")])
         self.low.setHorizontalHeaderLabels([tr("dash.col.product"), tr("dash.col.stock"),

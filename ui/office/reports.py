@@ -65,6 +65,7 @@ class ReportsScreen(QWidget):
         self._seq = 0
         self._today = date.today()  # until the shop's own today (its time zone) arrives
         self._dates_touched = False
+        self._opened = False  # the shop's today arrived: reports show when chosen
         self.setObjectName("reportsScreen")
         self.title = QLabel()
         self.title.setFont(font(16, bold=True))
@@ -144,6 +145,9 @@ class ReportsScreen(QWidget):
         if not self._dates_touched:
             self.set_range()
             self._dates_touched = False
+        # Opened: the chosen report is shown at once (no blank page until F5).
+        self._opened = True
+        self.show_report()
 
     @property
     def today(self) -> date:
@@ -182,8 +186,11 @@ class ReportsScreen(QWidget):
         self.note.setText("" if takes or k is None else tr("reports.now_note"))
         self.tabs.clear()
         self.preview = None
+        self._seq += 1  # an answer for the report chosen before is dropped
         for b in self.export_buttons.values():
             b.setEnabled(False)
+        if self._opened:
+            self.show_report()  # another report chosen: shown at once too
 
     def set_range(self, *, days: int = 0, month: bool = False) -> None:
         """Today (the shop's), the last ``days`` days, or this month so far."""

@@ -81,8 +81,18 @@ class OfficeWiring(QObject):
     def toggle(self) -> None:
         if self._window.pages.currentWidget() is self.page:
             self.back_to_till()
-        else:
-            self.open()
+        elif not self.open():
+            self._say_why()
+
+    def _say_why(self) -> None:
+        """Ctrl+O from the till by someone whose role has no back-office screen: say so
+        on the till's message line (nothing else would show)."""
+        w = self._window
+        actor = w.actor
+        if actor is None or self.allowed() or w.pages.currentWidget() is not w.till:
+            return
+        w.till.say(tr("office.not_allowed", name=actor.name, role=tr("role." + actor.role)),
+                   error=True)
 
     def _page_changed(self) -> None:
         if self._window.pages.currentWidget() is self._window.login:
