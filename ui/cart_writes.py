@@ -10,12 +10,13 @@ discount approvals with it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QApplication
 
 from services.cart import Cart
 from services.errors import ShopError
+from services.formatting import local
 from services.held_carts import HeldCartRow
 from services.selling import Approval
 from ui.backend_cart import ResumedCartInfo
@@ -23,7 +24,7 @@ from ui.cart_actions import CartActions
 from ui.cart_view import CartTable
 from ui.dialog_slot import DialogSlot
 from ui.held_dialog import HoldDialog, ResumeDialog, ResumeReport
-from ui.i18n import rupiah, tr
+from ui.i18n import rupiah, tr, zone
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.till_cart import TillCart
@@ -113,7 +114,8 @@ class CartWrites(CartActions):
             return
         customer = self._model.customer
         default = (customer.name if customer is not None
-                   else tr("cart.hold_default", time=datetime.now().strftime("%H:%M")))
+                   else tr("cart.hold_default",
+                           time=local(datetime.now(UTC), zone()).strftime("%H:%M")))
         dialog = HoldDialog(default, self._slot.page)
         dialog.chosen.connect(self._hold_as)
         self._slot.open(dialog)
