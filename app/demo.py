@@ -1,4 +1,5 @@
-"""The demo shop: a minimarket with about 200 warung products, three users and an open shift.
+"""The demo shop: a minimarket with about 200 warung products, three users and an open shift
+(``seed_demo``: the bare shop; ``app.demo_history`` adds about 90 days of trading).
 
 Everything goes through the same use cases a real shop uses, so the demo's books balance and
 ``warungin verify`` is clean from the first minute.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -22,6 +24,9 @@ from services.users import Actor, create_user
 
 DEMO_USERS = (("Wati", "owner", "9999"), ("Budi", "supervisor", "5678"), ("Sari", "cashier", "1234"))
 DEMO_FLOAT = 200_000
+#: The history ``warungin demo`` seeds unless ``--empty`` (app.demo_history): days, seed.
+HISTORY_DAYS = 90
+HISTORY_SEED = 20_250_101
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,27 @@ def catalogue_text() -> str:
     return resources.files("resources").joinpath("demo_catalogue.csv").read_text("utf-8")
 
 
+@dataclass(frozen=True)
+class DemoBase:
+    """The demo shop before its till opens: settings, users, catalogue, opening stock."""
+
+    products: int
+    actors: dict[str, Actor]  # by role
+
+
 def seed_demo(shop: Shop) -> DemoShop:
+    """The bare demo shop: no sales yet, a shift open by the cashier (receipt
+    DEMO-T01-000001 comes next). ``app.demo_history.seed_history`` is the one with months
+    of trading."""
+    base = seed_base(shop)
+    with shop.uow() as uow:
+        shift_id = open_shift(uow, shop.config, base.actors["cashier"], DEMO_FLOAT)
+    return DemoShop(DEMO_USERS, base.products, shift_id)
+
+
+def seed_base(shop: Shop, opening: Mapping[str, int] | None = None) -> DemoBase:
+    """Settings, the three users, the catalogue and its opening stock; no shift.
+    ``opening``: the opening stock (milli-units by SKU) where it differs from the default."""
     with shop.uow() as uow:
         write_settings(uow.conn, {
             "shop_mode": "demo", "store_code": "DEMO", "store_name": "Toko Demo Warungin",
@@ -64,10 +89,11 @@ def seed_demo(shop: Shop) -> DemoShop:
             continue
         weighed = row["unit"] != "pcs"
         qty = "12.5" if weighed else str(6 + (sum(map(ord, row["sku"])) % 40))
-        lines.append(ReceivedLine(row["sku"], qty_to_milli(qty, field="qty"), int(row["cost"])))
+        qty_milli = qty_to_milli(qty, field="qty")
+        if opening is not None:
+            qty_milli = opening.get(row["sku"], qty_milli)
+        lines.append(ReceivedLine(row["sku"], qty_milli, int(row["cost"])))
     with shop.uow() as uow:
         receive_goods(uow, actors["supervisor"], supplier="Stok awal (opening stock)",
                       lines=lines, paid_from="capital")
-    with shop.uow() as uow:
-        shift_id = open_shift(uow, shop.config, actors["cashier"], DEMO_FLOAT)
-    return DemoShop(DEMO_USERS, summary.created, shift_id)
+    return DemoBase(summary.created, actors)

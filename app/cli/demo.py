@@ -1,11 +1,12 @@
-"""``warungin demo``: seed a demo shop in the data folder (refuses to touch a real shop)."""
+"""``warungin demo``: seed a demo shop in the data folder (refuses to touch a real shop):
+about 90 days of trading (app.demo_history), or with ``--empty`` the bare shop."""
 
 from __future__ import annotations
 
 import argparse
 
 from app.cli.output import emit
-from app.demo import seed_demo
+from app.demo import HISTORY_DAYS, HISTORY_SEED, seed_demo
 from app.paths import data_dir
 from app.shop import Shop, open_shop
 from services.errors import Conflict
@@ -14,7 +15,16 @@ from services.errors import Conflict
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common], help="seed a demo shop (about 200 products, "
-                                                      "three users, an open shift)")
+                                                      "three users, 90 days of trading, "
+                                                      "today's shift open)")
+    p.add_argument("--empty", action="store_true",
+                   help="the bare shop: products, users and an open shift, no history "
+                        "(receipt DEMO-T01-000001 comes next)")
+    p.add_argument("--seed", type=int, default=HISTORY_SEED,
+                   help=f"the history's random seed: the same seed gives the same days of "
+                        f"trading, receipt by receipt (today's so far) (default {HISTORY_SEED})")
+    p.add_argument("--days", type=_days, default=HISTORY_DAYS,
+                   help=f"days of history, ending today (default {HISTORY_DAYS})")
     p.add_argument("--simulators", action="store_true",
                    help="also run the Midtrans simulator on 127.0.0.1 in the foreground and "
                         "point the demo shop at it (try a QRIS sale with no credentials)")
@@ -33,7 +43,13 @@ def run(args: argparse.Namespace) -> int:
                 return _simulate(shop, args)
             raise Conflict(f"a shop already exists in {folder}; use another --data-dir",
                            field="data_dir")
-        demo = seed_demo(shop)
+        history: dict[str, object] | None = None
+        if args.empty:
+            demo = seed_demo(shop)
+        else:
+            from app.demo_history import seed_history
+            seeded = seed_history(shop, days=args.days, seed=args.seed)
+            demo, history = seeded.shop, seeded.history.as_dict()
         if args.simulators:
             shop.reload()
             return _simulate(shop, args)
@@ -41,8 +57,19 @@ def run(args: argparse.Namespace) -> int:
         shop.close()
     emit({"data_dir": str(folder), "store": "DEMO", "products": demo.products,
           "shift_id": demo.shift_id,
-          "users": [{"name": n, "role": r, "pin": p} for n, r, p in demo.users]})
+          "users": [{"name": n, "role": r, "pin": p} for n, r, p in demo.users],
+          "history": history})
     return 0
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a whole number of days") from None
+    if not 1 <= days <= 3660:
+        raise argparse.ArgumentTypeError("from 1 to 3660 days")
+    return days
 
 
 def _simulate(shop: Shop, args: argparse.Namespace) -> int:

@@ -76,9 +76,11 @@ def run_default(args: argparse.Namespace) -> int:
     shop = open_shop(folder)
     try:
         if not shop.has_shop():
-            from app.demo import seed_demo
-            demo = seed_demo(shop)
-            sys.stderr.write("Toko Demo Warungin is ready (demo shop). Users and PINs:\n")
+            from app.demo_history import seed_history
+            seeded = seed_history(shop)
+            demo, days = seeded.shop, seeded.history
+            sys.stderr.write(f"Toko Demo Warungin is ready (demo shop, {days.days} days of "
+                             f"trading: {days.sales} sales). Users and PINs:\n")
             for name, role, pin in demo.users:
                 sys.stderr.write(f"  {name:<6} {role:<10} PIN {pin}\n")
         emit(status(shop))

@@ -54,7 +54,7 @@ def test_cli_runs_without_bench(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "demo" in shown.stdout and "verify" in shown.stdout and "bench" in shown.stdout
 
-    seeded = warungin("demo", "--data-dir", folder)
+    seeded = warungin("demo", "--empty", "--data-dir", folder)
     assert seeded.returncode == 0, seeded.stderr
     assert json.loads(seeded.stdout)["store"] == "DEMO"
 

@@ -29,12 +29,12 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, arg
 def test_demo_then_sale_from_a_fresh_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     d = str(tmp_path / "toko")
-    code, out, _ = run(capsys, monkeypatch, ["demo", "--data-dir", d])
+    code, out, _ = run(capsys, monkeypatch, ["demo", "--empty", "--data-dir", d])
     assert code == 0
     demo = json.loads(out)
     assert demo["products"] >= 180 and {u["role"] for u in demo["users"]} == {
         "owner", "supervisor", "cashier"}
-    code, _, err = run(capsys, monkeypatch, ["demo", "--data-dir", d])
+    code, _, err = run(capsys, monkeypatch, ["demo", "--empty", "--data-dir", d])
     assert code == 3 and "data_dir" in err  # never seeds over an existing shop
     code, out, _ = run(capsys, monkeypatch, ["sale", "--data-dir", d], json.dumps(SALE))
     assert code == 0

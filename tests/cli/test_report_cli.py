@@ -28,7 +28,7 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, arg
 def test_reports_in_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     d = str(tmp_path / "toko")
-    assert run(capsys, monkeypatch, ["demo", "--data-dir", d])[0] == 0
+    assert run(capsys, monkeypatch, ["demo", "--empty", "--data-dir", d])[0] == 0
     code, out, _ = run(capsys, monkeypatch, ["sale", "--data-dir", d], json.dumps(SALE))
     assert code == 0
     sale = json.loads(out)

@@ -24,7 +24,7 @@ def test_a_report_as_a_user_is_for_owners_only(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     d = str(tmp_path / "toko")
-    assert run(capsys, ["demo", "--data-dir", d])[0] == 0
+    assert run(capsys, ["demo", "--empty", "--data-dir", d])[0] == 0
     for name, pin in (("Sari", "1234"), ("Budi", "5678")):
         code, out, err = run(capsys, ["report", "dashboard", "--data-dir", d, "--user",
                                       name, "--pin", pin])

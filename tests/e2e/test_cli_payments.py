@@ -58,8 +58,8 @@ def test_cli_sale_with_qris(shop: Shop, sim: MidtransSimulator, action: str, cod
 def test_newcomer_demo_with_simulators(tmp_path: Path) -> None:
     exe = str(Path(sys.executable).with_name("warungin"))
     folder = str(tmp_path / "demo")
-    sim = subprocess.Popen([exe, "demo", "--simulators", "--port", "0", "--auto-pay", "0.2",
-                            "--data-dir", folder], stderr=subprocess.PIPE,
+    sim = subprocess.Popen([exe, "demo", "--empty", "--simulators", "--port", "0",
+                            "--auto-pay", "0.2", "--data-dir", folder], stderr=subprocess.PIPE,
                            stdout=subprocess.DEVNULL, text=True)
     try:
         assert sim.stderr is not None
