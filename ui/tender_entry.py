@@ -158,8 +158,12 @@ class TenderEntry(QWidget):
         tenders_row.addWidget(self.tender_list, 1)
         tenders_row.addWidget(self.remove_button)
         lay.addLayout(tenders_row)
-        lay.addWidget(change_caption)
-        lay.addWidget(self.change_label)
+        # The change in very large type, its caption beside it: one row, so the dialog
+        # fits a 1366x768 screen with its title bar and a desktop panel.
+        change_row = QHBoxLayout()
+        change_row.addWidget(change_caption, 0, Qt.AlignmentFlag.AlignVCenter)
+        change_row.addWidget(self.change_label, 1)
+        lay.addLayout(change_row)
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.ok, 1)

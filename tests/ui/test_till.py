@@ -246,3 +246,25 @@ def test_category_names_fit_inside_their_buttons(qtbot: QtBot, till: MainWindow)
     assert mandi is not None and mandi.lines() == ["Perlengkapan", "Mandi"]
     kopi = grid.button("Kopi & Teh")
     assert kopi is not None and kopi.text() == "Kopi && Teh"  # no keyboard mnemonic
+
+
+#: A 1366x768 laptop less a window title bar and a desktop panel.
+USABLE_HEIGHT = 768 - 70
+
+
+def test_the_pay_dialog_after_a_sale_fits_a_1366x768_screen(qtbot: QtBot,
+                                                            till: MainWindow) -> None:
+    t = till.till
+    for _ in range(2):  # a sale, then the next customer's pay dialog
+        scan(qtbot, till, INDOMIE)
+        qtbot.keyClick(t.scan, Qt.Key.Key_F9)
+        dialog = t.pay_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda d=dialog: d.entry.provider_note.text() != "", timeout=5000)
+        QApplication.processEvents()
+        assert dialog.height() <= USABLE_HEIGHT
+        assert dialog.minimumSizeHint().height() <= USABLE_HEIGHT
+        for button in (dialog.entry.ok, dialog.entry.cancel_button, dialog.exact_button):
+            assert _inside(button, dialog), button.text()
+        with qtbot.waitSignal(t.sale_completed, timeout=10_000):
+            qtbot.mouseClick(dialog.exact_button, Qt.MouseButton.LeftButton)
