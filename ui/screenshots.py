@@ -40,7 +40,8 @@ def till_mid_sale(qapp: QApplication, open_backend: Callable[[], TillBackend],
     window.resize(1366, 768)
     window.show()
     window.start()
-    _wait(qapp, window.login_shown)
+    # The first run seeds the demo shop with its months of history: give it time.
+    _wait(qapp, window.login_shown, 120_000)
     window.login.select_user("Sari")
     saved = [out / "login.png"]
     window.grab().save(str(saved[0]))
