@@ -64,6 +64,9 @@ class SyncItem:
     created_at: str
     can_retry: bool
     can_discard: bool
+    #: What it is about in clear words, when the event says (a product's name, a receipt
+    #: number, a supplier): the panel shows it after the item's name.
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,14 +45,27 @@ class OutboxItem:
     created_at: str
     sent_at: str | None
     last_error: str | None
+    #: What the event is about, in the shop's words where its payload says it in clear: a
+    #: product's name, a receipt or refund number, a supplier, a cash movement's reason.
+    #: Never a customer's (encrypted) details. None when there is nothing to say.
+    detail: str | None = None
 
 
-_COLUMNS = "seq, id, type, status, created_at, sent_at, last_error"
+_DETAIL = ("CASE WHEN type = 'product.upserted' THEN json_extract(payload, '$.name') "
+           "WHEN type = 'sale.completed' THEN json_extract(payload, '$.receipt_no') "
+           "WHEN type = 'sale.refunded' THEN coalesce(json_extract(payload, '$.refund_no'), "
+           "json_extract(payload, '$.receipt_no')) "
+           "WHEN type = 'goods.received' THEN json_extract(payload, '$.supplier') "
+           "WHEN type LIKE 'cash.%' OR type LIKE 'stock.%' "
+           "THEN json_extract(payload, '$.reason') END")
+_COLUMNS = f"seq, id, type, status, created_at, sent_at, last_error, {_DETAIL} AS detail"
 
 
 def _item(r: tuple[object, ...]) -> OutboxItem:
+    detail = r[7] if len(r) > 7 else None
     return OutboxItem(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]),
-                      None if r[5] is None else str(r[5]), None if r[6] is None else str(r[6]))
+                      None if r[5] is None else str(r[5]), None if r[6] is None else str(r[6]),
+                      str(detail) if detail not in (None, "") else None)
 
 
 def outbox_items(conn: Connection, *, limit: int = 200) -> list[OutboxItem]:

@@ -123,7 +123,8 @@ def sync_channels(db: Database, link_for: LinkFor, running: frozenset[str],
         enrolled = _enrolled(uow.conn)
     central_items = tuple(SyncItem(
         "central", str(r.seq), r.type, r.status, None, None, r.last_error, r.created_at,
-        can_retry=r.status == "quarantined", can_discard=r.status == "quarantined")
+        can_retry=r.status == "quarantined", can_discard=r.status == "quarantined",
+        detail=r.detail)
         for r in rows)
     link = link_for(enrolled)
     note, note_id = None, None

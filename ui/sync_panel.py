@@ -64,15 +64,16 @@ PROVIDER_NAMES = {"midtrans": "Midtrans", "biteship": "Biteship", "jne": "JNE", 
 
 
 def item_text(item: SyncItem) -> str:
-    """What an item is, in the shop's words: ``Perubahan produk (#1)`` for the central
-    channel's event 1 (``product.upserted``), ``Tagihan pembayaran lewat Midtrans`` for a
+    """What an item is, in the shop's words: ``Perubahan produk (#1): Indomie Goreng 85 g``
+    for the central channel's event 1 (``product.upserted``), ``Tagihan pembayaran lewat Midtrans`` for a
     provider job (``midtrans/charge``). An event or job type without words yet is still
     named (``Perubahan lain (#7)``, with the type as the tooltip)."""
     if item.channel == "central":
         try:
-            return tr("syncp.event." + item.what, n=item.item_id)
+            name = tr("syncp.event." + item.what, n=item.item_id)
         except KeyError:
-            return tr("syncp.event.other", n=item.item_id)
+            name = tr("syncp.event.other", n=item.item_id)
+        return f"{name}: {item.detail}" if item.detail else name
     provider, _, kind = item.what.partition("/")
     name = PROVIDER_NAMES.get(provider, provider)
     try:

@@ -1970,7 +1970,7 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Done: {message}</translation>
     </message>
     <message>
-      <source>syncp.event.cash.in</source>
+      <source>syncp.event.cash.cash_in</source>
       <translation>Cash in (#{n})</translation>
     </message>
     <message>
@@ -1978,7 +1978,7 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Drawer opened without a sale (#{n})</translation>
     </message>
     <message>
-      <source>syncp.event.cash.out</source>
+      <source>syncp.event.cash.cash_out</source>
       <translation>Cash out (#{n})</translation>
     </message>
     <message>

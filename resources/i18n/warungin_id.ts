@@ -1970,7 +1970,7 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Selesai: {message}</translation>
     </message>
     <message>
-      <source>syncp.event.cash.in</source>
+      <source>syncp.event.cash.cash_in</source>
       <translation>Kas masuk (#{n})</translation>
     </message>
     <message>
@@ -1978,7 +1978,7 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Laci dibuka tanpa penjualan (#{n})</translation>
     </message>
     <message>
-      <source>syncp.event.cash.out</source>
+      <source>syncp.event.cash.cash_out</source>
       <translation>Kas keluar (#{n})</translation>
     </message>
     <message>

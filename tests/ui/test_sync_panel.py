@@ -190,9 +190,13 @@ def test_panel_lists_quarantined_and_dead_items_with_their_errors(
     # Each item in the shop's words, not the event's internal name (issue 11), and its time
     # on the store's clock with WIB (the demo's Asia/Jakarta), not this computer's UTC.
     what = central.table.item(r, 0).text()
-    assert what.endswith(f"(#{seq})") and "." not in what.split(" (#")[0], what
+    assert f"(#{seq})" in what and "." not in what.split(" (#")[0], what
     assert central.table.item(r, 0).toolTip() == row[0].what
     assert central.table.item(r, 5).text().endswith(" WIB")
+    # A product change names the product (from the event's payload, in clear).
+    r1 = next(i for i, item in enumerate(central.items) if item.what == "product.upserted")
+    assert central.items[r1].detail and central.table.item(r1, 0).text() == (
+        f"Perubahan produk (#{central.items[r1].item_id}): {central.items[r1].detail}")
     # Pending events are listed too, in push order, after what needs a person.
     assert [i.state for i in central.items][:2] == ["quarantined", "pending"]
     # No central: the tab says so (the engine's words), no fake connection state.
