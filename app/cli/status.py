@@ -84,6 +84,8 @@ def run_default(args: argparse.Namespace) -> int:
             for name, role, pin in demo.users:
                 sys.stderr.write(f"  {name:<6} {role:<10} PIN {pin}\n")
         emit(status(shop))
+        from app.qt_check import HEADLESS_REASON
+        sys.stderr.write("\n" + HEADLESS_REASON)
         sys.stderr.write(
             "\nSell from the command line, e.g.:\n"
             "  echo '{\"lines\":[{\"sku\":\"MI-0001\",\"qty\":2}],"
