@@ -203,3 +203,20 @@ def test_the_count_button_shows_its_words_without_a_shortcut_mark(
     "Hitung uang _tutup shift (F8)"."""
     dialog = open_dialog(qtbot, money)
     assert dialog.count_button.text() == "Hitung uang dan tutup shift (F8)"
+
+
+def test_shift_times_are_on_the_stores_clock() -> None:
+    """Issue 11: the shift dialog and the X/Z report said UTC 12:36 beside receipts at 19:37
+    WIB; they follow the setting ``timezone`` and write the zone as the shop does."""
+    from ui import i18n
+    from ui.shift_dialog import local_time
+    try:
+        i18n.set_zone("Asia/Jakarta")
+        assert local_time("2026-12-07T12:36:00+00:00") == "07-12-2026 19:36 WIB"
+        i18n.set_zone("Asia/Makassar")
+        assert local_time("2026-12-07T12:36:00+00:00") == "07-12-2026 20:36 WITA"
+        i18n.set_zone("Asia/Jayapura")
+        assert local_time("2026-12-07T12:36:00+00:00") == "07-12-2026 21:36 WIT"
+        assert local_time(None) == ""
+    finally:
+        i18n.set_zone(None)
