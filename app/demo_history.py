@@ -26,7 +26,7 @@ A day of the warung (hours in the store's time zone, Asia/Jakarta):
   refund with the supervisor's PIN, kasbon repaid (more around payday), cash taken out for
   small expenses or by the owner, change brought from the safe;
 - deliveries from the shop's suppliers on their weekdays, ordered up to what the next
-  days will sell; a few products the distributor ran out of in the last two weeks run low
+  days will sell; a few products the distributors have had none of for five weeks run low
   (the dashboard's low-stock list) — goods out of stock are simply not sold.
 
 The last day is today: its shift stays open (the till expects one) and it holds the sales
@@ -39,12 +39,14 @@ the same order with the same lines, payments and totals (each day draws from its
 Past moments: each use case runs inside ``local_db.ids.seeding_clock(moment)``, so it stamps
 the moment it pretends to happen — nothing is rewritten afterwards.
 
-Speed (at most about 10 s for ~8.000 sales on two cores): one transaction per day — every
-use case ends with ``uow.commit()``, which :class:`_DayUnitOfWork` turns into a flush, like
-``bench.generate.BatchUnitOfWork`` (a failure rolls the whole day back and stops the
-seeding); the writer connection runs with ``synchronous=OFF`` while seeding and goes back
-to its setting, with a WAL checkpoint, at the end (a crash mid-seed loses a demo, nothing
-else).
+Speed (about 9 s for ~7,000 sales on two cores; at most about 10 s): one transaction a
+day — every use case ends with ``uow.commit()``, which :class:`_DayUnitOfWork` turns into a
+flush, like ``bench.generate.BatchUnitOfWork`` (a failure rolls the whole day back and
+stops the seeding); the writer connection runs with ``synchronous=OFF`` and a larger page
+cache while seeding and goes back to its settings, with a WAL checkpoint, at the end (a
+crash mid-seed loses a demo, nothing else). Most of the time is ``complete_sale`` itself
+(about 0.6 ms a sale); QRIS sales, deliveries, shift closes and the refunds' PIN checks
+(scrypt) are the rest.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ HOUR_WEIGHTS = {6: 5.0, 7: 9.0, 8: 8.0, 9: 5.0, 10: 4.0, 11: 4.0, 12: 5.0, 13: 3
 #: Weekend: no school run, people at home through the day.
 WEEKEND_HOUR_FACTOR = {7: 0.8, 9: 1.5, 10: 1.6, 11: 1.6, 12: 1.5, 13: 1.5, 14: 1.4, 15: 1.4}
 #: Sales on a typical Monday .. Sunday (before payday and the day's luck).
-WEEKDAY_SALES = (64, 61, 63, 66, 74, 101, 109)
+WEEKDAY_SALES = (65, 62, 64, 66, 72, 98, 106)
 MIN_SALES, MAX_SALES = 60, 150
 
 #: How often a category turns up on a line (within it, a few products sell most).
@@ -135,8 +137,10 @@ CATEGORY_WEIGHTS = {
 }
 MORNING_BOOST = {"Kopi & Teh": 2.5, "Roti & Susu": 2.5, "Rokok": 1.3}
 EVENING_BOOST = {"Mi Instan": 1.8, "Sembako": 1.4, "Sayur & Bumbu": 1.6, "Segar": 1.6}
-LINES_PER_SALE = ((1, 2, 3, 4, 5, 6), (42, 28, 15, 8, 4, 3))
+LINES_PER_SALE = ((1, 2, 3, 4, 5, 6), (45, 28, 14, 7, 4, 2))
 NOTES = (2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+#: The first receipt, DEMO-T01-000001, on any date: two packets of instant noodles, cash.
+FIRST_SALE = ("MI-0001", 2_000)
 
 #: (supplier, categories, weekdays it delivers (Mon=0), how the shop pays it).
 SUPPLIERS: tuple[tuple[str, frozenset[str], tuple[int, ...], str], ...] = (
@@ -151,9 +155,9 @@ SUPPLIERS: tuple[tuple[str, frozenset[str], tuple[int, ...], str], ...] = (
     ("Pangkalan gas & galon Bu Yanti", frozenset({"Pulsa & Lainnya"}), (0, 2, 4, 5),
      "payable"),
 )
-#: Products the distributor ran out of near the end: no deliveries in the last days.
+#: Products the distributors have had none of lately: no deliveries in the last days.
 RUN_LOW_PRODUCTS = 6
-RUN_LOW_DAYS = 14
+RUN_LOW_DAYS = 35
 #: The seeding connection's page cache (the default 2 MiB thrashes on a ~50 MB demo).
 SEEDING_CACHE_KIB = 65_536
 
@@ -233,6 +237,7 @@ class _Product:
     cost: int
     tracks: bool
     low_milli: int
+    qty_cum: tuple[tuple[int, ...], list[int]] = ((), [])  # quantities, cumulative weights
     weight: float = 0.0
     daily_milli: float = 0.0  # expected sales per day (for ordering)
 
@@ -315,6 +320,8 @@ def _catalogue(seed: int) -> list[_Product]:
     by_cat: dict[str, list[_Product]] = {}
     for p in products:
         by_cat.setdefault(p.category, []).append(p)
+        qtys, weights = _qty_choices(p)
+        p.qty_cum = (qtys, list(accumulate(weights)))
     for cat, members in by_cat.items():
         # Within a category a few products sell most (a Pareto-like share each).
         shares = [rng.paretovariate(1.3) for _ in members]
@@ -392,8 +399,8 @@ def _pick_cart(st: _State, rng: random.Random, hour: int) -> Cart:
         if len(cart.lines) == n:
             break
         p = rng.choices(table, cum_weights=cum)[0]
-        qtys, weights = _qty_choices(p)
-        qty = rng.choices(qtys, weights=weights)[0]
+        qtys, cum_weights = p.qty_cum
+        qty = rng.choices(qtys, cum_weights=cum_weights)[0]
         if p.sku in taken:
             continue
         if p.tracks and st.levels.get(p.sku, 0) < qty:
@@ -430,6 +437,10 @@ def _sell(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime,
     cfg = st.config
     local_hour = at.astimezone(st.tz).hour
     cart = _pick_cart(st, rng, local_hour)
+    if st.sales == 0:
+        # The shop's first receipt is the same whatever the date: the README's refund
+        # example (``refund DEMO-T01-000001 --line 1:1``) takes one packet back.
+        cart = Cart().add(st.items[FIRST_SALE[0]], FIRST_SALE[1])
     if not cart.lines:
         return
     if len(cart.lines) >= 2 and rng.random() < 0.03:
@@ -450,10 +461,12 @@ def _sell(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime,
         if st.owed[who.id] + total <= who.limit:
             cart = cart.with_customer(who.id)
             method = "kasbon"
-    elif r < (0.12 if evening else 0.095):
+    elif r < (0.1 if evening else 0.08):
         method = "qris"
     elif total >= 50_000 and rng.random() < 0.3 or rng.random() < 0.015:
         method = "edc"
+    if st.sales == 0:
+        method = "cash"  # FIRST_SALE
     if method == "cash":
         pay = PaymentRequest("cash", _cash_tender(
             round_cash(total, cfg.rounding_unit, cfg.rounding_mode), rng))
@@ -528,7 +541,8 @@ def _close(uow: _DayUnitOfWork, st: _State, rng: random.Random, actor: Actor) ->
 
 def _refund(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime,
             actor: Actor) -> None:
-    done = [s for t, s in st.todays_cash_sales if t < at - timedelta(minutes=10)]
+    done = [s for t, s in st.todays_cash_sales
+            if t < at - timedelta(minutes=10) and s.seq > 1]  # the first: see FIRST_SALE
     if not done:
         return
     sale = rng.choice(done)
@@ -564,8 +578,8 @@ def _deliver(uow: _DayUnitOfWork, st: _State, rng: random.Random, day: date,
         reorder = p.daily_milli * (gap + 1.5) + p.low_milli
         if level >= reorder:
             continue
-        # Enough for about three weeks (a slow seller) or two delivery rounds (a fast one).
-        target = p.daily_milli * max(2 * gap + 3, 21) + 2 * p.low_milli
+        # Enough for about four weeks (a slow seller) or two delivery rounds (a fast one).
+        target = p.daily_milli * max(2 * gap + 3, 28) + 2 * p.low_milli
         want = max(target - level, 1_000)
         per_day = p.daily_milli / 1000
         pack = 1 if p.unit in WEIGHED_UNITS else (12 if per_day >= 3 else 6 if per_day >= 1
@@ -639,7 +653,7 @@ def _trade_day(st: _State, day: date, now: datetime, *, first: bool) -> str | No
             start = max(_at(day, tz, 0, 1), now - timedelta(hours=2))
             open_at = start
             span = max(1.0, (now - start).total_seconds() - 60)
-            times = sorted(start + timedelta(seconds=30 + span * rng.random())
+            times = sorted(start + timedelta(seconds=30 + int(span * rng.random()))
                            for _ in range(12))
     # (moment, order, what, data): the order keeps same-moment events in a fixed sequence.
     events: list[tuple[datetime, int, str, Any]] = [(open_at, 0, "open", None)]
@@ -766,7 +780,9 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
     first_day = last_day - timedelta(days=days - 1)
     products = _catalogue(seed)
     with _fast_writes(shop):
-        with seeding_clock(_at(first_day, tz, 5, 0)):
+        # The shop is set up before its first morning (before now, for a one-day history
+        # seeded just after midnight).
+        with seeding_clock(min(_at(first_day, tz, 5), now - timedelta(hours=2, minutes=30))):
             base = seed_base(shop, opening=_opening_stock(products))
         cipher = cipher_for(shop)
         items, codes, levels = _scanned(shop)
