@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from typing import Any
 from app.paths import data_dir
 from app.shop import Shop, open_shop
 from services.errors import BadInput, Conflict
+from services.inputs import parse_json
 from services.shifts_query import open_shift_id
 from services.users import Actor, authenticate
 
@@ -53,11 +53,9 @@ def acting_user(shop: Shop, args: argparse.Namespace, *, default_to_shift: bool 
 
 
 def read_json(text: str, *, field: str = "input") -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-                       field=field) from None
+    """JSON from outside, bounded and checked (services.inputs): malformed, undecodable,
+    too deep or too long input is BadInput naming the field, never a traceback."""
+    return parse_json(text, field=field)
 
 
 def read_stdin_json() -> Any:
