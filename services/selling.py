@@ -22,6 +22,7 @@ from services import accounts as acc
 from services.cart import Cart, Discount, PricedCart, price_cart
 from services.catalogue import WEIGHED_UNITS, lookup_item
 from services.errors import BadInput, NotFound, Refused
+from services.money import MAX_QTY_MILLI
 from services.kasbon_query import add_kasbon_entry, kasbon_balance
 from services.ports import PaymentPort, ProviderPayment
 from services.shifts_query import require_open_shift
@@ -131,6 +132,10 @@ def build_cart(conn: Connection, req: SaleRequest) -> Cart:
             raise BadInput(f"{item.name} is sold per {item.unit}: whole quantities only",
                            field=f"lines[{i}].qty")
         cart = cart.add(item, line.qty_milli, unit_price=line.unit_price, discount=line.discount)
+        # Lines of the same product merge: the per-line cap holds for the merged line too.
+        if any(x.qty_milli > MAX_QTY_MILLI for x in cart.lines):
+            raise BadInput(f"{item.name}: more than 10.000 on one line (lines of the same "
+                           "product add up)", field=f"lines[{i}].qty")
     return cart
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from local_db.migrate import DatabaseDamaged
 from services.errors import BadInput, ShopError
+from services.inputs import bad_text
 
 COMMAND_MODULES = [
     "status",
@@ -81,6 +82,25 @@ def fail(error: ShopError) -> int:
     return 2 if isinstance(error, BadInput) else 3
 
 
+def read_stdin(field: str) -> str:
+    """All of stdin as text; bytes that are not UTF-8 are BadInput naming ``field`` (Python
+    reads them as lone surrogates, which services.inputs refuses, or raises here)."""
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"is not valid UTF-8 text (byte {exc.start})", field=field) from None
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Every text argument valid Unicode without NUL: undecodable bytes in argv come as
+    lone surrogates, which could be neither stored nor printed."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            why = bad_text(item) if isinstance(item, str) else None
+            if why is not None:
+                raise BadInput(why, field=name)
+
+
 def _default_only(argv: list[str]) -> argparse.Namespace | None:
     """``warungin`` alone (or with only ``--data-dir``): the till. Parsed without importing
     every command module, which would add a few hundred milliseconds to the till's cold
@@ -100,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.status import run_default
         handler = run_default
     try:
+        check_arguments(args)
         return handler(args)
     except ShopError as exc:
         return fail(exc)

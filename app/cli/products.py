@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.main import emit, read_stdin
 from services.catalogue import lookup_item, search_products
 from services.catalogue_csv import ImportRejected, export_catalogue, import_catalogue
 from services.errors import BadInput
+from services.inputs import check_decoded
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 def run_import(args: argparse.Namespace) -> int:
     if args.file == "-":
-        text = sys.stdin.read()
+        text = check_decoded(read_stdin("file"), field="file")
     else:
         try:
             text = Path(args.file).read_text("utf-8-sig")

@@ -4,10 +4,12 @@ with a supervisor's PIN, and print the committed refund as JSON."""
 from __future__ import annotations
 
 import argparse
+import re
 
 from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.main import emit
 from services.errors import BadInput
+from services.inputs import shown
 from services.money import qty_to_milli
 from services.refunds import Approval, refund_sale
 
@@ -26,14 +28,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     add_user_args(p)
     p.set_defaults(handler=run)
 
+_LINE_NO = re.compile(r"^[0-9]{1,4}$")
+
+
 
 def parse_lines(specs: list[str]) -> list[tuple[int, int]]:
     """``["2:1", "3:0.25"]`` -> ``[(2, 1000), (3, 250)]``; fields named as the service does."""
     out: list[tuple[int, int]] = []
     for i, spec in enumerate(specs):
         line_part, sep, qty_part = spec.partition(":")
-        if not sep or not line_part.strip().isdigit() or int(line_part) < 1:
-            raise BadInput(f"'{spec}' is not LINE_NO:QTY (e.g. 2:1 or 3:0.25)",
+        # ASCII digits, at most 4 (a sale has at most 500 lines): int() of anything else may
+        # take other scripts' digits or fail on 4,300 of them.
+        if not sep or not _LINE_NO.match(line_part.strip()) or int(line_part) < 1:
+            raise BadInput(f"'{shown(spec)}' is not LINE_NO:QTY (e.g. 2:1 or 3:0.25)",
                            field=f"lines[{i}].line_no")
         out.append((int(line_part), qty_to_milli(qty_part.strip(), field=f"lines[{i}].qty")))
     return out
