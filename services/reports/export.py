@@ -2,8 +2,10 @@
 
 - CSV keeps machine values so a spreadsheet can sum them: money as whole rupiah, quantities
   as decimals with a point (``0.75``), percentages as ``12.34``, dates ``YYYY-MM-DD``, flags
-  ``1``/``0``. A report with several tables (the dashboard) writes each as a block: its
-  title on one row, the header, the rows, a ``TOTAL`` row when it has totals, a blank row.
+  ``1``/``0``. Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+  ``@``, tab, CR first) get a leading ``'`` (services.csv_cells); numbers never do. A
+  report with several tables (the dashboard) writes each as a block: its title on one
+  row, the header, the rows, a ``TOTAL`` row when it has totals, a blank row.
 - HTML is a standalone page for people: ``Rp 15.000``, Indonesian grouping, every text
   escaped (product and customer names come from people).
 - ``to_data`` gives JSON-ready dicts (the CLI's ``--format json``).
@@ -19,10 +21,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.csv_cells import escape_cell
 from services.money import format_rupiah, milli_to_decimal
 from services.reports.values import Column, Report, Table
 
 TOTAL_ID, TOTAL_EN = "TOTAL", "TOTAL"
+_NUMERIC = ("money", "qty", "int", "percent")
 
 
 def _qty(milli: int) -> str:
@@ -42,7 +46,9 @@ def machine_value(column: Column, value: Any) -> str:
         return str((Decimal(value) / 100).quantize(Decimal("0.01")))
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if column.kind in _NUMERIC and isinstance(value, (int, Decimal)):
+        return str(value)  # a number, even a negative one: never escaped
+    return escape_cell(str(value))  # text from people: never a formula (services.csv_cells)
 
 
 def _group(n: int) -> str:
@@ -78,8 +84,8 @@ def display_value(column: Column, value: Any, lang: str = "id") -> str:
 
 def _write_table(w: Any, table: Table, lang: str, with_title: bool) -> None:
     if with_title:
-        w.writerow([table.title(lang)])
-    w.writerow([c.title(lang) for c in table.columns])
+        w.writerow([escape_cell(table.title(lang))])
+    w.writerow([escape_cell(c.title(lang)) for c in table.columns])
     for row in table.rows:
         w.writerow([machine_value(c, v) for c, v in zip(table.columns, row, strict=True)])
     if table.totals is not None:
@@ -114,8 +120,6 @@ td.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 2px solid #444; }
 p.note { color: #555; font-size: 12px; }
 """
-
-_NUMERIC = ("money", "qty", "int", "percent")
 
 
 def _html_table(table: Table, lang: str) -> str:
