@@ -11,6 +11,8 @@ import argparse
 import importlib
 import json
 import logging
+import math
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -82,6 +84,32 @@ def fail(error: ShopError) -> int:
     return 2 if isinstance(error, BadInput) else 3
 
 
+def int_between(lo: int, hi: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``lo`` to ``hi`` (argparse names the option
+    in its refusal, exit 2), so no out-of-range number reaches SQLite or a socket."""
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[+-]?[0-9]{1,12}", text.strip()):
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a whole number")
+        value = int(text)
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"must be from {lo} to {hi}")
+        return value
+    return parse
+
+
+def seconds_between(lo: float, hi: float) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds from ``lo`` to ``hi``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a number") from None
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise argparse.ArgumentTypeError(f"must be from {lo:g} to {hi:g} seconds")
+        return value
+    return parse
+
+
 def read_stdin(field: str) -> str:
     """All of stdin as text; bytes that are not UTF-8 are BadInput naming ``field`` (Python
     reads them as lone surrogates, which services.inputs refuses, or raises here)."""
@@ -113,6 +141,9 @@ def _default_only(argv: list[str]) -> argparse.Namespace | None:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     given = sys.argv[1:] if argv is None else argv
+    if "--" in given and "--" in given[given.index("--") + 1:]:
+        # Python 3.11's argparse would turn a literal "--" value into an empty list.
+        return fail(BadInput("'--' after '--' is not a value", field="argv"))
     fast = _default_only(given)
     args = fast if fast is not None else build_parser().parse_args(given)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
-from app.cli.main import emit, read_stdin
+from app.cli.main import emit, read_stdin, seconds_between
 from app.shop import Shop
 from services.checkout import checkout
 from local_db.migrate import DatabaseDamaged
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                         "committed sale, or {line, error, field, message} for a line not "
                         "sold; exit 0 if every line was sold, else 1 (a bug), 2 (bad "
                         "input) or 3 (refused), the first that applies")
-    p.add_argument("--wait", type=float, default=300.0,
+    p.add_argument("--wait", type=seconds_between(0, 3600), default=300.0,
                    help="seconds to wait for a QRIS/e-wallet/VA payment before cancelling it")
     p.set_defaults(handler=run)
 
