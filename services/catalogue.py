@@ -17,7 +17,7 @@ from services.cart import CartItem
 from services.errors import BadInput, Conflict, NotFound
 from services.inputs import check_text, shown
 from services.money import MAX_RUPIAH
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 UNITS = ("pcs", "kg", "g", "liter", "ml", "pack", "dus", "lusin", "meter", "sachet", "botol",
          "bungkus")
@@ -172,7 +172,7 @@ def _skus(conn: Connection, product_ids: list[str]) -> set[str]:
 
 
 def save_product(uow: UnitOfWork, actor: Actor, p: ProductInput) -> ProductRow:
-    require(actor, "supervisor", "editing products")
+    authorize(uow, actor, "supervisor", "editing products")
     validate_product(p, tax_class_codes(uow.conn))
     old_price = uow.conn.execute(select(Product.price).where(Product.sku == p.sku)).scalar()
     (pid,) = upsert_products(uow, [p])

@@ -28,7 +28,7 @@ from services.csv_cells import escape_cell, unescape_cell
 from services.errors import BadInput, ShopError
 from services.inputs import bad_text, shown
 from services.money import milli_to_decimal, qty_to_milli, rupiah
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 COLUMNS = ["sku", "name", "category", "unit", "price", "cost", "tax_class", "barcodes",
            "tracks_stock", "low_stock", "active"]
@@ -191,7 +191,7 @@ def parse_catalogue(text: str, tax_classes: set[str]
 def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportSummary:
     """Validate the whole file first; import every line or none. ``actor`` None: demo seed."""
     if actor is not None:
-        require(actor, "supervisor", "importing products")
+        authorize(uow, actor, "supervisor", "importing products")
     conn = uow.conn
     products, lines, errors = parse_catalogue(text, tax_class_codes(conn))
     # Barcodes already held by another product in the database are errors too, unless that

@@ -36,7 +36,7 @@ from services.tender import (
     TenderResult,
     settle,
 )
-from services.users import Actor, approve
+from services.users import Actor, approve, authorize_approver, may_sell
 
 
 # The sale's statements run through local_db.fastpath: SQLAlchemy's per-statement overhead
@@ -196,18 +196,22 @@ def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
     in its own transaction; ``services.checkout`` makes them before it charges a customer,
     so a customer is never charged for a sale the commit would refuse."""
     shift_id = require_open_shift(conn, config.terminal_id)
+    # Who may act (services.users): never a locked user; without a PIN (the till's default
+    # actor) only a plain sale, so a supervisor's own rights count only with their PIN.
+    actor = may_sell(conn, actor)
+    rights = actor if actor.pin_checked else Actor(actor.id, actor.name, "cashier")
     cart = build_cart(conn, req)
     priced = price_cart(cart, config.tax_rules, pkp=config.pkp)
     tender = settle(priced.total, [TenderInput(p.method, p.amount) for p in req.payments],
                     rounding_unit=config.rounding_unit, rounding_mode=config.rounding_mode)
-    over = _needs_approval(config, actor, priced)
+    over = _needs_approval(config, rights, priced)
     needed: str | None = None
     if over:
         needed = "owner" if any(
             r["what"] == "discount.over_limit"
             and Decimal(r["percent"]) > config.discount_limits["supervisor"] for r in over
         ) else "supervisor"
-        if actor.at_least(needed):
+        if rights.at_least(needed):
             needed = None  # the cashier's own rights cover it (audited with them)
     kasbon_amount = sum(p.amount for p in tender.payments if p.method == KASBON)
     if req.customer_id is not None or kasbon_amount:
@@ -237,7 +241,8 @@ def sale_approver(uow: UnitOfWork, actor: Actor, checked: CheckedSale,
     if checked.needed is None:
         return actor
     if approved_by is not None and approved_by.at_least(checked.needed):
-        return approved_by
+        return authorize_approver(uow, approved_by, checked.needed,
+                                  "a discount over your limit or a price override")
     return approve(uow, approval.user if approval else None,
                    approval.pin if approval else None, checked.needed,
                    "a discount over your limit or a price override")

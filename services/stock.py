@@ -18,7 +18,7 @@ from services.catalogue import WEIGHED_UNITS
 from services.errors import BadInput, NotFound
 from services.inputs import check_text
 from services.money import line_amount, milli_to_decimal, to_rupiah
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 #: The longest reason of an adjustment, waste or count (as for refunds).
 MAX_REASON = 200
@@ -95,7 +95,7 @@ def receive_goods(uow: UnitOfWork, actor: Actor, *, supplier: str, lines: list[R
                   paid_from: str = "payable", document_no: str | None = None) -> str:
     """Goods received from a supplier: stock in at cost, moving-average product cost,
     Dr Inventory / Cr Accounts payable (or cash, bank, owner's capital for opening stock)."""
-    require(actor, "supervisor", "receiving goods")
+    authorize(uow, actor, "supervisor", "receiving goods")
     conn = uow.conn
     supplier = check_text(supplier or "", field="supplier", max_len=120)
     if not supplier:
@@ -186,7 +186,7 @@ def _post_adjustment(uow: UnitOfWork, actor: Actor, code: str, delta: int, kind:
 def adjust_stock(uow: UnitOfWork, actor: Actor, code: str, qty_milli: int, reason: str, *,
                  waste: bool = False) -> MovementResult:
     """A signed correction with a reason (``waste`` for spoiled or broken goods, always out)."""
-    require(actor, "supervisor", "adjusting stock")
+    authorize(uow, actor, "supervisor", "adjusting stock")
     reason = check_text(reason or "", field="reason", max_len=MAX_REASON, required=True)
     if qty_milli == 0:
         raise BadInput("must not be zero", field="qty")
@@ -199,7 +199,7 @@ def adjust_stock(uow: UnitOfWork, actor: Actor, code: str, qty_milli: int, reaso
 def count_stock(uow: UnitOfWork, actor: Actor, code: str, counted_milli: int,
                 reason: str = "stock count") -> MovementResult:
     """A stock count: posts the difference between what was counted and the derived level."""
-    require(actor, "supervisor", "counting stock")
+    authorize(uow, actor, "supervisor", "counting stock")
     reason = check_text(reason or "", field="reason", max_len=MAX_REASON) or "stock count"
     if counted_milli < 0:
         raise BadInput("a count cannot be negative", field="counted")
