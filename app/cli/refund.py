@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import re
 
-from app.cli.common import acting_user, add_user_args, opened_shop
+from app.cli.common import acting_user, add_approver_args, add_user_args, approval_from, opened_shop
 from app.cli.main import emit
 from services.errors import BadInput
 from services.inputs import shown
 from services.money import qty_to_milli
-from services.refunds import Approval, refund_sale
+from services.refunds import refund_sale
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -19,8 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p = sub.add_parser("refund", parents=[common],
                        help="refund a completed sale by receipt number (supervisor PIN)")
     p.add_argument("receipt_no", metavar="RECEIPT_NO")
-    p.add_argument("--approver", help="the approving supervisor or owner (name or id)")
-    p.add_argument("--approver-pin", help="the approver's PIN")
+    add_approver_args(p, "the refund (default: the --user acting, if a supervisor)")
     p.add_argument("--line", action="append", default=[], metavar="LINE_NO:QTY",
                    help="refund QTY of receipt line LINE_NO (repeatable; default: everything "
                         "not yet refunded)")
@@ -48,10 +47,9 @@ def parse_lines(specs: list[str]) -> list[tuple[int, int]]:
 
 def run(args: argparse.Namespace) -> int:
     lines = parse_lines(args.line)  # bad input is refused before the shop is even opened
-    approval = (Approval(args.approver, args.approver_pin or "")
-                if args.approver else None)
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
+        approval = approval_from(args, actor)
         with shop.uow() as uow:
             result = refund_sale(uow, shop.config, actor, args.receipt_no, lines,
                                  args.reason, approval)
