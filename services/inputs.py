@@ -33,6 +33,12 @@ def shown(text: str, limit: int = 40) -> str:
     return safe if len(safe) <= limit else safe[:limit - 3] + "..."
 
 
+def key_name(key: str) -> str:
+    """A JSON key as a field name: :func:`shown`, or quoted when empty or blank (a field
+    must be named by something visible)."""
+    return shown(key) if key.strip() else json.dumps(key)
+
+
 def _where(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -80,7 +86,7 @@ def check_text(value: object, *, field: str, max_len: int, required: bool = Fals
 
 
 def _key(path: str, key: str) -> str:
-    return f"{path}.{shown(key)}" if path else shown(key)
+    return f"{path}.{key_name(key)}" if path else key_name(key)
 
 
 def check_json_value(data: Any, *, field: str) -> None:

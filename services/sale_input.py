@@ -17,7 +17,7 @@ from typing import Any
 
 from services.cart import NO_DISCOUNT, Discount
 from services.errors import BadInput
-from services.inputs import check_text, shown
+from services.inputs import check_text, key_name
 from services.money import decimal_value, qty_to_milli, rupiah
 from services.selling import Approval, LineRequest, PaymentRequest, SaleRequest
 
@@ -56,8 +56,8 @@ def parse_sale(data: Any) -> SaleRequest:
         raise BadInput("a sale is a JSON object", field="sale")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise BadInput(f"unknown field(s) {', '.join(sorted(shown(u) for u in unknown))}",
-                       field=shown(sorted(unknown)[0]))
+        raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(u) for u in unknown))}",
+                       field=key_name(sorted(unknown)[0]))
     raw_lines = data.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise BadInput("a sale needs a non-empty list of lines", field="lines")
@@ -70,8 +70,8 @@ def parse_sale(data: Any) -> SaleRequest:
             raise BadInput("a line is a JSON object", field=f)
         bad = set(raw) - _LINE_KEYS
         if bad:
-            raise BadInput(f"unknown field(s) {', '.join(sorted(shown(b) for b in bad))}",
-                           field=f"{f}.{shown(min(bad))}")
+            raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(b) for b in bad))}",
+                           field=f"{f}.{key_name(min(bad))}")
         key = next((k for k in ("barcode", "sku", "code") if raw.get(k)), "sku")
         code = raw.get(key)
         if not isinstance(code, str) or not code.strip():
@@ -94,8 +94,8 @@ def parse_sale(data: Any) -> SaleRequest:
             raise BadInput('a payment is {"method": ..., "amount": N}', field=f"{f}.method")
         bad = set(raw) - _PAYMENT_KEYS
         if bad:
-            raise BadInput(f"unknown field(s) {', '.join(sorted(shown(b) for b in bad))}",
-                           field=f"{f}.{shown(min(bad))}")
+            raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(b) for b in bad))}",
+                           field=f"{f}.{key_name(min(bad))}")
         method = check_text(raw["method"], field=f"{f}.method", max_len=MAX_CODE)
         key = "tendered" if "tendered" in raw else "amount"
         if key not in raw:

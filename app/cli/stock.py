@@ -8,7 +8,7 @@ from typing import Any
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
 from app.cli.main import emit, read_stdin
 from services.errors import BadInput
-from services.inputs import check_text, shown
+from services.inputs import check_text, key_name, shown
 from services.money import qty_to_milli, rupiah
 from services.stock import (
     ReceivedLine,
@@ -90,7 +90,7 @@ def parse_receipt(data: Any) -> tuple[str, str, str | None, list[ReceivedLine]]:
         raise BadInput('goods received is {"supplier": ..., "lines": [...]}', field="lines")
     unknown = set(data) - {"supplier", "paid_from", "document_no", "lines"}
     if unknown:
-        raise BadInput("unknown field", field=shown(sorted(unknown)[0]))
+        raise BadInput("unknown field", field=key_name(sorted(unknown)[0]))
     supplier = check_text(data.get("supplier") or "", field="supplier", max_len=120)
     paid_from = check_text(data.get("paid_from", "payable"), field="paid_from", max_len=20)
     document_no = (None if data.get("document_no") is None else
@@ -103,7 +103,7 @@ def parse_receipt(data: Any) -> tuple[str, str, str | None, list[ReceivedLine]]:
             raise BadInput("a line needs a sku", field=f"lines[{i}].sku")
         bad = set(raw) - {"sku", "qty", "cost"}
         if bad:
-            raise BadInput("unknown field", field=f"lines[{i}].{shown(sorted(bad)[0])}")
+            raise BadInput("unknown field", field=f"lines[{i}].{key_name(sorted(bad)[0])}")
         lines.append(ReceivedLine(raw["sku"], qty_to_milli(raw.get("qty"), field=f"lines[{i}].qty"),
                                   rupiah(raw.get("cost"), field=f"lines[{i}].cost")))
     return supplier, paid_from, document_no, lines
