@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     add_user_args(p)
     p.set_defaults(handler=run)
 
-_LINE_NO = re.compile(r"^[0-9]{1,4}$")
 
+_LINE_NO = re.compile(r"^[0-9]{1,4}$")
 
 
 def parse_lines(specs: list[str]) -> list[tuple[int, int]]:
