@@ -137,17 +137,22 @@ def code_collisions(conn: Connection, product_ids: list[str] | None = None
     """(code, barcode's product SKU, SKU owner) for every barcode equal to ANOTHER
     product's SKU, among the barcodes or SKUs of ``product_ids`` (None: all). A scan or a
     typed code names one product, never two: such a barcode would shadow the SKU."""
-    sql = ("SELECT b.code, p.sku, o.sku FROM barcode b JOIN product p ON p.id = b.product_id "
-           "JOIN product o ON o.sku = b.code AND o.id <> b.product_id")
+    select_ = ("SELECT b.code, p.sku, o.sku FROM barcode b JOIN product p ON p.id = b.product_id "
+               "JOIN product o ON o.sku = b.code AND o.id <> b.product_id")
     if product_ids is None:
-        return [(str(a), str(b), str(c)) for a, b, c in conn.execute(text(sql))]
+        return [(str(a), str(b), str(c)) for a, b, c in conn.execute(text(select_))]
     found: list[tuple[str, str, str]] = []
     for i in range(0, len(product_ids), 400):
         part = product_ids[i:i + 400]
         marks = ", ".join(f":p{j}" for j in range(len(part)))
         params = {f"p{j}": v for j, v in enumerate(part)}
+        # Two index-friendly halves (an OR across the join would scan every barcode): the
+        # products' barcodes (by barcode.product_id), the products' SKUs (by barcode.code).
         found += [(str(a), str(b), str(c)) for a, b, c in conn.execute(text(
-            f"{sql} WHERE b.product_id IN ({marks}) OR o.id IN ({marks})"), params)]
+            f"{select_} WHERE b.product_id IN ({marks}) UNION "
+            "SELECT b.code, p.sku, o.sku FROM product o JOIN barcode b ON b.code = o.sku "
+            "AND b.product_id <> o.id JOIN product p ON p.id = b.product_id "
+            f"WHERE o.id IN ({marks})"), params)]
     return found
 
 
