@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, update
 
+from local_db.fastpath import hot_execute
 from local_db.ids import now_iso, uuid7
 from local_db.models import Shift, User
 from local_db.store import append_audit
@@ -86,10 +87,13 @@ def require(actor: Actor, role: str, what: str) -> None:
         raise Refused(f"{what} needs a {role} (you are {actor.role})", field="user")
 
 
+_USER_STATE = "SELECT name, role, locked, active FROM user WHERE id = ?"
+
+
 def _current(conn: Connection, actor: Actor, *, field: str) -> Actor:
     """The actor as stored now: refused if the user is gone, inactive or locked."""
-    row = conn.execute(select(User.name, User.role, User.locked, User.active)
-                       .where(User.id == actor.id)).first()
+    # On the sale path (every sale asks): the connection's own cursor, not a Core select.
+    row = hot_execute(conn, _USER_STATE, (actor.id,))
     if row is None or not row[3]:
         raise Refused(f"'{actor.name}' is not an active user", field=field)
     if row[2]:
