@@ -527,3 +527,31 @@ def test_another_tenant_cannot_block_a_push_by_taking_its_event_ids(
                                                         [e for e, _ in pending])).fetchone()
     assert held == set(pending)
     assert squatted == (len(pending),)  # A1's rows are A's own business, untouched
+
+
+def test_every_key_a_terminal_can_collide_on_includes_the_tenant(world: World) -> None:
+    """A unique index is checked without row-level security: one without tenant_id on a table
+    a terminal inserts into would answer "exists" about another tenant's rows (and let a
+    terminal squat on their keys). So every primary key and unique constraint there names
+    tenant_id (event and quarantine did not until c0004)."""
+    with world.db.connect() as c:
+        keys = c.execute(
+            "SELECT cl.relname, con.conname, array_agg(a.attname::text ORDER BY a.attname) "
+            "FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid "
+            "JOIN pg_namespace n ON n.oid = cl.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attnum = ANY(con.conkey) "
+            "WHERE n.nspname = 'central' AND con.contype IN ('p', 'u') "
+            "GROUP BY cl.relname, con.conname").fetchall()
+        identity = {r[0] for r in c.execute(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns "
+            "WHERE table_schema = 'central' AND is_identity = 'YES'")}
+    checked = 0
+    for table, name, cols in keys:
+        if table not in INSERTABLE:
+            continue
+        checked += 1
+        # change_log's key is a number central makes itself (GENERATED ALWAYS).
+        if cols == ["id"] and f"{table}.id" in identity:
+            continue
+        assert "tenant_id" in cols, (table, name, cols)
+    assert checked >= len(INSERTABLE)
