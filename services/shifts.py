@@ -36,6 +36,7 @@ from local_db.store import append_audit, append_outbox, post_journal, read_setti
 from local_db.uow import UnitOfWork
 from services import accounts as acc
 from services.errors import BadInput, Conflict, NotFound, Refused
+from services.inputs import key_name
 from services.selling import Approval
 from services.shifts_query import open_shift_id, require_open_shift
 from services.shop import ShopConfig
@@ -284,15 +285,16 @@ def parse_count(counted: dict[str, Any]) -> tuple[int, dict[str, int]]:
     detail: dict[str, int] = {}
     total = 0
     for key, value in counted.items():
+        name = key_name(str(key))  # printable, short, never empty (issue 10)
         try:
             denom = int(str(key).replace(".", ""))
         except ValueError:
-            raise BadInput(f"'{key}' is not a denomination", field=f"counted.{key}") from None
+            raise BadInput(f"'{name}' is not a denomination", field=f"counted.{name}") from None
         if denom not in DENOMINATIONS:
-            raise BadInput(f"Rp {key} is not a rupiah coin or note "
-                           f"({', '.join(map(str, DENOMINATIONS))})", field=f"counted.{key}")
+            raise BadInput(f"Rp {name} is not a rupiah coin or note "
+                           f"({', '.join(map(str, DENOMINATIONS))})", field=f"counted.{name}")
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
-            raise BadInput("count must be a whole number from 0", field=f"counted.{key}")
+            raise BadInput("count must be a whole number from 0", field=f"counted.{name}")
         detail[str(denom)] = detail.get(str(denom), 0) + value
         total += denom * value
     return total, dict(sorted(detail.items(), key=lambda kv: -int(kv[0])))

@@ -364,3 +364,10 @@ def test_numeric_options_are_bounded(shop: Shop, argv: list[str], field: str) ->
     """Found by the generated inputs: an option's number beyond SQLite's integers, and
     Python 3.11 argparse's empty list for a literal '--' value."""
     refused(shop, argv, field=field)
+
+
+def test_a_count_key_is_named_printably(shop: Shop) -> None:
+    """Found by the generated-input campaign: a denomination key with a newline made the
+    field name span lines."""
+    o = refused(shop, ["shift", "close", *SUP, "--counted", '{"\\nX": 1}'], field='counted.\\x0aX')
+    assert o.err.count("\n") == 1
