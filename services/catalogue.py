@@ -21,13 +21,17 @@ from services.catalogue_query import ProductRow as ProductRow
 from services.catalogue_query import get_product as get_product
 from services.catalogue_query import sku_exists
 from services.errors import BadInput, Conflict, NotFound
+from services.inputs import check_text, shown
 from services.money import MAX_RUPIAH, qty_to_milli, rupiah
-from services.users import Actor, require
+from services.users import Actor, authorize, require
 
 UNITS = ("pcs", "kg", "g", "liter", "ml", "pack", "dus", "lusin", "meter", "sachet", "botol",
          "bungkus")
 WEIGHED_UNITS = frozenset({"kg", "g", "liter", "ml", "meter"})
 _SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_.]{0,39}$")
+#: Longest product name and category name (characters); control characters are refused.
+MAX_NAME = 120
+MAX_CATEGORY = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +106,11 @@ def read_form(form: ProductForm) -> ProductInput:
 def validate_product(p: ProductInput, tax_classes: set[str], *, prefix: str = "") -> None:
     if not _SKU_RE.match(p.sku or ""):
         raise BadInput("SKU must be 1-40 letters, digits, - _ .", field=prefix + "sku")
-    if not (p.name or "").strip() or len(p.name) > 120:
-        raise BadInput("a name of 1 to 120 characters is needed", field=prefix + "name")
+    if not isinstance(p.name, str) or not p.name.strip() or len(p.name.strip()) > MAX_NAME:
+        raise BadInput(f"a name of 1 to {MAX_NAME} characters is needed", field=prefix + "name")
+    check_text(p.name, field=prefix + "name", max_len=MAX_NAME)
+    if p.category is not None:
+        check_text(p.category, field=prefix + "category", max_len=MAX_CATEGORY)
     if p.unit not in UNITS:
         raise BadInput(f"unit must be one of {', '.join(UNITS)}", field=prefix + "unit")
     for fname, value in (("price", p.price), ("cost", p.cost)):
@@ -171,14 +178,59 @@ def upsert_products(uow: UnitOfWork, items: list[ProductInput]) -> list[str]:
                                                  "barcodes": list(p.barcodes)},
                       aggregate_id=pid, created_at=stamp)
         ids.append(pid)
+    check_codes_unique(conn, ids)
     return ids
+
+
+def code_collisions(conn: Connection, product_ids: list[str] | None = None
+                    ) -> list[tuple[str, str, str]]:
+    """(code, barcode's product SKU, SKU owner) for every barcode equal to ANOTHER
+    product's SKU, among the barcodes or SKUs of ``product_ids`` (None: all). A scan or a
+    typed code names one product, never two: such a barcode would shadow the SKU."""
+    select_ = ("SELECT b.code, p.sku, o.sku FROM barcode b JOIN product p ON p.id = b.product_id "
+               "JOIN product o ON o.sku = b.code AND o.id <> b.product_id")
+    if product_ids is None:
+        return [(str(a), str(b), str(c)) for a, b, c in conn.execute(text(select_))]
+    found: list[tuple[str, str, str]] = []
+    for i in range(0, len(product_ids), 400):
+        part = product_ids[i:i + 400]
+        marks = ", ".join(f":p{j}" for j in range(len(part)))
+        params = {f"p{j}": v for j, v in enumerate(part)}
+        # Two index-friendly halves (an OR across the join would scan every barcode): the
+        # products' barcodes (by barcode.product_id), the products' SKUs (by barcode.code).
+        found += [(str(a), str(b), str(c)) for a, b, c in conn.execute(text(
+            f"{select_} WHERE b.product_id IN ({marks}) UNION "
+            "SELECT b.code, p.sku, o.sku FROM product o JOIN barcode b ON b.code = o.sku "
+            "AND b.product_id <> o.id JOIN product p ON p.id = b.product_id "
+            f"WHERE o.id IN ({marks})"), params)]
+    return found
+
+
+def check_codes_unique(conn: Connection, product_ids: list[str]) -> None:
+    """Refuse (the caller's transaction rolls back) if a barcode of these products is
+    another product's SKU, or their SKU another product's barcode."""
+    clash = code_collisions(conn, product_ids)
+    if clash:
+        code, holder, owner = clash[0]
+        field = "barcode" if holder in _skus(conn, product_ids) else "sku"
+        raise Conflict(f"'{code}' is the SKU of {owner} and a barcode of {holder}: a code "
+                       "names one product", field=field)
+
+
+def _skus(conn: Connection, product_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(product_ids), 400):
+        part = product_ids[i:i + 400]
+        found.update(str(v) for v in conn.execute(select(Product.sku)
+                                                  .where(Product.id.in_(part))).scalars())
+    return found
 
 
 def save_product(uow: UnitOfWork, actor: Actor, p: ProductInput, *,
                  new: bool | None = None) -> ProductRow:
     """Create or update by SKU. ``new`` True: refused if the SKU exists (a form adding a
     product must not overwrite another); False: refused if it does not (an edit)."""
-    require(actor, "supervisor", "editing products")
+    authorize(uow, actor, "supervisor", "editing products")
     if new is not None:
         exists = sku_exists(uow.conn, p.sku)
         if new and exists:
@@ -208,6 +260,7 @@ _ITEM_BY_BARCODE = (
     "FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.code = ? AND p.active")
 _ITEM_BY_SKU = ("SELECT id, sku, name, unit, price, cost, tax_class, tracks_stock "
                 "FROM product WHERE sku = ? AND active")
+_OTHER_SKU = "SELECT 1 FROM product WHERE sku = ? AND active AND id <> ?"
 
 
 def lookup_item(conn: Connection, code: str, *, field: str = "code") -> CartItem:
@@ -216,8 +269,13 @@ def lookup_item(conn: Connection, code: str, *, field: str = "code") -> CartItem
     r = hot_execute(conn, _ITEM_BY_BARCODE, (code,))
     if r is None:
         r = hot_execute(conn, _ITEM_BY_SKU, (code,))
+    elif hot_execute(conn, _OTHER_SKU, (code, r[0])) is not None:
+        # A barcode equal to another product's SKU (a catalogue from before the rule, or a
+        # pull that could not set it aside): never sell one for the other.
+        raise Conflict(f"'{shown(code)}' is both a barcode of {r[1]} and another product's "
+                       "SKU; fix the catalogue", field=field)
     if r is None:
-        raise NotFound(f"no active product with barcode or SKU '{code}'", field=field)
+        raise NotFound(f"no active product with barcode or SKU '{shown(code)}'", field=field)
     return CartItem(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]),
                     str(r[6]), bool(r[7]))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,9 +24,11 @@ from services.catalogue import (
     upsert_products,
     validate_product,
 )
+from services.csv_cells import escape_cell, unescape_cell
 from services.errors import BadInput, ShopError
+from services.inputs import bad_text, shown
 from services.money import milli_to_decimal, qty_to_milli, rupiah
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 COLUMNS = ["sku", "name", "category", "unit", "price", "cost", "tax_class", "barcodes",
            "tracks_stock", "low_stock", "active"]
@@ -80,29 +82,74 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[i:i + size]
 
 
+def _records(text: str) -> Iterator[tuple[int, list[str] | LineError]]:
+    """(line where the record starts, its cells) for each CSV record, or a LineError that
+    ends the file: a quote never closed, stray text after a closing quote, a value over the
+    csv module's 131,072 characters. Strict: a malformed record is reported as such, not
+    as the price error it would otherwise turn into."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = str(exc)
+            if "unexpected end of data" in why:
+                why = "a quoted value is never closed (its quote opens on this line)"
+            elif "field larger than field limit" in why:
+                why = (f"a value is longer than {csv.field_size_limit():,} characters"
+                       .replace(",", "."))
+            yield start, LineError(start, "csv", why)
+            return
+        yield start, row
+
+
 def parse_catalogue(text: str, tax_classes: set[str]
                     ) -> tuple[list[ProductInput], list[int], list[LineError]]:
     """Every good product with its line number, and every bad line's error."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    why = bad_text(text.replace("\x00", ""))  # NUL is reported per line and field below
+    if why is not None:
+        return [], [], [LineError(1, "file", why)]
+    records = _records(text.lstrip("\ufeff"))
+    first = next(records, None)
+    if first is None or isinstance(first[1], LineError):
+        return [], [], [first[1] if first is not None and isinstance(first[1], LineError)
+                        else LineError(1, "sku", "the file is empty")]
+    header = [h.strip().lower() for h in first[1]]
     missing = REQUIRED - set(header)
     if missing:
         return [], [], [LineError(1, sorted(missing)[0],
                                   "required column missing from the header")]
     unknown = set(header) - set(COLUMNS)
     if unknown:
-        return [], [], [LineError(1, sorted(unknown)[0],
+        return [], [], [LineError(1, shown(sorted(unknown)[0]),
                                   f"unknown column (known: {', '.join(COLUMNS)})")]
-    reader.fieldnames = header
+    dup = next((h for h in header if header.count(h) > 1), None)
+    if dup is not None:
+        return [], [], [LineError(1, dup, "column named twice in the header")]
     products: list[ProductInput] = []
     lines: list[int] = []
     errors: list[LineError] = []
     seen_sku: dict[str, int] = {}
     seen_code: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        get = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for line, cells in records:
+        if isinstance(cells, LineError):
+            errors.append(cells)
+            break
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(cells) > len(header):
+            errors.append(LineError(line, "line", f"{len(cells)} values but the header has "
+                                    f"{len(header)} columns"))
+            continue
+        get = {k: unescape_cell(v.strip()) for k, v in zip(header, cells, strict=False)}
         try:
+            for k, v in get.items():
+                if "\x00" in v:
+                    raise BadInput("must not contain control characters (a NUL byte)",
+                                   field=k)
             unit = get.get("unit") or "pcs"
             low = get.get("low_stock") or "0"
             p = ProductInput(
@@ -114,8 +161,8 @@ def parse_catalogue(text: str, tax_classes: set[str]
                 barcodes=tuple(c.strip() for c in get.get("barcodes", "").split("|") if c.strip()),
                 tracks_stock=_flag(get.get("tracks_stock", ""), field="tracks_stock",
                                    default=True),
-                low_stock_milli=0 if low in ("", "0") else qty_to_milli(
-                    low, field="low_stock", whole_only=unit not in WEIGHED_UNITS),
+                low_stock_milli=qty_to_milli(low, field="low_stock", allow_zero=True,
+                                             whole_only=unit not in WEIGHED_UNITS),
                 active=_flag(get.get("active", ""), field="active", default=True))
             validate_product(p, tax_classes)
         except ShopError as exc:
@@ -133,6 +180,12 @@ def parse_catalogue(text: str, tax_classes: set[str]
             seen_code[c] = line
         products.append(p)
         lines.append(line)
+    # A code names one product: a barcode equal to another line's SKU is refused.
+    for p, line in zip(products, lines, strict=True):
+        clash = next((c for c in p.barcodes if c in seen_sku and c != p.sku), None)
+        if clash is not None:
+            errors.append(LineError(line, "barcodes", f"{clash} is the SKU on line "
+                                    f"{seen_sku[clash]}"))
     if not products and not errors:
         errors.append(LineError(2, "sku", "the file has no product lines"))
     return products, lines, errors
@@ -141,7 +194,7 @@ def parse_catalogue(text: str, tax_classes: set[str]
 def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportSummary:
     """Validate the whole file first; import every line or none. ``actor`` None: demo seed."""
     if actor is not None:
-        require(actor, "supervisor", "importing products")
+        authorize(uow, actor, "supervisor", "importing products")
     conn = uow.conn
     products, lines, errors = parse_catalogue(text, tax_class_codes(conn))
     # Barcodes already held by another product in the database are errors too, unless that
@@ -156,6 +209,21 @@ def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportS
             if owner != codes[code] and owner not in line_of:
                 errors.append(LineError(line_of[codes[code]], "barcodes",
                                         f"{code} already belongs to {owner}"))
+        # A barcode equal to the SKU of a product not in the file would shadow it.
+        for sku in conn.execute(select(Product.sku).where(Product.sku.in_(chunk))).scalars():
+            if sku != codes[sku] and sku not in line_of:
+                errors.append(LineError(line_of[codes[sku]], "barcodes",
+                                        f"{sku} is the SKU of another product"))
+    # ...and a SKU equal to a barcode another product keeps (one not in the file: a
+    # product in the file gets the barcodes of its line).
+    for chunk in _chunks(list(line_of), 500):
+        rows = conn.execute(select(Barcode.code, Product.sku)
+                            .join(Product, Product.id == Barcode.product_id)
+                            .where(Barcode.code.in_(chunk)))
+        for code, owner in rows:
+            if owner != code and owner not in line_of:
+                errors.append(LineError(line_of[code], "sku",
+                                        f"{code} is a barcode of {owner}"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
     existing = set(conn.execute(select(Product.sku).where(
@@ -197,8 +265,11 @@ def export_rows(uow: UnitOfWork) -> Iterable[list[str]]:
                                  Product.unit, Product.price, Product.cost, Product.tax_class,
                                  Product.tracks_stock, Product.low_stock_milli, Product.active)
                           .outerjoin(Category).order_by(Product.sku)):
-        yield [r[1], r[2], r[3] or "", r[4], str(r[5]), str(r[6]), r[7],
-               "|".join(codes.get(str(r[0]), [])), "1" if r[8] else "0",
+        # Text cells escaped against formula injection (services.csv_cells); the numbers
+        # (price, cost, low_stock) are numbers.
+        yield [escape_cell(str(r[1])), escape_cell(str(r[2])), escape_cell(str(r[3] or "")),
+               escape_cell(str(r[4])), str(r[5]), str(r[6]), escape_cell(str(r[7])),
+               escape_cell("|".join(codes.get(str(r[0]), []))), "1" if r[8] else "0",
                str(milli_to_decimal(int(r[9]))), "1" if r[10] else "0"]
 
 

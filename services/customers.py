@@ -28,7 +28,7 @@ from services.crypto import FieldCipher
 from services.errors import BadInput, Conflict, NotFound
 from services.kasbon_query import kasbon_balance
 from services.money import format_rupiah, rupiah
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 DEFAULT_REGION = "ID"
 ERASED_NAME = "Dihapus"
@@ -222,9 +222,9 @@ def create_customer(uow: UnitOfWork, cipher: FieldCipher, actor: Actor, *, name:
     clean_email = _optional(email, normalise_email)
     clean_address = _address(address or "")
     limit = _limit(credit_limit)
-    if limit:
-        # Credit is money leaving the shop on trust: not a cashier's decision alone.
-        require(actor, "supervisor", "giving a customer a kasbon limit")
+    # Credit is money leaving the shop on trust: not a cashier's decision alone.
+    authorize(uow, actor, "supervisor" if limit else "cashier",
+              "giving a customer a kasbon limit" if limit else "adding a customer")
     _require_active_key(conn, cipher)
     index = None if clean_phone is None else cipher.blind_index(clean_phone)
     if index is not None and _phone_taken(conn, index, None):
@@ -272,8 +272,9 @@ def update_customer(uow: UnitOfWork, cipher: FieldCipher, actor: Actor, customer
     new_consent = current.consent_marketing if consent_marketing is KEEP else bool(
         consent_marketing)
     new_limit = current.credit_limit if credit_limit is KEEP else _limit(credit_limit)
-    if new_limit != current.credit_limit and new_limit:
-        require(actor, "supervisor", "changing a customer's kasbon limit")
+    raised = new_limit != current.credit_limit and new_limit
+    authorize(uow, actor, "supervisor" if raised else "cashier",
+              "changing a customer's kasbon limit" if raised else "changing a customer")
     _require_active_key(conn, cipher)
     index = None if new_phone is None else cipher.blind_index(new_phone)
     if index is not None and _phone_taken(conn, index, customer_id):
@@ -335,7 +336,7 @@ def erase_customer(uow: UnitOfWork, actor: Actor, customer_id: str, *,
                    allow_outstanding_kasbon: bool = False) -> Erasure:
     """Anonymise a customer (UU PDP / GDPR erasure). Sales and kasbon entries keep only the
     customer's id, so every total stays intact; the erasure is audited and sent to central."""
-    require(actor, "owner", "erasing a customer's personal data")
+    authorize(uow, actor, "owner", "erasing a customer's personal data")
     conn = uow.conn
     c = _load(conn, customer_id)
     if c.erased_at is not None:
@@ -379,7 +380,7 @@ def rotate_keys(uow: UnitOfWork, actor: Actor, cipher: FieldCipher) -> Rotation:
     ``cipher`` must hold the new key as active plus every key the rows are under now; the
     caller keeps the old keys until this has committed.
     """
-    require(actor, "owner", "rotating the data key")
+    authorize(uow, actor, "owner", "rotating the data key")
     conn = uow.conn
     new_id = cipher.active_key_id
     previous = tuple(sorted(key_ids_in_use(conn) - {new_id}))

@@ -24,7 +24,7 @@ from local_db.models import HeldCart, Product, User
 from local_db.uow import UnitOfWork
 from services.cart import Cart, CartItem, CartLine, Discount
 from services.errors import BadInput, NotFound
-from services.users import Actor
+from services.users import Actor, may_sell
 
 #: Version of the held-cart JSON shape, so an older held cart is still read after an upgrade.
 FORMAT_VERSION = 1
@@ -117,6 +117,7 @@ class ResumedCart:
 
 
 def hold_cart(uow: UnitOfWork, actor: Actor, cart: Cart, label: str) -> HeldCartRow:
+    may_sell(uow.conn, actor)  # part of selling, but never by a locked user
     label = (label or "").strip()
     if not label or len(label) > MAX_LABEL:
         raise BadInput(f"a label of 1 to {MAX_LABEL} characters is needed", field="label")
@@ -184,6 +185,7 @@ def resume_cart(uow: UnitOfWork, actor: Actor, held_id: str) -> ResumedCart:
     today's prices, and lines whose product is no longer sold are listed in ``unavailable``.
     Any user of the till may resume any held cart (a colleague may take over the customer).
     """
+    may_sell(uow.conn, actor)  # part of selling, but never by a locked user
     conn = uow.conn
     row = conn.execute(select(HeldCart.label, HeldCart.cart_json)
                        .where(HeldCart.id == held_id)).first()

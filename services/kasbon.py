@@ -23,7 +23,7 @@ from services.kasbon_query import add_kasbon_entry, kasbon_balance
 from services.money import format_rupiah
 from services.shifts_query import open_shift_id, require_open_shift
 from services.shop import ShopConfig
-from services.users import Actor
+from services.users import Actor, authorize
 
 #: How a repayment may come in, and the account its money lands on. Provider methods
 #: (QRIS, VA, e-wallets) need the payment port and the customer present: not offered here.
@@ -65,6 +65,7 @@ class KasbonBalance:
 def repay_kasbon(uow: UnitOfWork, config: ShopConfig, actor: Actor, customer_id: str,
                  amount: int, method: str = "cash") -> Repayment:
     conn = uow.conn
+    authorize(uow, actor, "cashier", "recording a kasbon repayment")
     if method not in REPAYMENT_ACCOUNTS:
         raise BadInput(f"a repayment is paid by {', '.join(sorted(REPAYMENT_ACCOUNTS))}",
                        field="method")

@@ -37,7 +37,7 @@ from services.errors import BadInput, Conflict, NotFound
 from services.money import to_rupiah
 from services.ports import ProviderPayment
 from services.tender import PROVIDER_METHODS
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 PROVIDER = "midtrans"
 CHARGE = "charge"
@@ -233,7 +233,7 @@ def record_settlement(uow: UnitOfWork, actor: Actor,
                       payment_ids: list[str] | None = None) -> list[SettledPayment]:
     """Book Midtrans's payout: Dr Bank (net) and Dr MDR fee / Cr Midtrans clearing, one entry
     per payment (so each is settled exactly once: the entry's ref is the payment)."""
-    require(actor, "supervisor", "recording a settlement")
+    authorize(uow, actor, "supervisor", "recording a settlement")
     conn = uow.conn
     settings = read_settings(conn)
     todo = unsettled_payments(conn)

@@ -15,7 +15,7 @@ from local_db.jobs import ALL_STATES, UNRESOLVED_PREFIX, JobRow, job_row, job_ro
 from local_db.store import append_audit
 from local_db.uow import UnitOfWork
 from services.errors import Conflict, NotFound
-from services.users import Actor, approve
+from services.users import Actor, approve, authorize
 
 #: States a discard may move to dead. in_flight is not one: a worker holds the job right now.
 DISCARDABLE = ("pending", "failed", "unknown")
@@ -26,6 +26,7 @@ def _approver(uow: UnitOfWork, actor: Actor, approval: tuple[str, str] | None,
     """A supervisor or owner approves their own move (they signed in with their PIN);
     anyone else needs a supervisor's name and PIN. A wrong PIN commits its own failure
     count and raises before anything else is written."""
+    actor = authorize(uow, actor, "cashier", what)
     if actor.at_least("supervisor"):
         return actor
     user, pin = approval if approval else (None, None)

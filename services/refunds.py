@@ -54,7 +54,7 @@ from services.tender import KASBON
 
 #: Midtrans refunds these; bank-transfer VA is refunded in cash (providers.md, refund).
 PROVIDER_REFUNDABLE = frozenset({"qris", "gopay", "shopeepay"})
-from services.users import Actor, approve
+from services.users import Actor, approve, authorize
 
 MAX_REASON = 200
 
@@ -317,6 +317,7 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     # a refund hands out money, so the PIN proves the person is at the till right now.
     if approval is None:
         raise Refused("a refund needs a supervisor PIN", field="approver")
+    actor = authorize(uow, actor, "cashier", "a refund")
     approver = approve(uow, approval.user, approval.pin, "supervisor", "a refund")
 
     gross = sum(p.gross for p in pieces)

@@ -17,11 +17,15 @@ from typing import Any
 
 from services.cart import NO_DISCOUNT, Discount
 from services.errors import BadInput
+from services.inputs import check_text, key_name
 from services.money import decimal_value, qty_to_milli, rupiah
 from services.selling import Approval, LineRequest, PaymentRequest, SaleRequest
 
 _LINE_KEYS = {"sku", "barcode", "code", "qty", "price", "discount"}
 _TOP_KEYS = {"lines", "payments", "discount", "customer_id", "customer", "approval"}
+_PAYMENT_KEYS = {"method", "amount", "tendered", "provider_ref", "customer_id"}
+#: The longest SKU, barcode, customer id, user name, PIN or provider reference read.
+MAX_CODE = 64
 
 
 def parse_discount(value: Any, *, field: str) -> Discount:
@@ -37,12 +41,23 @@ def parse_discount(value: Any, *, field: str) -> Discount:
     return Discount(amount=rupiah(value["amount"], field=f"{field}.amount"))
 
 
+def _customer(data: dict[str, Any]) -> str | None:
+    """``customer_id``, or ``customer`` (the same id, as people write it); both must agree.
+    An id that names no customer is refused by the checkout (NotFound, field customer)."""
+    given = {k: check_text(data[k], field=k, max_len=MAX_CODE)
+             for k in ("customer_id", "customer") if data.get(k) is not None}
+    if len(set(given.values())) > 1:
+        raise BadInput("customer and customer_id name different customers", field="customer")
+    return next(iter(given.values()), None) or None
+
+
 def parse_sale(data: Any) -> SaleRequest:
     if not isinstance(data, dict):
         raise BadInput("a sale is a JSON object", field="sale")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise BadInput(f"unknown field(s) {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(u) for u in unknown))}",
+                       field=key_name(sorted(unknown)[0]))
     raw_lines = data.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise BadInput("a sale needs a non-empty list of lines", field="lines")
@@ -55,10 +70,13 @@ def parse_sale(data: Any) -> SaleRequest:
             raise BadInput("a line is a JSON object", field=f)
         bad = set(raw) - _LINE_KEYS
         if bad:
-            raise BadInput(f"unknown field(s) {', '.join(sorted(bad))}", field=f"{f}.{min(bad)}")
-        code = raw.get("barcode") or raw.get("sku") or raw.get("code")
+            raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(b) for b in bad))}",
+                           field=f"{f}.{key_name(min(bad))}")
+        key = next((k for k in ("barcode", "sku", "code") if raw.get(k)), "sku")
+        code = raw.get(key)
         if not isinstance(code, str) or not code.strip():
             raise BadInput("a line needs a sku or barcode", field=f"{f}.sku")
+        code = check_text(code, field=f"{f}.{key}", max_len=MAX_CODE)
         qty = qty_to_milli(raw.get("qty", 1), field=f"{f}.qty")
         price = None if raw.get("price") is None else rupiah(raw["price"], field=f"{f}.price")
         lines.append(LineRequest(code.strip(), qty, price,
@@ -67,27 +85,40 @@ def parse_sale(data: Any) -> SaleRequest:
     if not isinstance(raw_pay, list) or not raw_pay:
         raise BadInput("a sale needs a non-empty list of payments", field="payments")
     payments: list[PaymentRequest] = []
+    if len(raw_pay) > 20:
+        raise BadInput("more than 20 payments in one sale", field="payments")
+    customer = _customer(data)
     for i, raw in enumerate(raw_pay):
         f = f"payments[{i}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("method"), str):
             raise BadInput('a payment is {"method": ..., "amount": N}', field=f"{f}.method")
+        bad = set(raw) - _PAYMENT_KEYS
+        if bad:
+            raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(b) for b in bad))}",
+                           field=f"{f}.{key_name(min(bad))}")
+        method = check_text(raw["method"], field=f"{f}.method", max_len=MAX_CODE)
         key = "tendered" if "tendered" in raw else "amount"
         if key not in raw:
             raise BadInput("a payment needs an amount (or tendered, for cash)",
                            field=f"{f}.amount")
         ref = raw.get("provider_ref")
-        payments.append(PaymentRequest(raw["method"], rupiah(raw[key], field=f"{f}.{key}"),
-                                       str(ref) if ref else None))
-    customer = data.get("customer_id")
-    if customer is not None and not isinstance(customer, str):
-        raise BadInput("must be a customer id", field="customer_id")
+        if ref is not None:
+            ref = check_text(ref, field=f"{f}.provider_ref", max_len=MAX_CODE) or None
+        if raw.get("customer_id") is not None:  # README: "kasbon with customer_id"
+            paying = check_text(raw["customer_id"], field=f"{f}.customer_id", max_len=MAX_CODE)
+            if customer is not None and paying != customer:
+                raise BadInput("names another customer than the sale's",
+                               field=f"{f}.customer_id")
+            customer = paying
+        payments.append(PaymentRequest(method, rupiah(raw[key], field=f"{f}.{key}"), ref))
     approval = None
     if data.get("approval") is not None:
         a = data["approval"]
         if not isinstance(a, dict) or not isinstance(a.get("user"), str) \
-                or not isinstance(a.get("pin"), str):
+                or not isinstance(a.get("pin"), str) or set(a) - {"user", "pin"}:
             raise BadInput('approval is {"user": NAME, "pin": PIN}', field="approval")
-        approval = Approval(a["user"], a["pin"])
+        approval = Approval(check_text(a["user"], field="approval.user", max_len=MAX_CODE),
+                            check_text(a["pin"], field="approval.pin", max_len=MAX_CODE))
     return SaleRequest(tuple(lines), tuple(payments),
                        parse_discount(data.get("discount"), field="discount"), customer,
                        approval)

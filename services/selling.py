@@ -22,6 +22,7 @@ from services import accounts as acc
 from services.cart import Cart, Discount, PricedCart, price_cart
 from services.catalogue import WEIGHED_UNITS, lookup_item
 from services.errors import BadInput, NotFound, Refused
+from services.money import MAX_QTY_MILLI
 from services.kasbon_query import add_kasbon_entry, kasbon_balance
 from services.ports import PaymentPort, ProviderPayment
 from services.shifts_query import require_open_shift
@@ -35,7 +36,7 @@ from services.tender import (
     TenderResult,
     settle,
 )
-from services.users import Actor, approve
+from services.users import Actor, approve, authorize_approver, may_sell
 
 
 # The sale's statements run through local_db.fastpath: SQLAlchemy's per-statement overhead
@@ -133,6 +134,10 @@ def build_cart(conn: Connection, req: SaleRequest) -> Cart:
             raise BadInput(f"{item.name} is sold per {item.unit}: whole quantities only",
                            field=f"lines[{i}].qty")
         cart = cart.add(item, line.qty_milli, unit_price=line.unit_price, discount=line.discount)
+        # Lines of the same product merge: the per-line cap holds for the merged line too.
+        if any(x.qty_milli > MAX_QTY_MILLI for x in cart.lines):
+            raise BadInput(f"{item.name}: more than 10.000 on one line (lines of the same "
+                           "product add up)", field=f"lines[{i}].qty")
     return cart
 
 
@@ -193,18 +198,22 @@ def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
     in its own transaction; ``services.checkout`` makes them before it charges a customer,
     so a customer is never charged for a sale the commit would refuse."""
     shift_id = require_open_shift(conn, config.terminal_id)
+    # Who may act (services.users): never a locked user; without a PIN (the till's default
+    # actor) only a plain sale, so a supervisor's own rights count only with their PIN.
+    actor = may_sell(conn, actor)
+    rights = actor if actor.pin_checked else Actor(actor.id, actor.name, "cashier")
     cart = build_cart(conn, req)
     priced = price_cart(cart, config.tax_rules, pkp=config.pkp)
     tender = settle(priced.total, [TenderInput(p.method, p.amount) for p in req.payments],
                     rounding_unit=config.rounding_unit, rounding_mode=config.rounding_mode)
-    over = _needs_approval(config, actor, priced)
+    over = _needs_approval(config, rights, priced)
     needed: str | None = None
     if over:
         needed = "owner" if any(
             r["what"] == "discount.over_limit"
             and Decimal(r["percent"]) > config.discount_limits["supervisor"] for r in over
         ) else "supervisor"
-        if actor.at_least(needed):
+        if rights.at_least(needed):
             needed = None  # the cashier's own rights cover it (audited with them)
     kasbon_amount = sum(p.amount for p in tender.payments if p.method == KASBON)
     if req.customer_id is not None or kasbon_amount:
@@ -234,7 +243,8 @@ def sale_approver(uow: UnitOfWork, actor: Actor, checked: CheckedSale,
     if checked.needed is None:
         return actor
     if approved_by is not None and approved_by.at_least(checked.needed):
-        return approved_by
+        return authorize_approver(uow, approved_by, checked.needed,
+                                  "a discount over your limit or a price override")
     return approve(uow, approval.user if approval else None,
                    approval.pin if approval else None, checked.needed,
                    "a discount over your limit or a price override")

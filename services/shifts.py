@@ -1,6 +1,15 @@
 """Shifts: open with a float, cash in/out, X report mid-shift, close with a denomination
 count (Z report). The drawer's ledger account goes back to zero at every close: the float
 comes from the safe, the counted cash goes back to it, the difference to cash over/short.
+
+Who may act (services.users has the whole rule): opening, closing and every cash movement
+need the acting user's PIN (never the till's default actor) and a user who is not locked,
+checked here so the till's screens and the CLI get the same answer. A cash out beyond the
+drawer's expected cash, or above the store setting ``cash_out.approval_above`` (rupiah;
+unset: no such limit), also needs a supervisor: a supervisor or owner acting with their own
+PIN approves it themselves, anyone else hands in an :class:`Approval` (a supervisor's name
+and PIN, checked here). It is audited (``drawer.cash_out_approved``) with who acted and who
+approved; so is a drawer opened without a sale.
 """
 
 from __future__ import annotations
@@ -23,13 +32,19 @@ from local_db.models import (
     Shift,
     User,
 )
-from local_db.store import append_audit, append_outbox, post_journal
+from local_db.store import append_audit, append_outbox, post_journal, read_settings
 from local_db.uow import UnitOfWork
 from services import accounts as acc
-from services.errors import BadInput, Conflict, NotFound
+from services.errors import BadInput, Conflict, NotFound, Refused
+from services.inputs import key_name
+from services.selling import Approval
 from services.shifts_query import open_shift_id, require_open_shift
 from services.shop import ShopConfig
-from services.users import Actor, require
+from services.users import Actor, approve, authorize, authorize_approver
+
+#: Store setting: a cash out above this many rupiah needs a supervisor (unset: only a cash
+#: out beyond the drawer's expected cash does).
+CASH_OUT_APPROVAL_ABOVE = "cash_out.approval_above"
 
 #: Rupiah coins and notes in circulation, smallest first.
 DENOMINATIONS = (100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
@@ -72,6 +87,7 @@ def open_shift(uow: UnitOfWork, config: ShopConfig, actor: Actor, float_amount: 
         raise Conflict("a shift is already open on this till", field="shift")
     if float_amount < 0:
         raise BadInput("the float must not be negative", field="float")
+    actor = authorize(uow, actor, "cashier", "opening a shift")
     shift_id = uuid7()
     stamp = now_iso()
     conn.execute(insert(Shift).values(
@@ -89,10 +105,46 @@ def open_shift(uow: UnitOfWork, config: ShopConfig, actor: Actor, float_amount: 
     return shift_id
 
 
+def cash_out_limit(conn: Connection) -> int | None:
+    """The store's ``cash_out.approval_above`` in rupiah, or None when unset."""
+    raw = (read_settings(conn).get(CASH_OUT_APPROVAL_ABOVE) or "").strip()
+    if not raw:
+        return None
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        return 0  # a damaged setting errs on the safe side: every cash out is approved
+
+
+def _cash_out_approver(uow: UnitOfWork, actor: Actor, shift: Shift, amount: int,
+                       approval: Approval | None, approver: Actor | None
+                       ) -> tuple[Actor | None, dict[str, Any]]:
+    """Who approves a cash out that needs it (None: it needs nobody), and why it does."""
+    expected = _figures(uow.conn, shift)["expected_cash"]
+    limit = cash_out_limit(uow.conn)
+    why: dict[str, Any] = {"amount": amount, "expected_cash": expected, "limit": limit}
+    if amount <= expected and (limit is None or amount <= limit):
+        return None, why
+    what = (f"a cash out of Rp {amount:,} beyond the Rp {expected:,} the drawer should hold"
+            if amount > expected else f"a cash out above Rp {limit:,} (store setting "
+            f"{CASH_OUT_APPROVAL_ABOVE})").replace(",", ".")
+    if actor.at_least("supervisor"):
+        return actor, why  # their own PIN was checked: they approve it themselves
+    if approver is not None:
+        return authorize_approver(uow, approver, "supervisor", what), why
+    if approval is None:
+        raise Refused(f"{what} needs a supervisor's approval", field="approver")
+    return approve(uow, approval.user, approval.pin, "supervisor", what), why
+
+
 def move_cash(uow: UnitOfWork, config: ShopConfig, actor: Actor, kind: str, amount: int,
-              reason: str, *, account: str | None = None, approver: Actor | None = None) -> str:
+              reason: str, *, account: str | None = None, approver: Actor | None = None,
+              approval: Approval | None = None) -> str:
     """Cash put into (``cash_in``) or taken out of (``cash_out``) the drawer, with a reason;
-    ``no_sale`` records a drawer opened without a sale (audited, needs a supervisor)."""
+    ``no_sale`` records a drawer opened without a sale (audited, needs a supervisor).
+    ``approval`` (a supervisor's name and PIN, checked here) or ``approver`` (a supervisor's
+    approval already given as a value) covers what is beyond ``actor``: see the module's
+    docstring for when a cash out needs one."""
     conn = uow.conn
     shift_id = require_open_shift(conn, config.terminal_id)
     reason = (reason or "").strip()
@@ -100,12 +152,27 @@ def move_cash(uow: UnitOfWork, config: ShopConfig, actor: Actor, kind: str, amou
         raise BadInput("a reason is needed", field="reason")
     if kind not in ("cash_in", "cash_out", "no_sale"):
         raise BadInput("kind must be cash_in, cash_out or no_sale", field="kind")
+    if kind != "no_sale" and amount <= 0:
+        raise BadInput("must be more than zero", field="amount")
+    what = {"cash_in": "putting cash into the drawer", "cash_out": "taking cash out of the "
+            "drawer", "no_sale": "opening the drawer without a sale"}[kind]
+    actor = authorize(uow, actor, "cashier", what)
+    approved_by: Actor | None = None
+    why: dict[str, Any] = {}
     if kind == "no_sale":
         amount = 0
-        who = approver or actor
-        require(who, "supervisor", "opening the drawer without a sale")
-    elif amount <= 0:
-        raise BadInput("must be more than zero", field="amount")
+        if actor.at_least("supervisor"):
+            approved_by = actor
+        elif approver is not None:
+            approved_by = authorize_approver(uow, approver, "supervisor", what)
+        elif approval is not None:
+            approved_by = approve(uow, approval.user, approval.pin, "supervisor", what)
+        else:
+            raise Refused(f"{what} needs a supervisor", field="approver")
+    elif kind == "cash_out":
+        shift = uow.session.get(Shift, shift_id)
+        assert shift is not None
+        approved_by, why = _cash_out_approver(uow, actor, shift, amount, approval, approver)
     default = {"cash_in": acc.OWNER_CAPITAL, "cash_out": acc.OWNER_DRAWINGS}.get(kind)
     account = account or default
     move_id = uuid7()
@@ -119,9 +186,14 @@ def move_cash(uow: UnitOfWork, config: ShopConfig, actor: Actor, kind: str, amou
     elif kind == "cash_out":
         post_journal(conn, kind="cash.out", ref_id=move_id, memo=reason, created_at=stamp,
                      lines=[(str(account), amount, 0), (acc.CASH_DRAWER, 0, amount)])
+        if approved_by is not None:
+            append_audit(conn, "drawer.cash_out_approved", entity="cash_movement",
+                         entity_id=move_id, actor_id=actor.id, approver_id=approved_by.id,
+                         details={**why, "reason": reason}, created_at=stamp)
     else:
+        assert approved_by is not None
         append_audit(conn, "drawer.no_sale", entity="shift", entity_id=shift_id,
-                     actor_id=actor.id, approver_id=(approver or actor).id,
+                     actor_id=actor.id, approver_id=approved_by.id,
                      details={"reason": reason}, created_at=stamp)
     append_outbox(conn, f"cash.{kind}", {"id": move_id, "shift_id": shift_id, "amount": amount,
                                         "reason": reason, "account": account,
@@ -213,15 +285,16 @@ def parse_count(counted: dict[str, Any]) -> tuple[int, dict[str, int]]:
     detail: dict[str, int] = {}
     total = 0
     for key, value in counted.items():
+        name = key_name(str(key))  # printable, short, never empty (issue 10)
         try:
             denom = int(str(key).replace(".", ""))
         except ValueError:
-            raise BadInput(f"'{key}' is not a denomination", field=f"counted.{key}") from None
+            raise BadInput(f"'{name}' is not a denomination", field=f"counted.{name}") from None
         if denom not in DENOMINATIONS:
-            raise BadInput(f"Rp {key} is not a rupiah coin or note "
-                           f"({', '.join(map(str, DENOMINATIONS))})", field=f"counted.{key}")
+            raise BadInput(f"Rp {name} is not a rupiah coin or note "
+                           f"({', '.join(map(str, DENOMINATIONS))})", field=f"counted.{name}")
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
-            raise BadInput("count must be a whole number from 0", field=f"counted.{key}")
+            raise BadInput("count must be a whole number from 0", field=f"counted.{name}")
         detail[str(denom)] = detail.get(str(denom), 0) + value
         total += denom * value
     return total, dict(sorted(detail.items(), key=lambda kv: -int(kv[0])))
@@ -234,6 +307,7 @@ def close_shift(uow: UnitOfWork, config: ShopConfig, actor: Actor,
     shift = uow.session.get(Shift, sid)
     assert shift is not None
     counted_total, detail = parse_count(counted)
+    actor = authorize(uow, actor, "cashier", "closing the shift")
     stamp = now_iso()
     report = _report(conn, config, shift, "Z")
     difference = counted_total - report.expected_cash

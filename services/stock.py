@@ -18,8 +18,12 @@ from services import accounts as acc
 from services.catalogue import WEIGHED_UNITS, qty_in_unit
 from services.catalogue_query import find_unit, unit_of
 from services.errors import BadInput, NotFound
+from services.inputs import check_text
 from services.money import line_amount, milli_to_decimal, rupiah, to_rupiah
-from services.users import Actor, require
+from services.users import Actor, authorize, require
+
+#: The longest reason of an adjustment, waste or count (as for refunds).
+MAX_REASON = 200
 
 PAID_FROM = {"payable": acc.ACCOUNTS_PAYABLE, "cash": acc.CASH_DRAWER,
              "capital": acc.OWNER_CAPITAL, "bank": acc.BANK}
@@ -109,11 +113,13 @@ def receive_goods(uow: UnitOfWork, actor: Actor, *, supplier: str, lines: list[R
                   paid_from: str = "payable", document_no: str | None = None) -> str:
     """Goods received from a supplier: stock in at cost, moving-average product cost,
     Dr Inventory / Cr Accounts payable (or cash, bank, owner's capital for opening stock)."""
-    require(actor, "supervisor", "receiving goods")
+    authorize(uow, actor, "supervisor", "receiving goods")
     conn = uow.conn
-    supplier = (supplier or "").strip()
+    supplier = check_text(supplier or "", field="supplier", max_len=120)
     if not supplier:
         raise BadInput("a supplier is needed", field="supplier")
+    if document_no is not None:
+        document_no = check_text(document_no, field="document_no", max_len=60) or None
     if paid_from not in PAID_FROM:
         raise BadInput(f"paid_from must be one of {', '.join(PAID_FROM)}", field="paid_from")
     if not lines:
@@ -198,21 +204,21 @@ def _post_adjustment(uow: UnitOfWork, actor: Actor, code: str, delta: int, kind:
 def adjust_stock(uow: UnitOfWork, actor: Actor, code: str, qty_milli: int, reason: str, *,
                  waste: bool = False) -> MovementResult:
     """A signed correction with a reason (``waste`` for spoiled or broken goods, always out)."""
-    require(actor, "supervisor", "adjusting stock")
-    if not (reason or "").strip():
-        raise BadInput("a reason is needed", field="reason")
+    authorize(uow, actor, "supervisor", "adjusting stock")
+    reason = check_text(reason or "", field="reason", max_len=MAX_REASON, required=True)
     if qty_milli == 0:
         raise BadInput("must not be zero", field="qty")
     if waste and qty_milli > 0:
         qty_milli = -qty_milli
     return _post_adjustment(uow, actor, code, qty_milli, "waste" if waste else "adjust",
-                            reason.strip())
+                            reason)
 
 
 def count_stock(uow: UnitOfWork, actor: Actor, code: str, counted_milli: int,
                 reason: str = "stock count") -> MovementResult:
     """A stock count: posts the difference between what was counted and the derived level."""
-    require(actor, "supervisor", "counting stock")
+    authorize(uow, actor, "supervisor", "counting stock")
+    reason = check_text(reason or "", field="reason", max_len=MAX_REASON) or "stock count"
     if counted_milli < 0:
         raise BadInput("a count cannot be negative", field="counted")
     pid = _product(uow.conn, code, "sku")[0]

@@ -27,7 +27,7 @@ from local_db.models import Setting
 from local_db.store import append_audit, read_settings, write_settings
 from local_db.uow import UnitOfWork
 from services.errors import BadInput
-from services.users import Actor, require
+from services.users import Actor, authorize
 
 PRINTER_KINDS = ("none", "file", "usb", "serial", "network")
 PAPER_WIDTHS = (58, 80)
@@ -209,7 +209,7 @@ def _as_setting_values(s: StoreSettings) -> dict[str, str]:
 def save_store_settings(uow: UnitOfWork, actor: Actor, new: StoreSettings) -> StoreSettings:
     """Validate, write the changed keys and audit the change, in one transaction (owner only).
     Returns what is stored now. Commits."""
-    require(actor, "owner", "changing the store settings")
+    authorize(uow, actor, "owner", "changing the store settings")
     clean = validate_store_settings(new)
     conn = uow.conn
     before = _as_setting_values(read_store_settings(conn))

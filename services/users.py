@@ -1,4 +1,30 @@
-"""Users, roles, PIN checks with lockout, and permission checks done in the services."""
+"""Users, roles, PIN checks with lockout, and who may act: the rule every use case applies.
+
+Who may act (issue 10; the CLI, the desktop program and scheduled jobs all go through it)
+------------------------------------------------------------------------------------------
+1. **A locked or inactive user never acts**, by any path. A PIN check refuses a locked user
+   (:func:`authenticate`), and every use case re-reads the acting user's row in its own
+   unit of work (:func:`authorize`, :func:`may_sell`): an :class:`Actor` value made before
+   the lock (a till session signed in an hour ago, a job holding an actor) does not outlive
+   it. The stored role counts, not the one the value was made with.
+2. **Without a PIN, only selling.** The till's default actor — the cashier who opened the
+   open shift, used when a command names no user (:func:`shift_cashier`) — has
+   ``pin_checked=False`` and may only complete sales. Every other act that changes the shop
+   (cash in/out and no-sale, opening and closing a shift, stock receive/adjust/count,
+   product edits and imports, refunds, kasbon repayments, customers, users, settings,
+   keys, provider jobs, settlements, outbox retry/discard) needs an actor whose PIN was
+   checked for this command or session (:func:`acting`, :func:`authenticate`).
+3. **The role where the act requires it**, as each use case names it (:func:`authorize`);
+   a second person's PIN (:func:`approve`, an :class:`Approval` value handed to the use
+   case) where the act needs someone above the actor: refunds, voids, discounts over the
+   limit, a drawer opened without a sale, and a cash out beyond the drawer's expected cash
+   or above the store setting ``cash_out.approval_above`` (services.shifts). A supervisor
+   or owner acting with their own PIN approves their own cash out.
+4. The audit records name who acted (``actor_id``) and who approved (``approver_id``).
+
+The services decide all of this; callers only gather who acts and the PIN (the CLI from
+``--user`` and ``WARUNGIN_PIN`` or a prompt, never a PIN on the command line).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +33,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, update
 
+from local_db.fastpath import hot_execute
 from local_db.ids import now_iso, uuid7
-from local_db.models import User
+from local_db.models import Shift, User
 from local_db.store import append_audit
 from local_db.uow import UnitOfWork
 from services.errors import BadInput, Conflict, NotFound, Refused
 from services.pins import check_pin, hash_pin
+from services.shifts_query import open_shift_id
 from services.shop import ROLES
 
 MAX_FAILED_PINS = 5
@@ -22,19 +50,79 @@ _PIN_RE = re.compile(r"^\d{4,8}$")
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is acting; handed to every use case that needs rights."""
+    """Who is acting; handed to every use case that needs rights. ``pin_checked`` says the
+    user's PIN was checked for this command or session (made by :func:`authenticate`);
+    the till's default actor (:func:`shift_cashier`) has not, and may only sell."""
 
     id: str
     name: str
     role: str
+    pin_checked: bool = False
 
     def at_least(self, role: str) -> bool:
         return RANK[self.role] >= RANK[role]
 
 
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A second person's name and PIN, handed to a use case that checks it (refunds,
+    discounts over the limit, cash out beyond the drawer)."""
+
+    user: str
+    pin: str
+
+
+def _needs_pin(what: str) -> Refused:
+    return Refused(f"{what} needs the acting user's PIN: say who acts (--user NAME, with "
+                   "the PIN in WARUNGIN_PIN or typed when asked); without a PIN the shift's "
+                   "cashier may only sell", field="pin")
+
+
 def require(actor: Actor, role: str, what: str) -> None:
+    """The actor's PIN was checked and their role covers ``role``. Pure: use cases call
+    :func:`authorize`, which also re-reads the user (locked, inactive, current role)."""
+    if not actor.pin_checked:
+        raise _needs_pin(what)
     if not actor.at_least(role):
         raise Refused(f"{what} needs a {role} (you are {actor.role})", field="user")
+
+
+_USER_STATE = "SELECT name, role, locked, active FROM user WHERE id = ?"
+
+
+def _current(conn: Connection, actor: Actor, *, field: str) -> Actor:
+    """The actor as stored now: refused if the user is gone, inactive or locked."""
+    # On the sale path (every sale asks): the connection's own cursor, not a Core select.
+    row = hot_execute(conn, _USER_STATE, (actor.id,))
+    if row is None or not row[3]:
+        raise Refused(f"'{actor.name}' is not an active user", field=field)
+    if row[2]:
+        raise Refused(f"user '{row[0]}' is locked after {MAX_FAILED_PINS} wrong PINs; a "
+                      "supervisor or owner must unlock it before they act again", field=field)
+    return Actor(actor.id, str(row[0]), str(row[1]), actor.pin_checked)
+
+
+def may_sell(conn: Connection, actor: Actor) -> Actor:
+    """Selling: the one act the till's default actor (no PIN) may do; never a locked or
+    inactive user."""
+    return _current(conn, actor, field="user")
+
+
+def authorize(uow: UnitOfWork, actor: Actor, role: str, what: str) -> Actor:
+    """Every act but selling: the user is active and not locked (read now), their PIN was
+    checked, and their stored role covers ``role``. Returns the actor as stored."""
+    current = _current(uow.conn, actor, field="user")
+    require(current, role, what)
+    return current
+
+
+def authorize_approver(uow: UnitOfWork, approver: Actor, role: str, what: str) -> Actor:
+    """An approval given earlier as a value (a supervisor's grant at the till): still an
+    active, unlocked user whose stored role covers ``role``."""
+    current = _current(uow.conn, approver, field="approver")
+    if not current.pin_checked or not current.at_least(role):
+        raise Refused(f"{what} needs a {role}'s PIN", field="approver")
+    return current
 
 
 def validate_pin(pin: str) -> str:
@@ -53,7 +141,7 @@ def create_user(uow: UnitOfWork, by: Actor | None, *, name: str, role: str, pin:
     validate_pin(pin)
     session = uow.session
     if by is not None:
-        require(by, "owner", "adding users")
+        authorize(uow, by, "owner", "adding users")
     elif session.scalar(select(User.id).limit(1)) is not None:
         raise Refused("only an owner can add users", field="user")
     if session.scalar(select(User.id).where(User.name == name)) is not None:
@@ -64,7 +152,7 @@ def create_user(uow: UnitOfWork, by: Actor | None, *, name: str, role: str, pin:
     session.flush()
     append_audit(uow.conn, "user.create", entity="user", entity_id=user_id,
                  actor_id=by.id if by else None, details={"name": name, "role": role})
-    return Actor(user_id, name, role)
+    return Actor(user_id, name, role, pin_checked=True)  # its PIN was just set
 
 
 def find_user(uow: UnitOfWork, name_or_id: str) -> User:
@@ -96,7 +184,27 @@ def authenticate(uow: UnitOfWork, name_or_id: str, pin: str) -> Actor:
                                      "; the user is now locked"), field="pin")
     if user.failed_pins:
         uow.session.execute(update(User).where(User.id == user.id).values(failed_pins=0))
-    return Actor(user.id, user.name, user.role)
+    return Actor(user.id, user.name, user.role, pin_checked=True)
+
+
+def acting(uow: UnitOfWork, name_or_id: str, pin: str) -> Actor:
+    """Who acts, proven by their PIN now (the CLI's ``--user``): :func:`authenticate`, whose
+    failures are counted and committed, and which refuses a locked user."""
+    return authenticate(uow, name_or_id, pin)
+
+
+def shift_cashier(conn: Connection, terminal_id: str) -> Actor | None:
+    """The till's default actor: the cashier who opened the open shift, without a PIN
+    (``pin_checked=False``): enough to sell (:func:`may_sell`), nothing else. None when no
+    shift is open; refused when that user is locked or inactive."""
+    sid = open_shift_id(conn, terminal_id)
+    if sid is None:
+        return None
+    row = conn.execute(select(User.id, User.name, User.role)
+                       .join(Shift, Shift.opened_by == User.id).where(Shift.id == sid)).first()
+    if row is None:
+        return None
+    return may_sell(conn, Actor(str(row[0]), str(row[1]), str(row[2]), pin_checked=False))
 
 
 def approve(uow: UnitOfWork, name_or_id: str | None, pin: str | None, role: str,
@@ -112,7 +220,7 @@ def approve(uow: UnitOfWork, name_or_id: str | None, pin: str | None, role: str,
 
 
 def unlock_user(uow: UnitOfWork, by: Actor, name_or_id: str) -> None:
-    require(by, "supervisor", "unlocking a user")
+    authorize(uow, by, "supervisor", "unlocking a user")
     user = find_user(uow, name_or_id)
     uow.session.execute(update(User).where(User.id == user.id)
                         .values(failed_pins=0, locked=False))
@@ -120,7 +228,7 @@ def unlock_user(uow: UnitOfWork, by: Actor, name_or_id: str) -> None:
 
 
 def change_role(uow: UnitOfWork, by: Actor, name_or_id: str, role: str) -> None:
-    require(by, "owner", "changing roles")
+    authorize(uow, by, "owner", "changing roles")
     if role not in ROLES:
         raise BadInput(f"role must be one of {', '.join(ROLES)}", field="role")
     user = find_user(uow, name_or_id)
@@ -135,8 +243,8 @@ def change_role(uow: UnitOfWork, by: Actor, name_or_id: str, role: str) -> None:
 
 def change_pin(uow: UnitOfWork, by: Actor, name_or_id: str, pin: str) -> None:
     user = find_user(uow, name_or_id)
-    if by.id != user.id:
-        require(by, "owner", "changing another user's PIN")
+    authorize(uow, by, "owner" if by.id != user.id else "cashier",
+              "changing another user's PIN" if by.id != user.id else "changing your PIN")
     validate_pin(pin)
     uow.session.execute(update(User).where(User.id == user.id)
                         .values(pin_hash=hash_pin(pin), failed_pins=0, locked=False))

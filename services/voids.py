@@ -17,7 +17,7 @@ from services.cart import Cart, PricedCart, PricedLine, price_cart
 from services.errors import BadInput
 from services.selling import Approval
 from services.shop import load_config
-from services.users import Actor, approve
+from services.users import Actor, approve, may_sell
 
 SETTING = "void_needs_supervisor"
 
@@ -32,9 +32,10 @@ def _approver(uow: UnitOfWork, actor: Actor, approval: Approval | None, needed: 
     """Who approved, checked before the audit record is written (a wrong PIN commits its
     own failure count). A supervisor or owner at the till approves their own void: they
     proved who they are when they signed in."""
+    actor = may_sell(uow.conn, actor)  # part of selling, but never by a locked user
     if not needed:
         return None
-    if actor.at_least("supervisor"):
+    if actor.pin_checked and actor.at_least("supervisor"):
         return actor
     return approve(uow, approval.user if approval else None,
                    approval.pin if approval else None, "supervisor", what)

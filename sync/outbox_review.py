@@ -31,7 +31,7 @@ from local_db.ids import now_iso
 from local_db.store import append_audit
 from local_db.uow import UnitOfWork
 from services.errors import Conflict, NotFound
-from services.users import Actor, approve
+from services.users import Actor, approve, authorize
 
 DISCARDED = "discarded"
 
@@ -99,6 +99,7 @@ def _row(uow: UnitOfWork, seq: int) -> OutboxItem:
 def retry_quarantined(uow: UnitOfWork, actor: Actor, seq: int) -> OutboxItem:
     """Put a quarantined event back in the push queue (see the module doc: safe), audit
     it, commit."""
+    authorize(uow, actor, "cashier", "sending a quarantined event again")
     row = _row(uow, seq)
     if row.status != "quarantined":
         raise Conflict(f"event {seq} is {row.status}: only a quarantined event can be sent "
@@ -121,6 +122,7 @@ def discard_quarantined(uow: UnitOfWork, actor: Actor, seq: int,
     """Acknowledge that central will not take a quarantined event. Needs a supervisor's
     name and PIN whoever is logged in (a wrong PIN is counted and committed by
     ``approve`` before the refusal); audited with who approved; commits."""
+    authorize(uow, actor, "cashier", "discarding a quarantined event")
     row = _row(uow, seq)
     if row.status == "pending":
         raise Conflict(f"event {seq} is still waiting to be sent: a pending event is the "

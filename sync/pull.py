@@ -32,6 +32,7 @@ cursor moves over them.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -53,6 +54,7 @@ from sync.push import CentralLink, context_of
 from sync.push_rows import Context
 
 PAGE_SIZE = 10_000
+log = logging.getLogger("warungin.sync.pull")
 
 #: ``"<xid>:<id>"`` of the last change_log row applied (or skipped as an own echo).
 SETTING_CURSOR = "sync.pull_cursor"
@@ -93,6 +95,9 @@ class PullReport:
     own_echoes: int = 0  # written by this terminal: skipped
     history_only: int = 0  # product_price rows: the history stays at central
     not_for_this_till: int = 0  # another store's settings, a barcode with no product
+    # barcodes equal to another product's SKU, set aside (deleted here) so they never
+    # shadow the SKU: a code names one product (issue 10)
+    collisions: int = 0
     cursor: str = "0:0"
     seconds: float = 0.0
 
@@ -449,6 +454,24 @@ def _barcodes(c: Connection, rows: dict[str, Row | None]) -> dict[str, bool]:
             **{code: pid in have for code, pid in alive.items()}}
 
 
+def _set_aside_collisions(c: Connection, codes: list[str], skus: list[str]) -> int:
+    """Delete every local barcode equal to ANOTHER product's SKU among the page's barcodes
+    and SKUs: the SKU keeps its product (central may hold such a pair, e.g. made before the
+    rule; the scanner would otherwise sell one product for the other). Logged; returns how
+    many were set aside. A later change of the barcode at central comes down again."""
+    found: list[tuple[str, str]] = []
+    for part in _chunks(sorted(set(codes) | set(skus))):
+        marks = ", ".join("?" * len(part))
+        found += [(str(code), str(pid)) for code, pid in c.exec_driver_sql(
+            "SELECT b.code, b.product_id FROM barcode b JOIN product o ON o.sku = b.code "
+            f"AND o.id <> b.product_id WHERE b.code IN ({marks})", tuple(part))]
+    for code, pid in found:
+        log.warning("pull: barcode %s of product %s is another product's SKU; set aside so "
+                    "it does not shadow that SKU", code, pid)
+    _many(c, "DELETE FROM barcode WHERE code = ? AND product_id = ?", found)
+    return len(found)
+
+
 _KNOWN = ("category", "product", "barcode", "users", "store_setting", "customer")
 
 
@@ -497,6 +520,10 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
     _products(c, {**page.extra_products, **todo["product"]})
     outcome += [True] * len(todo["product"])
     outcome += list(_barcodes(c, todo["barcode"]).values()) if todo["barcode"] else []
+    report.collisions += _set_aside_collisions(
+        c, list(todo["barcode"]),
+        [str(r["sku"]) for r in [*page.extra_products.values(), *todo["product"].values()]
+         if r is not None and r["deleted_at"] is None])
     for cat_id, row in cats.items():
         if row is None or row["deleted_at"] is not None:
             _category(c, row, cat_id)

@@ -6,15 +6,15 @@ One pass (:func:`push_once`) repeats, until nothing is pending:
    *reader* connection, closed before any network call (the till keeps selling);
 2. send it as ONE central transaction, as the terminal's own role (RLS applies): lock our
    terminal row, check the clone guard, then per event a SAVEPOINT, the event row
-   ``ON CONFLICT (event_id) DO NOTHING`` and its business rows; a rejected event rolls back
-   to its savepoint and is stored again with a ``quarantine`` row, so it is never resent and
-   the rest of the batch goes on; finally ``last_seq`` moves forward; COMMIT;
+   ``ON CONFLICT (tenant_id, event_id) DO NOTHING`` and its business rows; a rejected
+   event rolls back to its savepoint and is stored again with a ``quarantine`` row, so it
+   is never resent and the rest of the batch goes on; finally ``last_seq`` moves forward; COMMIT;
 3. only after COMMIT returned, mark the batch sent/quarantined locally in one short writer
    transaction.
 
 If the reply to COMMIT is lost, step 3 does not happen and the next pass sends the same
-batch again: every event is already there (keyed by event_id), so nothing is applied twice,
-and the events' fate (sent or quarantined) is read back from central.
+batch again: every event is already there (keyed by tenant and event_id), so nothing is
+applied twice, and the events' fate (sent or quarantined) is read back from central.
 
 Speed (a catch-up of 20,000 sales, ``warungin bench --only push``): a batch is first tried
 without a savepoint per event, one ``INSERT ... SELECT FROM jsonb_array_elements(...)`` per
@@ -32,9 +32,12 @@ quarantined locally with that reason; once central is upgraded the next pass put
 in the queue and applies it (resolving the quarantine row). Nothing is dropped.
 
 Clone guard: the ``install_id`` this machine keeps in its secret store must equal the one
-on central's terminal row, and a seq central holds under another event_id means a copy of
-this till's database pushed first. Either refuses the push (:class:`PushRefused`) without
-merging anything; the refusal is recorded locally for ``sync status``.
+on central's terminal row, and a seq central holds under another event_id (or an event id a
+sibling terminal of this tenant holds) means a copy of this till's database pushed first.
+Event ids are keyed per tenant at central (migration c0004), so another tenant can neither
+learn of this till's events nor block them by taking their ids. Either refusal stops the
+push (:class:`PushRefused`) without merging anything; the refusal is recorded locally for
+``sync status``.
 """
 
 from __future__ import annotations
@@ -268,9 +271,16 @@ def _insert_event(cur: Cur, ctx: Context, ev: OutboxRow) -> bool:
     return cur.execute(
         "INSERT INTO central.event (event_id, tenant_id, terminal_id, seq, type, "
         "schema_version, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
-        "ON CONFLICT (event_id) DO NOTHING RETURNING 1",
+        "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING 1",
         (ev.event_id, ctx.tenant_id, ctx.terminal_id, ev.seq, ev.type, ev.schema_version,
          ev.payload_json, ev.created_at)).fetchone() is not None
+
+
+# No conflict target: the key is (tenant_id, event_id) from c0004 on and event_id alone
+# before, and a till pushes to a central of either age. A terminal only inserts rows of its
+# own tenant, so at c0004 a clash can only be with its own tenant's row.
+_QUARANTINE = ("INSERT INTO central.quarantine (tenant_id, event_id, terminal_id, reason, "
+               "detail) VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT DO NOTHING")
 
 
 # Errors that mean "this event's data cannot go in" (quarantine it), as opposed to a lost
@@ -282,8 +292,9 @@ _DATA_ERRORS = (psycopg.errors.IntegrityError, psycopg.errors.DataError,
 def _apply_one(cur: Cur, ctx: Context, ev: OutboxRow, local: LocalRows) -> _Outcome:
     cur.execute("SAVEPOINT ev")
     if not _insert_event(cur, ctx, ev):
-        # Not among this terminal's events (the guard listed those), yet the id is taken:
-        # another terminal pushed this very event, i.e. a copy of this database enrolled
+        # Not among this terminal's events (the guard listed those), yet the id is taken in
+        # this tenant (the key is (tenant_id, event_id): another tenant's rows never clash):
+        # a sibling terminal pushed this very event, i.e. a copy of this database enrolled
         # elsewhere. Never merged, never silently counted as sent.
         raise PushRefused(f"event {ev.event_id} (seq {ev.seq}) was already pushed by another "
                           "terminal: this till's database is a copy; nothing was merged",
@@ -301,10 +312,8 @@ def _apply_one(cur: Cur, ctx: Context, ev: OutboxRow, local: LocalRows) -> _Outc
     # Undo its business rows, keep the event itself (never resent) beside its quarantine.
     cur.execute("ROLLBACK TO SAVEPOINT ev")
     _insert_event(cur, ctx, ev)
-    cur.execute(
-        "INSERT INTO central.quarantine (tenant_id, event_id, terminal_id, reason, detail) "
-        "VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT (event_id) DO NOTHING",
-        (ctx.tenant_id, ev.event_id, ctx.terminal_id, reason, json.dumps(detail)))
+    cur.execute(_QUARANTINE, (ctx.tenant_id, ev.event_id, ctx.terminal_id, reason,
+                              json.dumps(detail)))
     cur.execute("RELEASE SAVEPOINT ev")
     return _Outcome(ev.seq, "quarantined", reason, fresh=True)
 
@@ -323,10 +332,8 @@ def _quarantine_too_new(cur: Cur, ctx: Context, ev: OutboxRow, understood: int) 
         raise PushRefused(f"event {ev.event_id} (seq {ev.seq}) was already pushed by another "
                           "terminal: this till's database is a copy; nothing was merged",
                           field="event_id")
-    cur.execute(
-        "INSERT INTO central.quarantine (tenant_id, event_id, terminal_id, reason, detail) "
-        "VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT (event_id) DO NOTHING",
-        (ctx.tenant_id, ev.event_id, ctx.terminal_id, reason, json.dumps(detail)))
+    cur.execute(_QUARANTINE, (ctx.tenant_id, ev.event_id, ctx.terminal_id, reason,
+                              json.dumps(detail)))
     return _Outcome(ev.seq, "quarantined", reason, fresh=True)
 
 
@@ -386,7 +393,7 @@ class _OneByOne(Exception):
 
 _BULK_EVENT = bulk_insert_sql("event", ("event_id", "tenant_id", "terminal_id", "seq", "type",
                                         "schema_version", "payload", "created_at"),
-                              "event_id")
+                              "tenant_id, event_id")
 
 
 def _apply_batch(cur: Cur, ctx: Context, events: list[OutboxRow], local: LocalRows) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from app.cli.main import emit
+from app.cli.output import emit
 from services.errors import BadInput
 from sync.central import admin
 

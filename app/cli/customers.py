@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from app.secrets import SecretsUnavailable, cipher_for
 from services.crypto import CryptoError
 from services.customers import (

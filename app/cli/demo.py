@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.args import int_between, seconds_between
 from app.cli.output import emit
 from app.demo import HISTORY_DAYS, HISTORY_SEED, seed_demo
 from app.paths import data_dir
@@ -28,8 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("--simulators", action="store_true",
                    help="also run the Midtrans simulator on 127.0.0.1 in the foreground and "
                         "point the demo shop at it (try a QRIS sale with no credentials)")
-    p.add_argument("--port", type=int, default=8765, help="simulator port (default 8765)")
-    p.add_argument("--auto-pay", type=float, default=None, metavar="SECONDS",
+    p.add_argument("--port", type=int_between(1, 65535), default=8765,
+                   help="simulator port (default 8765)")
+    p.add_argument("--auto-pay", type=seconds_between(0, 3600), default=None, metavar="SECONDS",
                    help="with --simulators: pay pending charges after SECONDS")
     p.set_defaults(handler=run)
 

@@ -11,7 +11,7 @@ import sys
 
 from app.cli.common import opened_shop
 from app.cli.customers import secrets_guard
-from app.cli.main import emit
+from app.cli.output import emit
 from app.enroll import enroll
 
 

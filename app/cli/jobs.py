@@ -12,8 +12,8 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.common import acting_user, add_approver_args, add_user_args, approval_from, opened_shop
+from app.cli.output import emit
 from services.errors import BadInput
 from services.provider_jobs import discard_job, replay_dead_job
 from sync.jobs import Dispatcher
@@ -33,8 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
         c = jobs.add_parser(name, parents=[common], help=text)
         c.add_argument("job_id")
         add_user_args(c)
-        c.add_argument("--approver", help="a supervisor approving (name or id)")
-        c.add_argument("--approver-pin", help="the approving supervisor's PIN")
+        add_approver_args(c, "the move (not needed when a supervisor acts)")
         c.set_defaults(handler=handler)
 
 
@@ -60,17 +59,13 @@ def run_status(args: argparse.Namespace) -> int:
         return 0
 
 
-def _approval(args: argparse.Namespace) -> tuple[str, str] | None:
-    if args.approver:
-        return (args.approver, args.approver_pin or "")
-    return None
-
-
 def _move(args: argparse.Namespace, what: Any) -> int:
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
+        given = approval_from(args)
+        approval = (given.user, given.pin) if given else None
         with shop.uow() as uow:
-            row = what(uow, actor, args.job_id, _approval(args))
+            row = what(uow, actor, args.job_id, approval)
         emit({**asdict(row), "payload": dict(row.payload),
               "result": None if row.result is None else dict(row.result)})
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from services.kasbon import REPAYMENT_ACCOUNTS, customer_balance, outstanding_kasbon, repay_kasbon
 from services.money import rupiah
 

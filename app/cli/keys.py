@@ -6,7 +6,7 @@ import argparse
 
 from app.cli.common import acting_user, add_user_args, opened_shop
 from app.cli.customers import secrets_guard
-from app.cli.main import emit
+from app.cli.output import emit
 from app.secrets import rotate_data_key
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.common import opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from services.ledger import trial_balance
 
 

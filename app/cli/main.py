@@ -13,9 +13,10 @@ import logging
 import sys
 from collections.abc import Callable
 
+from app.cli.args import check_arguments
 from app.cli.output import emit, fail
 from local_db.migrate import DatabaseDamaged
-from services.errors import ShopError
+from services.errors import BadInput, ShopError
 
 COMMAND_MODULES = [
     "status",
@@ -81,6 +82,9 @@ def _default_only(argv: list[str]) -> argparse.Namespace | None:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     given = sys.argv[1:] if argv is None else argv
+    if "--" in given and "--" in given[given.index("--") + 1:]:
+        # Python 3.11's argparse would turn a literal "--" value into an empty list.
+        return fail(BadInput("'--' after '--' is not a value", field="argv"))
     fast = _default_only(given)
     args = fast if fast is not None else build_parser().parse_args(given)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
@@ -88,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.status import run_default
         handler = run_default
     try:
+        check_arguments(args)
         return handler(args)
     except ShopError as exc:
         return fail(exc)
@@ -96,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return 4
 
 
-# emit and fail live in app.cli.output; command modules written before it import them from here.
+# emit and fail live in app.cli.output (the command modules import them from there).
 __all__ = ["COMMAND_MODULES", "build_parser", "emit", "fail", "main"]
 
 

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 
 from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from services.payments import record_settlement, unsettled_payments, view_charge
 
 

@@ -6,11 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli.args import int_between, read_stdin
 from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from services.catalogue import lookup_item, search_products
 from services.catalogue_csv import ImportRejected, export_catalogue, import_catalogue
 from services.errors import BadInput
+from services.inputs import check_decoded
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -27,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     e.set_defaults(handler=run_export)
     s = ps.add_parser("search", parents=[common], help="search by name, SKU or barcode prefix")
     s.add_argument("query")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--limit", type=int_between(1, 1000), default=20)
     s.set_defaults(handler=run_search)
     lk = ps.add_parser("lookup", parents=[common], help="what a scan of this code adds")
     lk.add_argument("code")
@@ -36,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 def run_import(args: argparse.Namespace) -> int:
     if args.file == "-":
-        text = sys.stdin.read()
+        text = check_decoded(read_stdin("file"), field="file")
     else:
         try:
             text = Path(args.file).read_text("utf-8-sig")

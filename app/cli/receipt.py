@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from app.printing import load_receipt, print_receipt, receipt_pdf
 from app.printing.config import PrinterSettings, printer_settings
 from local_db.store import read_settings

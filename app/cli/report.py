@@ -33,9 +33,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.cli.main import emit
-from services.errors import BadInput
 from app.cli.common import acting_user, add_user_args
+from app.cli.output import emit
+from services.errors import BadInput
 from services.reports import REPORTS, Period, Report, local_source, report_for, run_report
 from services.reports.export import to_csv, to_data, to_html
 from services.reports.source import DEFAULT_TIMEZONE, zone

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from collections.abc import Iterator
 
+from app.cli.args import read_stdin, seconds_between
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
-from app.cli.main import emit, fail
+from app.cli.output import emit
 from app.shop import Shop
+from local_db.migrate import DatabaseDamaged
 from services.checkout import checkout
-from services.errors import ShopError
+from services.errors import BadInput, ShopError
 from services.payments import ChargeView
 from services.sale_input import parse_sale
 from services.selling import SaleRequest, SaleResult
 from services.tender import PROVIDER_METHODS
 from services.users import Actor
+
+log = logging.getLogger("warungin.sale")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -22,8 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p = sub.add_parser("sale", parents=[common], help="complete a sale read as JSON on stdin")
     add_user_args(p)
     p.add_argument("--stream", action="store_true",
-                   help="read one sale per line; print each committed sale as one JSON line")
-    p.add_argument("--wait", type=float, default=300.0,
+                   help="read one sale per line; print one JSON line per input line: the "
+                        "committed sale, or {line, error, field, message} for a line not "
+                        "sold; exit 0 if every line was sold, else 1 (a bug), 2 (bad "
+                        "input) or 3 (refused), the first that applies")
+    p.add_argument("--wait", type=seconds_between(0, 3600), default=300.0,
                    help="seconds to wait for a QRIS/e-wallet/VA payment before cancelling it")
     p.set_defaults(handler=run)
 
@@ -32,22 +41,56 @@ def run(args: argparse.Namespace) -> int:
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         if not args.stream:
-            req = parse_sale(read_json(sys.stdin.read(), field="sale"))
+            req = parse_sale(read_json(read_stdin("sale"), field="sale"))
             emit(_sell(shop, actor, req, args.wait).as_dict())
             return 0
-        failures = 0
-        for n, line in enumerate(sys.stdin, start=1):
-            if not line.strip():
-                continue
-            try:
-                req = parse_sale(read_json(line, field=f"line {n}"))
-                result = _sell(shop, actor, req, args.wait)
-            except ShopError as exc:
-                failures += 1
-                fail(exc)
-                continue
-            emit(result.as_dict())  # flushed: printed only after the commit
-        return 0 if failures == 0 else 2
+        return _stream(shop, actor, args.wait)
+
+
+def _input_lines() -> Iterator[str]:
+    """stdin line by line. Bytes are decoded here (surrogateescape, as Python decodes
+    stdin itself under a UTF-8 locale), so a line that is not UTF-8 is refused by the JSON
+    check for that line alone, whatever the locale's error handler would have done."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        yield from sys.stdin
+        return
+    for line in raw:
+        yield line.decode("utf-8", "surrogateescape")
+
+
+def _stream(shop: Shop, actor: Actor, wait: float) -> int:
+    """One sale per line. A line not sold (refused, or a bug) gets one JSON error line with
+    its number and field, and the stream goes on; a sale's line is printed only after its
+    commit, as before. Bugs are logged with their traceback."""
+    seen: set[int] = set()
+    for n, line in enumerate(_input_lines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            req = parse_sale(read_json(line, field="sale"))
+            result = _sell(shop, actor, req, wait)
+        except ShopError as exc:
+            seen.add(2 if isinstance(exc, BadInput) else 3)
+            _refused_line(n, exc.as_dict())
+            sys.stderr.write(f"error: line {n}: {exc}\n")
+            sys.stderr.flush()
+            continue
+        except DatabaseDamaged:
+            raise
+        except Exception as exc:  # a bug: to the log with its traceback; the next line sells
+            log.exception("sale --stream: line %d was not sold", n)
+            seen.add(1)
+            _refused_line(n, {"error": "internal",
+                              "message": f"unexpected {type(exc).__name__}; nothing of this "
+                                         "line was committed (see the log)"})
+            continue
+        emit(result.as_dict())  # flushed: printed only after the commit
+    return min(seen) if seen else 0
+
+
+def _refused_line(n: int, error: dict[str, str]) -> None:
+    emit({"line": n, **error})
 
 
 def describe(view: ChargeView) -> str:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.common import acting_user, add_user_args, opened_shop, read_json
-from app.cli.main import emit
+from app.cli.common import (
+    acting_user,
+    add_approver_args,
+    add_user_args,
+    approval_from,
+    opened_shop,
+    read_json,
+)
+from app.cli.output import emit
 from services.money import rupiah
 from services.shifts import close_shift, move_cash, open_shift, shift_report
 
@@ -34,6 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     m.add_argument("kind", choices=["in", "out", "no-sale"])
     m.add_argument("amount", nargs="?", default="0")
     m.add_argument("--reason", required=True)
+    add_approver_args(m, "a cash out beyond the drawer or above the store's limit, or a "
+                         "no-sale drawer opening")
     m.set_defaults(handler=run_cash)
 
 
@@ -72,7 +81,9 @@ def run_cash(args: argparse.Namespace) -> int:
         kind = {"in": "cash_in", "out": "cash_out", "no-sale": "no_sale"}[args.kind]
         amount = 0 if kind == "no_sale" else rupiah(args.amount, field="amount")
         actor = acting_user(shop, args)
+        approval = approval_from(args, actor)
         with shop.uow() as uow:
-            move_id = move_cash(uow, shop.config, actor, kind, amount, args.reason)
+            move_id = move_cash(uow, shop.config, actor, kind, amount, args.reason,
+                                approval=approval)
         emit({"id": move_id, "kind": kind, "amount": amount})
         return 0

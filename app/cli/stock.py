@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import Any
 
+from app.cli.args import read_stdin
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
-from app.cli.main import emit
+from app.cli.output import emit
 from services.errors import BadInput
+from services.inputs import check_text, key_name, shown
 from services.money import qty_to_milli, rupiah
 from services.stock import (
     ReceivedLine,
@@ -45,25 +47,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def _signed_qty(text: str) -> int:
-    negative = text.strip().startswith("-")
-    milli = qty_to_milli(text.strip().lstrip("-+"), field="qty")
+    """``-2``, ``+1.5`` or ``3``: one optional sign, then a quantity (``+-5`` is refused)."""
+    body = text.strip()
+    negative = body.startswith("-")
+    if body[:1] in ("-", "+"):
+        body = body[1:].lstrip()
+    if body[:1] in ("-", "+"):
+        raise BadInput(f"'{shown(text)}' has more than one sign (e.g. -2 or +1.5)", field="qty")
+    milli = qty_to_milli(body, field="qty")
     return -milli if negative else milli
 
 
 def run_adjust(args: argparse.Namespace) -> int:
+    qty = _signed_qty(args.qty)  # bad input is refused before the shop is even opened
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         with shop.uow() as uow:
-            r = adjust_stock(uow, actor, args.sku, _signed_qty(args.qty), args.reason,
-                             waste=args.waste)
+            r = adjust_stock(uow, actor, args.sku, qty, args.reason, waste=args.waste)
         emit({"sku": r.sku, "qty_milli": r.qty_milli, "level_milli": r.level_milli,
               "value": r.value})
         return 0
 
 
 def run_count(args: argparse.Namespace) -> int:
+    counted = qty_to_milli(args.counted, field="counted", allow_zero=True)  # 0, 0.0, 00...
     with opened_shop(args) as shop:
-        counted = 0 if args.counted.strip() == "0" else qty_to_milli(args.counted, field="counted")
         actor = acting_user(shop, args)
         with shop.uow() as uow:
             r = count_stock(uow, actor, args.sku, counted, args.reason)
@@ -72,22 +80,44 @@ def run_count(args: argparse.Namespace) -> int:
         return 0
 
 
-def run_receive(args: argparse.Namespace) -> int:
-    data = read_json(sys.stdin.read(), field="receipt")
+#: Lines of one goods receipt (a supplier's delivery note).
+MAX_RECEIPT_LINES = 1000
+
+
+def parse_receipt(data: Any) -> tuple[str, str, str | None, list[ReceivedLine]]:
+    """``{"supplier", "paid_from", "document_no", "lines": [{"sku", "qty", "cost"}]}`` ->
+    (supplier, paid_from, document_no, lines); every field checked and named."""
     if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
         raise BadInput('goods received is {"supplier": ..., "lines": [...]}', field="lines")
+    unknown = set(data) - {"supplier", "paid_from", "document_no", "lines"}
+    if unknown:
+        raise BadInput("unknown field", field=key_name(sorted(unknown)[0]))
+    supplier = check_text(data.get("supplier") or "", field="supplier", max_len=120)
+    paid_from = check_text(data.get("paid_from", "payable"), field="paid_from", max_len=20)
+    document_no = (None if data.get("document_no") is None else
+                   check_text(data["document_no"], field="document_no", max_len=60) or None)
+    if len(data["lines"]) > MAX_RECEIPT_LINES:
+        raise BadInput(f"more than {MAX_RECEIPT_LINES} lines in one receipt", field="lines")
     lines = []
     for i, raw in enumerate(data["lines"]):
         if not isinstance(raw, dict) or not isinstance(raw.get("sku"), str):
             raise BadInput("a line needs a sku", field=f"lines[{i}].sku")
+        bad = set(raw) - {"sku", "qty", "cost"}
+        if bad:
+            raise BadInput("unknown field", field=f"lines[{i}].{key_name(sorted(bad)[0])}")
         lines.append(ReceivedLine(raw["sku"], qty_to_milli(raw.get("qty"), field=f"lines[{i}].qty"),
                                   rupiah(raw.get("cost"), field=f"lines[{i}].cost")))
+    return supplier, paid_from, document_no, lines
+
+
+def run_receive(args: argparse.Namespace) -> int:
+    supplier, paid_from, document_no, lines = parse_receipt(
+        read_json(read_stdin("receipt"), field="receipt"))
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         with shop.uow() as uow:
-            receipt_id = receive_goods(uow, actor, supplier=str(data.get("supplier") or ""),
-                                       lines=lines, paid_from=str(data.get("paid_from", "payable")),
-                                       document_no=data.get("document_no"))
+            receipt_id = receive_goods(uow, actor, supplier=supplier, lines=lines,
+                                       paid_from=paid_from, document_no=document_no)
         emit({"id": receipt_id, "lines": len(lines)})
         return 0
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import argparse
 
+from app.cli.args import int_between
 from app.cli.common import opened_shop
-from app.cli.main import emit
+from app.cli.output import emit
 from app.enroll import INSTALL_ID_SECRET, central_credentials
 from app.secrets import cipher_for, secret_store_for
 from services.errors import Conflict
@@ -31,7 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("what", nargs="?", choices=["status"], help="'status': the figures only")
     p.add_argument("--once", action="store_true",
                    help="push everything pending, pull what central changed, then exit")
-    p.add_argument("--batch-size", type=int, default=200, help="events per central transaction")
+    p.add_argument("--batch-size", type=int_between(1, 10_000), default=200,
+                   help="events per central transaction")
     p.set_defaults(handler=run)
 
 

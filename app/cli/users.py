@@ -6,8 +6,8 @@ import argparse
 
 from sqlalchemy import select
 
-from app.cli.common import acting_user, add_user_args, opened_shop
-from app.cli.main import emit
+from app.cli.common import acting_user, add_user_args, new_pin, opened_shop
+from app.cli.output import emit
 from local_db.models import User
 from services.users import change_pin, change_role, create_user, unlock_user
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     add_user_args(a)
     a.add_argument("name")
     a.add_argument("role", choices=["cashier", "supervisor", "owner"])
-    a.add_argument("--new-pin", required=True)
+    a.add_argument("--new-pin", help=argparse.SUPPRESS)  # refused: WARUNGIN_NEW_PIN or asked
     a.set_defaults(handler=run_add)
     u = us.add_parser("unlock", parents=[common], help="unlock after 5 wrong PINs")
     add_user_args(u)
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     pn = us.add_parser("pin", parents=[common], help="change a PIN")
     add_user_args(pn)
     pn.add_argument("name")
-    pn.add_argument("--new-pin", required=True)
+    pn.add_argument("--new-pin", help=argparse.SUPPRESS)  # refused: WARUNGIN_NEW_PIN or asked
     pn.set_defaults(handler=run_pin)
     ls = us.add_parser("list", parents=[common], help="users and their state")
     ls.set_defaults(handler=run_list)
@@ -43,8 +43,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 def run_add(args: argparse.Namespace) -> int:
     with opened_shop(args) as shop:
         by = acting_user(shop, args, default_to_shift=False)
+        pin = new_pin(args, args.name)
         with shop.uow() as uow:
-            actor = create_user(uow, by, name=args.name, role=args.role, pin=args.new_pin)
+            actor = create_user(uow, by, name=args.name, role=args.role, pin=pin)
             uow.commit()
         emit({"id": actor.id, "name": actor.name, "role": actor.role})
         return 0
@@ -53,13 +54,14 @@ def run_add(args: argparse.Namespace) -> int:
 def _simple(args: argparse.Namespace, action: str) -> int:
     with opened_shop(args) as shop:
         by = acting_user(shop, args, default_to_shift=False)
+        pin = new_pin(args, args.name) if action == "pin" else ""
         with shop.uow() as uow:
             if action == "unlock":
                 unlock_user(uow, by, args.name)
             elif action == "role":
                 change_role(uow, by, args.name, args.role)
             else:
-                change_pin(uow, by, args.name, args.new_pin)
+                change_pin(uow, by, args.name, pin)
             uow.commit()
         emit({"ok": True, "user": args.name, "action": action})
         return 0

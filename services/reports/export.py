@@ -2,8 +2,10 @@
 
 - CSV keeps machine values so a spreadsheet can sum them: money as whole rupiah, quantities
   as decimals with a point (``0.75``), percentages as ``12.34``, dates ``YYYY-MM-DD``, flags
-  ``1``/``0``. A report with several tables (the dashboard) writes each as a block: its
-  title on one row, the header, the rows, a ``TOTAL`` row when it has totals, a blank row.
+  ``1``/``0``. Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+  ``@``, tab, CR first) get a leading ``'`` (services.csv_cells); numbers never do. A
+  report with several tables (the dashboard) writes each as a block: its title on one
+  row, the header, the rows, a ``TOTAL`` row when it has totals, a blank row.
 - HTML (and the PDF, ``app.reports_pdf``) is for people: every figure through
   ``services.formatting`` (``Rp 15.000``, ``0,75``, ``12,98 %``, methods in words, dates
   ``07-12-2026``, the time it was made on the store's clock with WIB/WITA/WIT), every text
@@ -22,11 +24,13 @@ from decimal import Decimal
 from typing import Any
 
 from services import formatting as fmt
+from services.csv_cells import escape_cell
 from services.money import milli_to_decimal
 from services.reports.tables import tables_of
 from services.reports.values import Column, Report, Table
 
 TOTAL_ID, TOTAL_EN = "TOTAL", "TOTAL"
+_NUMERIC = ("money", "qty", "int", "percent")
 
 
 def _qty(milli: int) -> str:
@@ -46,7 +50,9 @@ def machine_value(column: Column, value: Any) -> str:
         return str((Decimal(value) / 100).quantize(Decimal("0.01")))
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if column.kind in _NUMERIC and isinstance(value, (int, Decimal)):
+        return str(value)  # a number, even a negative one: never escaped
+    return escape_cell(str(value))  # text from people: never a formula (services.csv_cells)
 
 
 def display_value(column: Column, value: Any, lang: str = "id") -> str:
@@ -74,8 +80,8 @@ def display_value(column: Column, value: Any, lang: str = "id") -> str:
 
 def _write_table(w: Any, table: Table, lang: str, with_title: bool) -> None:
     if with_title:
-        w.writerow([table.title(lang)])
-    w.writerow([c.title(lang) for c in table.columns])
+        w.writerow([escape_cell(table.title(lang))])
+    w.writerow([escape_cell(c.title(lang)) for c in table.columns])
     for row in table.rows:
         w.writerow([machine_value(c, v) for c, v in zip(table.columns, row, strict=True)])
     if table.totals is not None:
@@ -110,8 +116,6 @@ td.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 2px solid #444; }
 p.note { color: #555; font-size: 12px; }
 """
-
-_NUMERIC = ("money", "qty", "int", "percent")
 
 
 def _html_table(table: Table, lang: str) -> str:

@@ -15,9 +15,13 @@ Keys
   and of every foreign key, so a row can only ever point at a parent of its own tenant (a
   foreign-key check runs without row-level security: a single-column FK to another tenant's
   row would both succeed and reveal that the row exists).
-- ``event.event_id`` is globally unique (``ON CONFLICT (event_id) DO NOTHING``), with
-  ``UNIQUE (tenant_id, terminal_id, seq)`` beside it: the same seq with another event_id is
-  a second machine using a copy of the terminal's database.
+- ``event`` is keyed ``(tenant_id, event_id)`` (``ON CONFLICT (tenant_id, event_id) DO
+  NOTHING``), and so is ``quarantine``: an event id names an event within its tenant only.
+  A global ``event_id`` key (until migration c0004) was checked without row-level security,
+  so inserting another tenant's event id answered "exists" and blocked that tenant's push.
+  ``UNIQUE (tenant_id, terminal_id, seq)`` stands beside the key: the same seq with another
+  event_id, or an event id a sibling terminal of the tenant holds, is a second machine
+  using a copy of the terminal's database (the clone guard, inside the tenant).
 - ``journal_line`` has no UUID on the terminal (an integer there), so central keys it
   ``(tenant_id, entry_id, line_no)``, line_no being its 1-based position in the entry.
 - Foreign keys stay inside one aggregate that travels in one event (sale -> its lines and
@@ -198,9 +202,9 @@ event = Table(
     Column("payload", JSONB, nullable=False),
     _ts("created_at", nullable=True),  # the terminal's wall clock: data, never order
     _ts("received_at", now=True),
-    PrimaryKeyConstraint("event_id"),
+    # Per tenant, never global: see "Keys" above (migration c0004).
+    PrimaryKeyConstraint("tenant_id", "event_id"),
     UniqueConstraint("tenant_id", "terminal_id", "seq"),
-    UniqueConstraint("tenant_id", "event_id"),  # target of tenant-scoped foreign keys
     _tenant_fk(["terminal_id"], "terminal", ["id"]),
     CheckConstraint("seq > 0", name="seq_positive"),
 )
@@ -214,7 +218,7 @@ quarantine = Table(
     Column("detail", JSONB, nullable=True),
     _ts("quarantined_at", now=True),
     _ts("resolved_at", nullable=True),
-    PrimaryKeyConstraint("event_id"),
+    PrimaryKeyConstraint("tenant_id", "event_id"),
     _tenant_fk(["event_id"], "event", ["event_id"]),
     _tenant_fk(["terminal_id"], "terminal", ["id"]),
     Index(None, "tenant_id", "resolved_at"),
@@ -517,4 +521,4 @@ TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables)
 NON_TENANT_TABLES = ("installation", "alembic_version")
 
 #: Bumped with each central migration; ``central init`` upgrades to it.
-HEAD_REVISION = "c0003"
+HEAD_REVISION = "c0004"

@@ -18,9 +18,13 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 from psycopg.types.json import Jsonb
+from sqlalchemy import text
 
+from app.shop import Shop
 from sync.central import schema
+from sync.push import push_once
 from tests.central.conftest import CentralDB, Tenant, Terminal, make_tenant, make_terminal
+from tests.sync.push.test_push import enrol
 
 T = schema.TENANT_TABLES
 INSERTABLE = (*schema.OWN_TERMINAL_INSERT, *schema.TERMINAL_UPSERT_TABLES,
@@ -311,7 +315,7 @@ def test_no_terminal_rewrites_its_own_sales_history(world: World,
     _refused(a1, sql.SQL("DELETE FROM central.{} WHERE terminal_id = %s").format(t), (me,))
     # Nor through an upsert that would overwrite an existing row.
     row = _copy_of(world.db, table, world.a.tenant_id, me)
-    key = {"event": "event_id", "journal_line": "tenant_id, entry_id, line_no"}.get(
+    key = {"event": "tenant_id, event_id", "journal_line": "tenant_id, entry_id, line_no"}.get(
         table, "tenant_id, id")
     with world.db.connect() as c:  # the existing row's key
         orig = c.execute(sql.SQL("SELECT to_jsonb(t) FROM central.{} t WHERE terminal_id = %s"
@@ -455,3 +459,99 @@ def test_stock_levels_at_central_are_the_tenants_own_and_flag_negative_stock(
                               "central.stock_level WHERE tenant_id IN (%s, %s)",
                               (world.a.tenant_id, world.b.tenant_id)).fetchone()
     assert total == (-3000, True)
+
+
+# --- event identity never crosses the wall (issue 10, "At central") ---------------------------
+
+def _event_row(tenant: str, terminal: str, event_id: str, seq: int) -> dict[str, Any]:
+    return {"event_id": event_id, "tenant_id": tenant, "terminal_id": terminal, "seq": seq,
+            "type": "sale.completed", "schema_version": 1, "payload": {"k": 1}}
+
+
+def _push_insert(conn: psycopg.Connection[Any], row: dict[str, Any]) -> bool:
+    """The push's own event insert (sync.push._insert_event): True when the row went in."""
+    return conn.execute(
+        "INSERT INTO central.event (event_id, tenant_id, terminal_id, seq, type, "
+        "schema_version, payload) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING 1",
+        (row["event_id"], row["tenant_id"], row["terminal_id"], row["seq"], row["type"],
+         row["schema_version"], Jsonb(row["payload"]))).fetchone() is not None
+
+
+def test_another_tenants_event_id_is_no_oracle(world: World,
+                                               a1: psycopg.Connection[Any]) -> None:
+    """Terminal A1 offers tenant B's existing event id as its own event (and quarantines it):
+    the answer is exactly the one a never-used id gets. Under a global ``event_id`` key this
+    raised ``duplicate key ... "pk_event"``: a yes/no answer about B's events."""
+    with world.db.connect() as c:
+        got = c.execute("SELECT event_id::text FROM central.quarantine WHERE tenant_id = %s "
+                        "LIMIT 1", (world.b.tenant_id,)).fetchone()
+    assert got is not None
+    theirs = got[0]
+    before = {t: _rows_of(world.db, t, world.b.tenant_id) for t in ("event", "quarantine")}
+    me, tid = world.a1.terminal_id, world.a.tenant_id
+    for event_id, seq in ((_id(), 900_001), (theirs, 900_002)):
+        _insert_json(a1, "event", _event_row(tid, me, event_id, seq))
+        _insert_json(a1, "quarantine", {"tenant_id": tid, "event_id": event_id,
+                                        "terminal_id": me, "reason": "probe"})
+        a1.rollback()
+        assert _push_insert(a1, _event_row(tid, me, event_id, seq))
+        a1.rollback()
+    assert {t: _rows_of(world.db, t, world.b.tenant_id) for t in before} == before
+
+
+def test_another_tenant_cannot_block_a_push_by_taking_its_event_ids(
+        world: World, shop: Shop) -> None:
+    """Terminal A1 learns the ids of tenant B's *pending* events and inserts them first as
+    its own. B's push still goes through, whole: under a global key it was refused as
+    "this till's database is a copy" for ever after. Within one tenant the clone guard
+    stays (tests/sync/push/test_push.py::test_a_copied_database_is_refused_not_merged)."""
+    link, term = enrol(world.db, shop, "Toko Korban")
+    with shop.uow(write=False) as uow:
+        pending = [(str(e), int(s)) for e, s in uow.conn.execute(text(
+            "SELECT id, seq FROM outbox WHERE status = 'pending' ORDER BY seq"))]
+    assert pending
+    with world.db.connect(world.a1.role, world.a1.password) as a1:
+        for n, (event_id, _seq) in enumerate(pending):
+            _insert_json(a1, "event", _event_row(world.a.tenant_id, world.a1.terminal_id,
+                                                 event_id, 800_000 + n))
+        a1.commit()
+    report = push_once(shop.db, link)
+    assert (report.sent, report.quarantined) == (len(pending), 0)
+    with world.db.connect() as c:
+        held = {(str(e), int(s)) for e, s in c.execute(
+            "SELECT event_id::text, seq FROM central.event WHERE tenant_id = %s "
+            "AND terminal_id = %s", (term.tenant_id, term.terminal_id))}
+        squatted = c.execute("SELECT count(*) FROM central.event WHERE tenant_id = %s "
+                             "AND event_id = ANY(%s)", (world.a.tenant_id,
+                                                        [e for e, _ in pending])).fetchone()
+    assert held == set(pending)
+    assert squatted == (len(pending),)  # A1's rows are A's own business, untouched
+
+
+def test_every_key_a_terminal_can_collide_on_includes_the_tenant(world: World) -> None:
+    """A unique index is checked without row-level security: one without tenant_id on a table
+    a terminal inserts into would answer "exists" about another tenant's rows (and let a
+    terminal squat on their keys). So every primary key and unique constraint there names
+    tenant_id (event and quarantine did not until c0004)."""
+    with world.db.connect() as c:
+        keys = c.execute(
+            "SELECT cl.relname, con.conname, array_agg(a.attname::text ORDER BY a.attname) "
+            "FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid "
+            "JOIN pg_namespace n ON n.oid = cl.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attnum = ANY(con.conkey) "
+            "WHERE n.nspname = 'central' AND con.contype IN ('p', 'u') "
+            "GROUP BY cl.relname, con.conname").fetchall()
+        identity = {r[0] for r in c.execute(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns "
+            "WHERE table_schema = 'central' AND is_identity = 'YES'")}
+    checked = 0
+    for table, name, cols in keys:
+        if table not in INSERTABLE:
+            continue
+        checked += 1
+        # change_log's key is a number central makes itself (GENERATED ALWAYS).
+        if cols == ["id"] and f"{table}.id" in identity:
+            continue
+        assert "tenant_id" in cols, (table, name, cols)
+    assert checked >= len(INSERTABLE)

@@ -70,8 +70,9 @@ def test_malformed_json_and_wrong_pin(shop: Shop, capsys: pytest.CaptureFixture[
     before = counts(shop)
     code, _, err = run(capsys, monkeypatch, ["sale", "--data-dir", str(shop.folder)], "{lines:")
     assert code == 2 and err.startswith("error: sale: malformed JSON")
+    monkeypatch.setenv("WARUNGIN_PIN", "0000")
     code, _, err = run(capsys, monkeypatch, ["sale", "--data-dir", str(shop.folder),
-                                             "--user", "Sari", "--pin", "0000"], json.dumps(SALE))
+                                             "--user", "Sari"], json.dumps(SALE))
     assert code == 3 and err.startswith("error: pin: wrong PIN")
     assert counts(shop) == before
 
@@ -82,8 +83,12 @@ def test_stream_prints_each_sale_and_reports_bad_lines(
     code, out, err = run(capsys, monkeypatch, ["sale", "--stream", "--data-dir",
                                                str(shop.folder)], lines)
     printed = [json.loads(x) for x in out.splitlines()]
-    assert [p["receipt_no"] for p in printed] == ["DEMO-T01-000001", "DEMO-T01-000002"]
-    assert code == 2 and "line 2: malformed JSON" in err
+    # One JSON line per input line: the committed sale, or the refusal with its line number.
+    assert [p.get("receipt_no") for p in printed] == ["DEMO-T01-000001", None,
+                                                      "DEMO-T01-000002"]
+    assert printed[1]["line"] == 2 and printed[1]["field"] == "sale"
+    assert printed[1]["message"].startswith("malformed JSON")
+    assert code == 2 and "line 2: sale: malformed JSON" in err
 
 
 def test_shift_stock_products_commands(shop: Shop, capsys: pytest.CaptureFixture[str],
@@ -92,7 +97,8 @@ def test_shift_stock_products_commands(shop: Shop, capsys: pytest.CaptureFixture
     assert run(capsys, monkeypatch, ["sale", *d], json.dumps(SALE))[0] == 0
     code, out, _ = run(capsys, monkeypatch, ["shift", "report", *d])
     assert code == 0 and json.loads(out)["sales_count"] == 1
-    sup = ["--user", "Budi", "--pin", "5678"]
+    sup = ["--user", "Budi"]
+    monkeypatch.setenv("WARUNGIN_PIN", "5678")  # a PIN never goes on the command line
     code, out, _ = run(capsys, monkeypatch, ["stock", "adjust", "MI-0001", "-1",
                                              "--reason", "rusak", *sup, *d])
     assert code == 0 and json.loads(out)["qty_milli"] == -1000
@@ -107,7 +113,7 @@ def test_shift_stock_products_commands(shop: Shop, capsys: pytest.CaptureFixture
     assert code == 2
     assert "line 3: sku:" in err and "line 4: price:" in err and "nothing was imported" in err
     code, out, _ = run(capsys, monkeypatch, ["shift", "close", "--counted",
-                                             '{"100000": 2, "10000": 1, "500": 1}', *d])
+                                             '{"100000": 2, "10000": 1, "500": 1}', *sup, *d])
     z = json.loads(out)
     assert code == 0 and z["kind"] == "Z" and z["difference"] == 0
 

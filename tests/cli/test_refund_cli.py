@@ -20,15 +20,23 @@ def _sale(shop: Shop, cashier: Actor) -> SaleResult:
         return complete_sale(uow, shop.config, cashier, req)
 
 
-def _refund(shop: Shop, *args: str) -> int:
-    return main(["refund", *args, "--data-dir", str(shop.folder)])
+def _refund(shop: Shop, *args: str, pin: str | None = None,
+            approver_pin: str | None = None) -> int:
+    """The command with PINs in the environment, as a script gives them (never argv)."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in (("WARUNGIN_PIN", pin), ("WARUNGIN_APPROVER_PIN", approver_pin)):
+            if value is None:
+                env.delenv(name, raising=False)
+            else:
+                env.setenv(name, value)
+        return main(["refund", *args, "--data-dir", str(shop.folder)])
 
 
 def test_full_refund_prints_json(shop: Shop, cashier: Actor,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     sale = _sale(shop, cashier)
-    code = _refund(shop, sale.receipt_no, "--approver", "Budi", "--approver-pin", "5678",
-                   "--reason", "salah beli")
+    code = _refund(shop, sale.receipt_no, "--user", "Sari", "--approver", "Budi",
+                   "--reason", "salah beli", pin="1234", approver_pin="5678")
     out = capsys.readouterr()
     assert code == 0, out.err
     data = json.loads(out.out)
@@ -43,8 +51,8 @@ def test_full_refund_prints_json(shop: Shop, cashier: Actor,
 def test_partial_refund_by_lines(shop: Shop, cashier: Actor,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     sale = _sale(shop, cashier)
-    code = _refund(shop, sale.receipt_no, "--approver", "Wati", "--approver-pin", "9999",
-                   "--line", "1:2", "--line", "2:0.25")
+    code = _refund(shop, sale.receipt_no, "--user", "Sari", "--approver", "Wati",
+                   "--line", "1:2", "--line", "2:0.25", pin="1234", approver_pin="9999")
     out = capsys.readouterr()
     assert code == 0, out.err
     data = json.loads(out.out)
@@ -56,11 +64,28 @@ def test_partial_refund_by_lines(shop: Shop, cashier: Actor,
 def test_acting_user_from_user_and_pin(shop: Shop, cashier: Actor,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     sale = _sale(shop, cashier)
-    code = _refund(shop, sale.receipt_no, "--user", "Budi", "--pin", "5678",
-                   "--approver", "Budi", "--approver-pin", "5678", "--line", "1:1")
+    # A supervisor acting with their own PIN approves their own refund: one PIN.
+    code = _refund(shop, sale.receipt_no, "--user", "Budi", "--line", "1:1", pin="5678")
     out = capsys.readouterr()
     assert code == 0, out.err
-    assert json.loads(out.out)["cashier"] == "Budi"
+    data = json.loads(out.out)
+    assert data["cashier"] == "Budi" and data["approved_by"] == "Budi"
+
+
+def test_no_pin_on_the_command_line(shop: Shop, cashier: Actor,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    sale = _sale(shop, cashier)
+    before = counts(shop)
+    for args, field in ((["--user", "Budi", "--pin", "5678"], "pin"),
+                        (["--user", "Sari", "--approver", "Budi", "--approver-pin", "5678"],
+                         "approver_pin")):
+        assert _refund(shop, sale.receipt_no, *args, pin="1234") == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {field}:") and "command line" in err
+    # The shift's cashier without a PIN may sell, not refund (even with an approval).
+    assert _refund(shop, sale.receipt_no, "--approver", "Budi", approver_pin="5678") == 3
+    assert capsys.readouterr().err.startswith("error: pin:")
+    assert counts(shop) == before
 
 
 @pytest.mark.parametrize(("extra", "code", "field"), [
@@ -76,7 +101,8 @@ def test_bad_input_exits_2_naming_the_field(shop: Shop, cashier: Actor,
                                             extra: list[str], code: int, field: str) -> None:
     sale = _sale(shop, cashier)
     before = counts(shop)
-    rc = _refund(shop, sale.receipt_no, "--approver", "Budi", "--approver-pin", "5678", *extra)
+    rc = _refund(shop, sale.receipt_no, "--user", "Sari", "--approver", "Budi", *extra,
+                 pin="1234", approver_pin="5678")
     out = capsys.readouterr()
     assert rc == code
     assert out.out == ""
@@ -88,14 +114,16 @@ def test_unknown_receipt_and_refusals(shop: Shop, cashier: Actor,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     sale = _sale(shop, cashier)
     before = counts(shop)
-    assert _refund(shop, "DEMO-T01-424242", "--approver", "Budi", "--approver-pin",
-                   "5678") == 3
+    assert _refund(shop, "DEMO-T01-424242", "--user", "Sari", "--approver", "Budi",
+                   pin="1234", approver_pin="5678") == 3
     assert "receipt_no" in capsys.readouterr().err
     assert _refund(shop, sale.receipt_no) == 3
     assert "approver" in capsys.readouterr().err
-    assert _refund(shop, sale.receipt_no, "--approver", "Budi", "--approver-pin", "1111") == 3
+    assert _refund(shop, sale.receipt_no, "--user", "Sari", "--approver", "Budi",
+                   pin="1234", approver_pin="1111") == 3
     assert "wrong PIN" in capsys.readouterr().err
-    assert _refund(shop, sale.receipt_no, "--approver", "Sari", "--approver-pin", "1234") == 3
+    assert _refund(shop, sale.receipt_no, "--user", "Sari", "--approver", "Sari",
+                   pin="1234", approver_pin="1234") == 3
     assert "supervisor" in capsys.readouterr().err
     assert counts(shop) == before
     assert scalar(shop, "SELECT failed_pins FROM user WHERE name='Budi'") == 1

@@ -276,11 +276,11 @@ def test_owner_stores_midtrans_key_in_the_keyring(shop: Shop, monkeypatch: pytes
     monkeypatch.delenv("WARUNGIN_MIDTRANS_SERVER_KEY", raising=False)
     monkeypatch.setattr(sys, "stdin", io.StringIO("SB-Mid-server-OWNER-KEY\n"))
     d = ["--data-dir", str(shop.folder)]
-    assert main(["providers", "midtrans", "--sandbox", "--user", "Sari", "--pin", "1234",
-                 *d]) == 3  # a cashier may not
+    monkeypatch.setenv("WARUNGIN_PIN", "1234")  # PINs never go on the command line
+    assert main(["providers", "midtrans", "--sandbox", "--user", "Sari", *d]) == 3  # a cashier
     monkeypatch.setattr(sys, "stdin", io.StringIO("SB-Mid-server-OWNER-KEY\n"))
-    assert main(["providers", "midtrans", "--sandbox", "--user", "Wati", "--pin", "9999",
-                 *d]) == 0
+    monkeypatch.setenv("WARUNGIN_PIN", "9999")
+    assert main(["providers", "midtrans", "--sandbox", "--user", "Wati", *d]) == 0
     out = capsys.readouterr().out
     assert "SB-Mid-server-OWNER-KEY" not in out
     cfg = midtrans_config(shop)

@@ -149,7 +149,8 @@ def _cli(shop: Shop, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[in
     return code, (json.loads(out.out) if out.out.strip() else out.err)
 
 
-def test_jobs_commands(shop: Shop, capsys: pytest.CaptureFixture[str]) -> None:
+def test_jobs_commands(shop: Shop, capsys: pytest.CaptureFixture[str],
+                       monkeypatch: pytest.MonkeyPatch) -> None:
     pending = _job(shop, provider="nowhere")  # a provider no wiring will ever handle
     dead = _job(shop, "dead", last_error="gave up after 8 tries: 503", attempts=8)
     code, status = _cli(shop, capsys, "status")
@@ -162,12 +163,17 @@ def test_jobs_commands(shop: Shop, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["nowhere"]["performed"] == 0
     assert report["nowhere"]["missing_handlers"] == ["charge"]
     assert _state(shop, pending) == ("pending", 0, None)
+    # PINs come from the environment (or a prompt), never the command line.
     code, err = _cli(shop, capsys, "replay", dead, "--user", "Sari", "--pin", "1234")
+    assert code == 2 and "command line" in err
+    monkeypatch.setenv("WARUNGIN_PIN", "1234")
+    code, err = _cli(shop, capsys, "replay", dead, "--user", "Sari")
     assert code == 3 and "supervisor" in err
-    code, replayed = _cli(shop, capsys, "replay", dead, "--user", "Sari", "--pin", "1234",
-                          "--approver", "Budi", "--approver-pin", "5678")
+    monkeypatch.setenv("WARUNGIN_APPROVER_PIN", "5678")
+    code, replayed = _cli(shop, capsys, "replay", dead, "--user", "Sari", "--approver", "Budi")
     assert code == 0 and replayed["state"] == "pending" and replayed["attempts"] == 0
-    code, discarded = _cli(shop, capsys, "discard", pending, "--user", "Budi", "--pin", "5678")
+    monkeypatch.setenv("WARUNGIN_PIN", "5678")
+    code, discarded = _cli(shop, capsys, "discard", pending, "--user", "Budi")
     assert code == 0 and discarded["last_error"] == "discarded by Budi"
     code, _ = _cli(shop, capsys)
     assert code == 2

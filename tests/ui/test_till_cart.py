@@ -392,7 +392,8 @@ def test_customer_found_by_name_and_phone_shows_the_kasbon_balance(
     with shop.uow() as uow:
         budi = uow.session.execute(text("SELECT id, name, role FROM user WHERE name='Budi'"
                                         )).one()
-        ani = create_customer(uow, cipher, Actor(str(budi[0]), budi[1], budi[2]),
+        # As Budi signed in with his PIN (services.users: no PIN, no customer edits).
+        ani = create_customer(uow, cipher, Actor(str(budi[0]), budi[1], budi[2], True),
                               name="Bu Ani Warung", phone="0812-3456-7890",
                               credit_limit=500_000)
     sari = backend.ctx.require_actor()
