@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.errors import ShopError
 from services.shifts import ShiftReport, ShiftState
 from ui.backend import TillBackend
 from ui.backend_money import PrintResult
 from ui.i18n import method_name, rupiah, signed_rupiah, tr, when
+from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
 
@@ -71,6 +73,7 @@ class ShiftDialog(QDialog):
         self._tasks = tasks
         self.state: ShiftState | None = None
         self.report: ShiftReport | None = None
+        self.pin_dialog: SupervisorPinDialog | None = None  # a large cash out's
         self.expected: int | None = None
         self._busy = False
         self.setObjectName("shift")
@@ -270,7 +273,26 @@ class ShiftDialog(QDialog):
                         amount=rupiah(amount)))
             self.cash_moved.emit(kind)
 
-        self._run(lambda: backend.money.move_cash(kind, amount, reason), moved)
+        def refused(exc: Exception) -> None:
+            # A cash out beyond the drawer (or the store's limit) needs a supervisor: ask
+            # for the PIN and take the cash out with it (services.shifts decides).
+            self._busy = False
+            if kind != "cash_out" or not (isinstance(exc, ShopError)
+                                          and exc.field == "approver"):
+                self._refused(exc)
+                return
+            dialog = SupervisorPinDialog(
+                self._tasks, backend, tr("money.shift.cash_out_what", amount=rupiah(amount)),
+                action=lambda a: backend.money.move_cash(kind, amount, reason, a),
+                parent=self)
+            dialog.done_with.connect(moved)
+            self.pin_dialog = dialog
+            dialog.open()
+
+        self._busy = True
+        self._tasks.run_in_background(lambda: backend.money.move_cash(kind, amount, reason),
+                                      lambda r: self._finish(moved, r), refused,
+                                      lane=Lane.WRITER, owner=self)
 
     # --- reports ----------------------------------------------------------------------
     def x_report(self) -> None:

@@ -137,11 +137,12 @@ class MoneyAdapter:
                                                     float_amount))
         return self.shift_state()
 
-    def move_cash(self, kind: str, amount: int, reason: str) -> None:
+    def move_cash(self, kind: str, amount: int, reason: str,
+                  approval: Approval | None = None) -> None:
         if kind not in ("cash_in", "cash_out"):  # a no-sale open is not asked from here
             raise BadInput("kind must be cash_in or cash_out", field="kind")
         self._ctx.act(lambda uow, actor: move_cash(uow, self._ctx.config, actor, kind,
-                                                   amount, reason))
+                                                   amount, reason, approval=approval))
 
     def x_report(self) -> ShiftReport:
         return self._ctx.read(lambda uow: shift_report(uow, self._ctx.config))

@@ -1007,6 +1007,10 @@
       <translation>Cash out (F4)</translation>
     </message>
     <message>
+      <source>money.shift.cash_out_what</source>
+      <translation>Take {amount} out of the drawer (beyond the drawer or the store's limit)</translation>
+    </message>
+    <message>
       <source>money.shift.close</source>
       <translation>Close the shift — Z report (Enter)</translation>
     </message>
@@ -1974,12 +1978,12 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Cash in (#{n})</translation>
     </message>
     <message>
-      <source>syncp.event.cash.no_sale</source>
-      <translation>Drawer opened without a sale (#{n})</translation>
-    </message>
-    <message>
       <source>syncp.event.cash.cash_out</source>
       <translation>Cash out (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.cash.no_sale</source>
+      <translation>Drawer opened without a sale (#{n})</translation>
     </message>
     <message>
       <source>syncp.event.customer.erased</source>

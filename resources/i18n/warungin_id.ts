@@ -1007,6 +1007,10 @@
       <translation>Kas keluar (F4)</translation>
     </message>
     <message>
+      <source>money.shift.cash_out_what</source>
+      <translation>Ambil uang {amount} dari laci (melebihi isi laci atau batas toko)</translation>
+    </message>
+    <message>
       <source>money.shift.close</source>
       <translation>Tutup shift — laporan Z (Enter)</translation>
     </message>
@@ -1974,12 +1978,12 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Kas masuk (#{n})</translation>
     </message>
     <message>
-      <source>syncp.event.cash.no_sale</source>
-      <translation>Laci dibuka tanpa penjualan (#{n})</translation>
-    </message>
-    <message>
       <source>syncp.event.cash.cash_out</source>
       <translation>Kas keluar (#{n})</translation>
+    </message>
+    <message>
+      <source>syncp.event.cash.no_sale</source>
+      <translation>Laci dibuka tanpa penjualan (#{n})</translation>
     </message>
     <message>
       <source>syncp.event.customer.erased</source>

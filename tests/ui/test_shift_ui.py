@@ -220,3 +220,27 @@ def test_shift_times_are_on_the_stores_clock() -> None:
         assert local_time(None) == ""
     finally:
         i18n.set_zone(None)
+
+
+def test_a_cash_out_beyond_the_drawer_asks_a_supervisor_and_names_both(
+        qtbot: QtBot, shop: Shop, money: tuple[GuiBackend, TaskManager]) -> None:
+    """Issue 10: taking more than the drawer holds needs a supervisor's PIN; the till asks
+    for it and the audit names who took the cash and who approved."""
+    dialog = open_dialog(qtbot, money)
+    qtbot.keyClicks(dialog.move_amount, "999999")  # the drawer holds Rp 200.000
+    qtbot.keyClicks(dialog.move_reason, "setor ke bank")
+    qtbot.mouseClick(dialog.cash_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pin_dialog is not None and dialog.pin_dialog.isVisible(),
+                    timeout=5000)
+    pin = dialog.pin_dialog
+    assert pin is not None
+    assert rows(shop, "SELECT count(*) FROM cash_movement") == [(0,)]  # nothing yet
+    qtbot.waitUntil(lambda: pin.user.count() > 0, timeout=5000)
+    pin.select_user("Budi")
+    qtbot.keyClicks(pin.pin, "5678")
+    with qtbot.waitSignal(dialog.cash_moved, timeout=10_000):
+        qtbot.keyClick(pin.pin, Qt.Key.Key_Return)
+    assert rows(shop, "SELECT kind, amount FROM cash_movement") == [("cash_out", 999_999)]
+    assert rows(shop, "SELECT a.name, b.name FROM audit_log l JOIN user a ON a.id = l.actor_id "
+                      "JOIN user b ON b.id = l.approver_id "
+                      "WHERE l.action = 'drawer.cash_out_approved'") == [("Sari", "Budi")]
