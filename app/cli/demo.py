@@ -21,10 +21,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("--empty", action="store_true",
                    help="the bare shop: products, users and an open shift, no history "
                         "(receipt DEMO-T01-000001 comes next)")
-    p.add_argument("--seed", type=int, default=HISTORY_SEED,
+    p.add_argument("--seed", type=int_between(0, 999_999_999_999), default=HISTORY_SEED,
                    help=f"the history's random seed: the same seed gives the same days of "
                         f"trading, receipt by receipt (today's so far) (default {HISTORY_SEED})")
-    p.add_argument("--days", type=_days, default=HISTORY_DAYS,
+    p.add_argument("--days", type=int_between(1, 3660), default=HISTORY_DAYS,
                    help=f"days of history, ending today (default {HISTORY_DAYS})")
     p.add_argument("--simulators", action="store_true",
                    help="also run the Midtrans simulator on 127.0.0.1 in the foreground and "
@@ -62,16 +62,6 @@ def run(args: argparse.Namespace) -> int:
           "users": [{"name": n, "role": r, "pin": p} for n, r, p in demo.users],
           "history": history})
     return 0
-
-
-def _days(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("a whole number of days") from None
-    if not 1 <= days <= 3660:
-        raise argparse.ArgumentTypeError("from 1 to 3660 days")
-    return days
 
 
 def _simulate(shop: Shop, args: argparse.Namespace) -> int:
