@@ -721,14 +721,16 @@ def _trade_day(st: _State, day: date, now: datetime, *, first: bool) -> str | No
                 elif what == "expense":
                     reason, lo, hi = data
                     amount = rng.randrange(lo, hi + 1, 1_000)
-                    move_cash(uow, st.config, cashier, "cash_out", amount, reason,
-                              account=acc.EXPENSES)
-                    st.drawer -= amount
+                    if amount <= st.drawer:  # never beyond the drawer (that needs a PIN)
+                        move_cash(uow, st.config, cashier, "cash_out", amount, reason,
+                                  account=acc.EXPENSES)
+                        st.drawer -= amount
                 elif what == "drawing":
                     amount = rng.choice((50_000, 100_000, 150_000, 200_000))
-                    move_cash(uow, st.config, cashier, "cash_out", amount,
-                              "diambil Bu Wati untuk belanja rumah")
-                    st.drawer -= amount
+                    if amount <= st.drawer:
+                        move_cash(uow, st.config, cashier, "cash_out", amount,
+                                  "diambil Bu Wati untuk belanja rumah")
+                        st.drawer -= amount
                 elif what == "walk_away":
                     _walk_away(uow, st, rng, at, cashier)
                 elif what == "refund":
