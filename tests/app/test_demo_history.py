@@ -201,3 +201,25 @@ def test_demo_cli_seeds_history_unless_empty(tmp_path: Path, capsys: pytest.Capt
     assert json.loads(capsys.readouterr().out)["history"] is None
     assert main(["status", "--data-dir", str(tmp_path / "e")]) == 0
     assert json.loads(capsys.readouterr().out)["sales"] == 0
+
+
+def test_the_seeding_clock_is_this_threads_only() -> None:
+    import threading
+
+    from local_db.ids import now_iso, seeding_clock
+    seen: list[str] = []
+    with seeding_clock(datetime(2026, 1, 2, 8, 0, tzinfo=WIB)):
+        inside = now_iso()
+        worker = threading.Thread(target=lambda: seen.append(now_iso()))
+        worker.start()
+        worker.join()
+        with seeding_clock(datetime(2026, 1, 3, 9, 0, tzinfo=UTC)):
+            nested = now_iso()
+        assert now_iso() == inside
+    assert inside == "2026-01-02T01:00:00.000000+00:00"
+    assert nested == "2026-01-03T09:00:00.000000+00:00"
+    for real in (seen[0], now_iso()):  # the worker thread, and this one after the block
+        assert abs(datetime.now(UTC) - datetime.fromisoformat(real)) < timedelta(minutes=5)
+    with pytest.raises(ValueError):
+        with seeding_clock(datetime(2026, 1, 2, 8, 0)):
+            pass
