@@ -39,7 +39,7 @@ the same order with the same lines, payments and totals (each day draws from its
 Past moments: each use case runs inside ``local_db.ids.seeding_clock(moment)``, so it stamps
 the moment it pretends to happen — nothing is rewritten afterwards.
 
-Speed (about 9 s for ~7,000 sales on two cores; at most about 10 s): one transaction a
+Speed (about 10 s for ~7,000 sales on two cores, 9-12 s measured): one transaction a
 day — every use case ends with ``uow.commit()``, which :class:`_DayUnitOfWork` turns into a
 flush, like ``bench.generate.BatchUnitOfWork`` (a failure rolls the whole day back and
 stops the seeding); the writer connection runs with ``synchronous=OFF`` and a larger page
