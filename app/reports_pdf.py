@@ -1,93 +1,314 @@
 """Any report value rendered to PDF (reportlab, imported only when a PDF is asked for, so
 the till's start-up never pays for it).
 
-Same tables as the CSV/HTML exports (``services.reports.export``): titles, a header row,
-figures formatted for people by ``services.formatting`` (``Rp 15.000``, ``0,75``,
-``12,98 %``, payment methods in words), totals in bold; A4, landscape when a table
-has many columns; long tables continue on the next page with the header repeated.
+Same tables as the CSV/HTML exports (``services.reports.export``), figures formatted for
+people by ``services.formatting`` (``Rp 15.000``, ``0,75``, ``12,98 %``, payment methods
+in words, the time it was made on the store's clock with WIB/WITA/WIT). What a person sees:
+
+- on the first page the store's header (name, address, NPWP when the shop has one), then
+  the report's title once (a table is not titled again when it is the report's subject),
+  then what the report covers and when it was made;
+- on every page a footer ``Halaman 2 dari 10`` / ``Page 2 of 10`` (with the store's name);
+- columns as wide as what they hold (measured with the font): codes, units, dates and
+  figures never wrap, names wrap only when the page is too narrow for them; A4 portrait
+  unless a table needs the width of landscape;
+- sales by hour: a bar chart of the hours the shop was open (first to last sale) beside a
+  table of only the hours with sales — no rows of zeros (the CSV keeps all 24 hours);
+- long tables continue on the next page with the header repeated; totals in bold.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from services import formatting as fmt
 from services.reports import Report, Table, tables_of
-from services.formatting import datetime_text
 from services.reports.export import TOTAL_EN, TOTAL_ID, display_value
+from services.reports.values import Column
 
 _NUMERIC = ("money", "qty", "int", "percent")  # right-aligned
+_WRAPS = ("text",)  # names and labels wrap when the page is too narrow; nothing else does
+FONT, BOLD, SIZE = "Helvetica", "Helvetica-Bold", 8
+PAD = 4.0  # points left and right of a cell's text
+MIN_TEXT = 80.0  # a wrapping column is never narrower than this (points), words allowing
+MARGIN_MM = 12
+
+
+def page_label(page: int, pages: int, lang: str = "id") -> str:
+    """``Halaman 2 dari 10`` / ``Page 2 of 10``."""
+    if lang == "en":
+        return f"Page {fmt.number(page, lang)} of {fmt.number(pages, lang)}"
+    return f"Halaman {fmt.number(page, lang)} dari {fmt.number(pages, lang)}"
+
+
+def _hours_table(table: Table, lang: str, zone_name: str | None) -> Table:
+    """The dashboard's sales by hour with only the hours that had sales, each written as
+    the hour it covers (``06:00–07:00``) and the zone in the column title (``Jam (WIB)``)."""
+    zone = fmt.zone_label(zone_name)
+    hour = Column("hour", f"Jam ({zone})", f"Hour ({zone})")
+    rows = tuple((f"{h:02d}:00–{(h + 1) % 24:02d}:00", n, a)
+                 for h, n, a in table.rows if n or a)
+    return Table(table.key, table.title_id, table.title_en, (hour, *table.columns[1:]),
+                 rows, table.totals)
+
+
+def _open_hours(table: Table) -> list[tuple[int, int]]:
+    """(hour, amount) from the first to the last hour with sales."""
+    busy = [h for h, n, a in table.rows if n or a]
+    if not busy:
+        return []
+    amounts = {h: a for h, _n, a in table.rows}
+    return [(h, int(amounts.get(h, 0))) for h in range(min(busy), max(busy) + 1)]
+
+
+def _cells(table: Table, lang: str) -> list[list[str]]:
+    """Every row as the texts a person reads (totals last, ``TOTAL`` in its first cell)."""
+    rows = [[display_value(c, v, lang) for c, v in zip(table.columns, r, strict=True)]
+            for r in table.rows]
+    if table.totals is not None:
+        totals = [display_value(c, v, lang)
+                  for c, v in zip(table.columns, table.totals, strict=True)]
+        if totals and not totals[0]:
+            totals[0] = TOTAL_EN if lang == "en" else TOTAL_ID
+        rows.append(totals)
+    return rows
+
+
+def _width(text: str, bold: bool = False) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return float(stringWidth(text, BOLD if bold else FONT, SIZE))
+
+
+def _longest_word(text: str, bold: bool = False) -> float:
+    return max((_width(w, bold) for w in text.split()), default=0.0)
+
+
+def _measure(table: Table, cells: Sequence[Sequence[str]], lang: str
+             ) -> tuple[list[float], list[float], list[float]]:
+    """Per column, in points (padding included): ``natural`` (nothing wraps), ``snug``
+    (only the column titles wrap, at spaces) and ``least`` (titles wrap and names wrap down
+    to :data:`MIN_TEXT`, or their longest word); codes, units, dates and figures never
+    wrap."""
+    has_totals = table.totals is not None
+    extra = 2 * PAD + 1  # the padding, and a point for the rounding of reportlab's wrap
+    natural, snug, least = [], [], []
+    for i, c in enumerate(table.columns):
+        title = c.title(lang)
+        body = [(_width(r[i], has_totals and k == len(cells) - 1), r[i])
+                for k, r in enumerate(cells)]
+        widest = max((w for w, _ in body), default=0.0)
+        title_word = _longest_word(title, True)
+        natural.append(max(widest, _width(title, True)) + extra)
+        snug.append(max(widest, title_word) + extra)
+        floor = widest
+        if c.kind in _WRAPS:
+            words = max((_longest_word(t) for _, t in body), default=0.0)
+            floor = max(words, min(widest, MIN_TEXT))
+        least.append(max(floor, title_word) + extra)
+    return natural, snug, least
+
+
+def column_widths(table: Table, cells: Sequence[Sequence[str]], lang: str, avail: float
+                  ) -> tuple[list[float], bool]:
+    """Each column's width in points and whether the table fits ``avail``. Every column
+    first gets the least it needs (:func:`_measure`); the space left goes to the columns
+    that would still wrap, names before titles, in proportion to what they lack."""
+    natural, snug, least = _measure(table, cells, lang)
+    if sum(natural) <= avail:
+        return natural, True
+    if sum(least) > avail:
+        return least, False
+    low, high = (least, snug) if sum(snug) > avail else (snug, natural)
+    lack = [h - m for h, m in zip(high, low, strict=True)]
+    share = (avail - sum(low)) / sum(lack) if sum(lack) else 0.0
+    return [m + d * share for m, d in zip(low, lack, strict=True)], True
+
+
+def needs_landscape(tables: Sequence[Table], cells: Sequence[Sequence[Sequence[str]]],
+                    lang: str, portrait_width: float) -> bool:
+    """Whether some table cannot show its names unwrapped on a portrait page (its titles
+    may wrap)."""
+    return any(sum(_measure(t, c, lang)[1]) > portrait_width
+               for t, c in zip(tables, cells, strict=True))
 
 
 def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None,
            shop_name: str | None = None, zone_name: str | None = None,
-           made_at: datetime | None = None) -> bytes:
-    """The report as a PDF document (bytes). Figures through ``services.formatting``; the
-    time it was made on the store's clock (``zone_name``, the setting ``timezone``; default
-    Asia/Jakarta) with WIB/WITA/WIT, never UTC."""
+           made_at: datetime | None = None, *, address: str | None = None,
+           npwp: str | None = None, where: str | None = None) -> bytes:
+    """The report as a PDF document (bytes).
+
+    ``title``: the report's name and period (printed once); ``shop_name``, ``address``,
+    ``npwp``: the store's header (``services.store_settings``; empty parts are left out);
+    ``where``: what part of the shop it covers (``Terminal T01``, a central tenant or
+    store); ``note``: a remark under the title. The time it was made is written on the
+    store's clock (``zone_name``, the setting ``timezone``; default Asia/Jakarta) with
+    WIB/WITA/WIT, never UTC."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import (
+        KeepTogether,
         LongTable,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
         TableStyle,
     )
-    from xml.sax.saxutils import escape
+    from reportlab.platypus import Table as RlTable
 
-    tables = tables_of(report)
-    wide = max(len(t.columns) for t in tables) > 7
-    size = landscape(A4) if wide else A4
+    margin = MARGIN_MM * mm
+    tables = list(tables_of(report))
+    hours_at = next((i for i, t in enumerate(tables) if t.key == "by_hour"), None)
+    open_hours: list[tuple[int, int]] = []
+    if hours_at is not None:
+        open_hours = _open_hours(tables[hours_at])
+        tables[hours_at] = _hours_table(tables[hours_at], lang, zone_name)
+    # A table without rows shows a dash, not a TOTAL of nothing.
+    tables = [t if t.rows or t.totals is None else
+              Table(t.key, t.title_id, t.title_en, t.columns, t.rows) for t in tables]
+    cells = [_cells(t, lang) for t in tables]
+
+    # Portrait unless a table needs landscape's width to show its names unwrapped.
+    size = landscape(A4) if needs_landscape(tables, cells, lang, A4[0] - 2 * margin) else A4
+    avail = size[0] - 2 * margin
+
+    made = fmt.datetime_text(made_at or datetime.now(UTC), zone_name, lang)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=size, leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=title,
+    doc = SimpleDocTemplate(out, pagesize=size, leftMargin=margin, rightMargin=margin,
+                            topMargin=margin, bottomMargin=margin + 4 * mm, title=title,
                             author=shop_name or "Warungin", creator="Warungin")
     styles = getSampleStyleSheet()
-    cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
-    flow: list[Any] = [Paragraph(escape(title), styles["Title"])]
-    made = datetime_text(made_at or datetime.now(UTC), zone_name, lang)
-    sub = " · ".join(x for x in (shop_name, note, made) if x)
-    flow.append(Paragraph(escape(sub), styles["Italic"]))
+    cell = styles["BodyText"].clone("cell", fontName=FONT, fontSize=SIZE, leading=SIZE + 2)
+    head = cell.clone("head", fontName=BOLD)
+    head_right = head.clone("headRight", alignment=TA_RIGHT)
+    store_style = styles["Normal"].clone("store", fontName=BOLD, fontSize=12, leading=15)
+    small = styles["Normal"].clone("small", fontSize=9, leading=11, textColor=colors.grey)
+    title_style = styles["Title"].clone("reportTitle", fontSize=16, leading=20,
+                                        alignment=0, spaceBefore=6, spaceAfter=2)
 
-    def row_cells(table: Table, row: tuple[Any, ...], bold: bool) -> list[Any]:
-        out_row: list[Any] = []
-        for c, v in zip(table.columns, row, strict=True):
-            text = escape(display_value(c, v, lang))
-            if c.kind == "text" or c.kind == "date":
-                out_row.append(Paragraph(f"<b>{text}</b>" if bold else text, cell))
-            else:
-                out_row.append(text)
-        return out_row
+    flow: list[Any] = []
+    if shop_name:
+        flow.append(Paragraph(escape(shop_name), store_style))
+    if address:
+        flow.append(Paragraph(escape(address).replace("\n", "<br/>"), small))
+    if npwp:
+        flow.append(Paragraph(escape(f"NPWP {npwp}"), small))
+    flow.append(Paragraph(escape(title), title_style))
+    made_word = "Made" if lang == "en" else "Dibuat"
+    sub = " · ".join(x for x in (where, note, f"{made_word} {made}") if x)
+    flow.append(Paragraph(escape(sub), small))
 
-    for table in tables:
-        flow.append(Spacer(1, 5 * mm))
-        flow.append(Paragraph(escape(table.title(lang)), styles["Heading2"]))
-        data: list[list[Any]] = [[Paragraph(f"<b>{escape(c.title(lang))}</b>", cell)
-                                  for c in table.columns]]
-        data += [row_cells(table, r, False) for r in table.rows]
-        if table.totals is not None:
-            totals = list(table.totals)
-            if totals and totals[0] is None:
-                totals[0] = TOTAL_EN if lang == "en" else TOTAL_ID
-            data.append(row_cells(table, tuple(totals), True))
-        if len(data) == 1:
+    def rl_table(table: Table, texts: list[list[str]], width: float) -> Any:
+        widths, _ = column_widths(table, texts, lang, width)
+        last = len(texts) - 1
+        data: list[list[Any]] = [[
+            Paragraph(escape(c.title(lang)), head_right if c.kind in _NUMERIC else head)
+            for c in table.columns]]
+        for k, row in enumerate(texts):
+            bold = table.totals is not None and k == last
+            data.append([Paragraph(f"<b>{escape(v)}</b>" if bold else escape(v), cell)
+                         if c.kind in _WRAPS else v
+                         for c, v in zip(table.columns, row, strict=True)])
+        if not texts:
             data.append([Paragraph("—", cell)] + [""] * (len(table.columns) - 1))
-        t = LongTable(data, repeatRows=1, hAlign="LEFT")
+        t = LongTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                  ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
-                 ("FONTSIZE", (0, 0), (-1, -1), 8),
+                 ("FONTNAME", (0, 0), (-1, -1), FONT),
+                 ("FONTSIZE", (0, 0), (-1, -1), SIZE),
+                 ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+                 ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+                 ("TOPPADDING", (0, 0), (-1, -1), 2),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                  ("VALIGN", (0, 0), (-1, -1), "TOP")]
         for i, c in enumerate(table.columns):
             if c.kind in _NUMERIC:
                 style.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
-        if table.totals is not None:
-            style += [("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+        if table.totals is not None and texts:
+            style += [("FONTNAME", (0, -1), (-1, -1), BOLD),
                       ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black)]
         t.setStyle(TableStyle(style))
-        flow.append(t)
-    doc.build(flow)
+        return t
+
+    def hours_chart(width: float) -> Any:
+        height = 150.0
+        d = Drawing(width, height)
+        chart = VerticalBarChart()
+        chart.x, chart.y = 58, 22
+        chart.width, chart.height = width - 66, height - 34
+        chart.data = [[a for _h, a in open_hours]]
+        chart.categoryAxis.categoryNames = [f"{h:02d}" for h, _a in open_hours]
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 7
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.labelTextFormat = lambda v: fmt.money(int(v), lang)
+        chart.bars[0].fillColor = colors.Color(0.18, 0.45, 0.7)
+        chart.bars[0].strokeColor = None
+        d.add(chart)
+        return d
+
+    for i, (table, texts) in enumerate(zip(tables, cells, strict=True)):
+        heading = None
+        if i > 0:  # the first table is what the title names: not titled again
+            heading = Paragraph(escape(table.title(lang)), styles["Heading3"])
+        else:
+            flow.append(Spacer(1, 4 * mm))
+        if table.key == "by_hour" and open_hours:
+            grid = rl_table(table, texts, avail)
+            grid_w = sum(column_widths(table, texts, lang, avail)[0])
+            chart_w = min(avail - grid_w - 8 * mm, 120 * mm)
+            if chart_w >= 60 * mm:
+                pair = RlTable([[grid, hours_chart(chart_w)]],
+                               colWidths=[grid_w + 8 * mm, chart_w], hAlign="LEFT")
+                pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                          ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+                flow.append(KeepTogether([heading, pair]) if heading else pair)
+                continue
+            flow += [x for x in (heading, hours_chart(min(avail, 140 * mm)), grid) if x]
+            continue
+        if heading is not None:
+            flow.append(heading)
+        flow.append(rl_table(table, texts, avail))
+
+    footer_left = " · ".join(x for x in (shop_name, made) if x)
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no stubs
+        """Holds every page until the end, then writes ``Halaman n dari N`` on each."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(FONT, 7.5)
+                self.setFillColor(colors.grey)
+                y = margin - 2 * mm
+                if footer_left:
+                    self.drawString(margin, y, footer_left)
+                self.drawRightString(size[0] - margin, y, page_label(number, total, lang))
+                super().showPage()
+            super().save()
+
+    doc.build(flow, canvasmaker=NumberedCanvas)
     return out.getvalue()

@@ -21,7 +21,10 @@ whoever holds the shop's data folder on this computer, as before.
 
 Output: ``--format json`` (default) prints the report's data; csv and html print the
 document unless ``--out FILE``; pdf needs ``--out``. With ``--out`` a JSON line says what
-was written.
+was written. The PDF opens with the store's header (name, address, NPWP from the store
+settings) and numbers its pages. The kasbon report names customers by a short reference
+(the last 8 digits of the id; JSON keeps the whole id) and, on this till, which holds the
+data key, their phone masked (``+62 ••• 7890``).
 """
 
 from __future__ import annotations
@@ -87,16 +90,19 @@ def _period(args: argparse.Namespace, tz: str) -> Period | None:
     return period
 
 
-def _title(args: argparse.Namespace, period: Period | None, where: str) -> str:
+def _title(args: argparse.Namespace, period: Period | None, where: str = "") -> str:
     spec = REPORTS[args.name]
     text = spec.title(args.lang)
     if period is not None:
         text += f" {period.label()}"
-    return f"{text} · {where}"
+    return f"{text} · {where}" if where else text
 
 
 def _write(args: argparse.Namespace, report: Report, title: str, note: str | None,
-           zone_name: str | None = None) -> None:
+           zone_name: str | None = None, pdf_head: dict[str, Any] | None = None) -> None:
+    """``pdf_head``: the PDF's store header and title (``app.reports_pdf.to_pdf``'s
+    ``title``, ``shop_name``, ``address``, ``npwp``, ``where``); other formats keep
+    ``title``."""
     fmt = args.format
     if fmt == "json":
         data: Any = {"report": args.name, "title": title, **to_data(report)}
@@ -115,7 +121,9 @@ def _write(args: argparse.Namespace, report: Report, title: str, note: str | Non
         if not args.out:
             raise BadInput("a PDF goes to a file: give --out FILE", field="out")
         from app.reports_pdf import to_pdf
-        body = to_pdf(report, title, args.lang, note, zone_name=zone_name)  # stamped WIB...
+        head = dict(pdf_head or {})
+        body = to_pdf(report, head.pop("title", title), args.lang, note,
+                      zone_name=zone_name, **head)  # stamped WIB, WITA or WIT
     if args.out:
         out = Path(args.out)
         try:
@@ -137,18 +145,51 @@ def run(args: argparse.Namespace) -> int:
     if args.names_from_till:
         raise BadInput("--names-from-till is for --central reports", field="names_from_till")
     from app.cli.common import opened_shop
+    from services.store_settings import read_store_settings
+    note = None
     with opened_shop(args) as shop:
         actor = acting_user(shop, args, default_to_shift=False) if args.user else None
+        decrypt_phone = None
+        if args.name == "kasbon":
+            decrypt_phone, note = _phone_decryptor(shop)
         with shop.uow(write=False) as uow:
             source = local_source(uow.conn)
             period = _period(args, source.timezone)
             if actor is None:
-                report = run_report(uow.conn, args.name, period, source=source)
+                report = run_report(uow.conn, args.name, period, source=source,
+                                    decrypt_phone=decrypt_phone)
             else:
-                report = report_for(uow.conn, actor, args.name, period, source=source)
+                report = report_for(uow.conn, actor, args.name, period, source=source,
+                                    decrypt_phone=decrypt_phone)
+            store = read_store_settings(uow.conn) if args.format == "pdf" else None
         title = _title(args, period, f"{shop.config.store_name} {shop.config.terminal_code}")
-    _write(args, report, title, None, source.timezone)
+        pdf_head = None
+        if store is not None:
+            pdf_head = {"title": _title(args, period),
+                        "shop_name": store.store_name or shop.config.store_name,
+                        "address": store.address, "npwp": store.npwp,
+                        "where": f"Terminal {shop.config.terminal_code}"}
+    _write(args, report, title, note, source.timezone, pdf_head)
     return 0
+
+
+def _phone_decryptor(shop: Any) -> tuple[Any, str | None]:
+    """The kasbon report's phones are ciphertext: with this till's data key they are shown
+    masked (``+62 ••• 7890``). Without a key (a shop that never stored a phone has none)
+    or with the keyring out of reach, the report shows the short reference only and says
+    why (the note)."""
+    from app.secrets import SecretsUnavailable, active_key_id, cipher_for
+    if active_key_id(shop) is None:
+        return None, None
+    try:
+        cipher = cipher_for(shop)
+    except SecretsUnavailable as exc:
+        return None, (f"Nomor telepon tidak ditampilkan: kunci data tidak terbaca ({exc}). / "
+                      "Phone numbers not shown: the data key cannot be read.")
+
+    def decrypt(customer_id: str, token: str) -> str:
+        return cipher.decrypt(token, record_id=customer_id, field="phone")
+    return decrypt, None
 
 
 def _run_central(args: argparse.Namespace) -> int:
@@ -188,5 +229,7 @@ def _run_central(args: argparse.Namespace) -> int:
     if args.name == "kasbon" and decrypt is None:
         note = ("Nama pelanggan terenkripsi di pusat; ditampilkan ID pendek. / Customer "
                 "names are encrypted at central; short ids shown.")
-    _write(args, report, _title(args, period, where), note, tz)
+    pdf_head = {"title": _title(args, period), "shop_name": str(tenant.get("name") or ""),
+                "where": where}
+    _write(args, report, _title(args, period, where), note, tz, pdf_head)
     return 0

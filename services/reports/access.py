@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from services.reports.queries import dashboard, run_report
+from services.reports.queries import NameDecryptor, dashboard, run_report
 from services.reports.source import ReportSource
 from services.reports.values import Dashboard, Period, Report
 from services.users import Actor, require
@@ -29,7 +29,9 @@ def dashboard_for(conn: Connection, actor: Actor, day: date | None = None, *,
 
 
 def report_for(conn: Connection, actor: Actor, name: str, period: Period | None = None, *,
-               source: ReportSource | None = None) -> Report:
-    """A report of ``services.reports.REPORTS`` by name, for an owner."""
+               source: ReportSource | None = None,
+               decrypt_phone: NameDecryptor | None = None) -> Report:
+    """A report of ``services.reports.REPORTS`` by name, for an owner (``decrypt_phone``:
+    the kasbon report's masked phones, when the caller holds the data key)."""
     require(actor, READER_ROLE, "reports")
-    return run_report(conn, name, period, source=source)
+    return run_report(conn, name, period, source=source, decrypt_phone=decrypt_phone)

@@ -41,6 +41,7 @@ from services.reports.values import (
     StockLevels,
     StockRow,
     TopProduct,
+    customer_ref,
 )
 
 #: Turns a central customer's name ciphertext into the name (customer_id, ciphertext); a
@@ -280,25 +281,40 @@ def stock_levels(conn: Connection, *, source: ReportSource | None = None,
 # --- kasbon ----------------------------------------------------------------------------
 
 def short_label(customer_id: str) -> str:
-    return f"Pelanggan {customer_id[:8]}"
+    """``Pelanggan 330465C0``: the customer's short reference (not the id's first digits,
+    which UUIDv7 customers made the same day share)."""
+    return f"Pelanggan {customer_ref(customer_id)}"
+
+
+def _masked_phone(decrypt_phone: NameDecryptor | None, cid: str, token: Any) -> str | None:
+    if decrypt_phone is None or not token:
+        return None
+    from services.customer_card import mask_phone
+    try:
+        return mask_phone(decrypt_phone(cid, str(token)))
+    except (CryptoError, ValueError):  # a key this till lacks: no phone shown
+        return None
 
 
 def kasbon_outstanding(conn: Connection, *, source: ReportSource | None = None,
-                       decrypt_name: NameDecryptor | None = None) -> KasbonOutstanding:
+                       decrypt_name: NameDecryptor | None = None,
+                       decrypt_phone: NameDecryptor | None = None) -> KasbonOutstanding:
     """Every customer who owes kasbon, largest balance first. On the till the label is the
     customer's name; on central (names are ciphertext there) a short id label unless
-    ``decrypt_name`` is given."""
+    ``decrypt_name`` is given. Phones are ciphertext on both engines: a caller holding the
+    data key passes ``decrypt_phone`` (customer_id, ciphertext) -> phone, and the rows carry
+    it masked (``+62 ••• 7890``, ``services.customer_card.mask_phone``); else None."""
     src = _src(conn, source)
     c = src.customer
     owed = _kasbon_balances(src)
     name = src.customer_name()
-    q = (select(owed.c.customer_id, owed.c.owed, name, c.c.credit_limit)
+    q = (select(owed.c.customer_id, owed.c.owed, name, c.c.credit_limit, c.c.phone_enc)
          .select_from(owed.outerjoin(c, and_(c.c.id == owed.c.customer_id,
                                              *([c.c.tenant_id == func.central.current_tenant()]
                                                if src.engine == "central" else []))))
          .order_by(owed.c.owed.desc(), owed.c.customer_id))
     rows = []
-    for cid, balance, raw, limit in conn.execute(q):
+    for cid, balance, raw, limit, phone_enc in conn.execute(q):
         cid = str(cid)
         label, known = short_label(cid), False
         if src.engine == "local" and raw:
@@ -310,15 +326,16 @@ def kasbon_outstanding(conn: Connection, *, source: ReportSource | None = None,
                 pass
         lim = int(limit or 0)
         rows.append(KasbonRow(cid, label, known, int(balance), lim,
-                              lim > 0 and int(balance) > lim))
+                              lim > 0 and int(balance) > lim,
+                              _masked_phone(decrypt_phone, cid, phone_enc)))
     return KasbonOutstanding(tuple(rows), sum(x.balance for x in rows), len(rows))
 
 
 # --- by name ---------------------------------------------------------------------------
 
 def run_report(conn: Connection, name: str, period: Period | None = None, *,
-               source: ReportSource | None = None, decrypt_name: NameDecryptor | None = None
-               ) -> Report:
+               source: ReportSource | None = None, decrypt_name: NameDecryptor | None = None,
+               decrypt_phone: NameDecryptor | None = None) -> Report:
     """Run a report of :data:`REPORTS` by name. ``period`` is needed by the reports that
     take one (the dashboard uses its first day; default today)."""
     spec = REPORTS.get(name)
@@ -330,7 +347,8 @@ def run_report(conn: Connection, name: str, period: Period | None = None, *,
     if name == "stock":
         return stock_levels(conn, source=src)
     if name == "kasbon":
-        return kasbon_outstanding(conn, source=src, decrypt_name=decrypt_name)
+        return kasbon_outstanding(conn, source=src, decrypt_name=decrypt_name,
+                                  decrypt_phone=decrypt_phone)
     if period is None:
         raise BadInput("this report needs a date range", field="from")
     if name == "sales":

@@ -10,6 +10,7 @@ from services.reports.values import (
     Dashboard,
     DaySales,
     KasbonOutstanding,
+    KasbonRow,
     ProductSales,
     Report,
     SalesSummary,
@@ -122,15 +123,25 @@ def stock_levels_tables(s: StockLevels) -> tuple[Table, ...]:
 
 
 def kasbon_tables(k: KasbonOutstanding) -> tuple[Table, ...]:
-    cols = (Column("customer_id", "ID pelanggan", "Customer id"),
+    """Who owes: the customer's short reference (never the UUID: the JSON export keeps
+    it), name, masked phone (a column only when the caller could decrypt phones), owed,
+    limit."""
+    with_phone = any(r.phone for r in k.rows)
+    cols = (Column("ref", "Ref.", "Ref."),
             Column("label", "Pelanggan", "Customer"),
+            *((Column("phone", "Telepon", "Phone"),) if with_phone else ()),
             Column("balance", "Sisa kasbon", "Owed", "money"),
             Column("credit_limit", "Batas kredit", "Credit limit", "money"),
             Column("over_limit", "Lewat batas", "Over limit", "flag"))
+
+    def row(r: KasbonRow) -> tuple[object, ...]:
+        return (r.ref, r.label, *((r.phone or "",) if with_phone else ()), r.balance,
+                r.credit_limit, r.over_limit)
+
     return (Table("kasbon", "Kasbon belum lunas", "Kasbon outstanding", cols,
-                  tuple((r.customer_id, r.label, r.balance, r.credit_limit, r.over_limit)
-                        for r in k.rows),
-                  (None, f"{k.customers}", k.total, None, None)),)
+                  tuple(row(r) for r in k.rows),
+                  (None, f"{k.customers}", *((None,) if with_phone else ()), k.total, None,
+                   None)),)
 
 
 def tables_of(report: Report) -> tuple[Table, ...]:
@@ -143,4 +154,6 @@ def tables_of(report: Report) -> tuple[Table, ...]:
         return product_sales_tables(report)
     if isinstance(report, StockLevels):
         return stock_levels_tables(report)
-    return kasbon_tables(report)
+    if isinstance(report, KasbonOutstanding):
+        return kasbon_tables(report)
+    raise TypeError(f"not a report: {type(report).__name__}")

@@ -219,14 +219,31 @@ class StockLevels:
 
 # --- kasbon ----------------------------------------------------------------------------
 
+def customer_ref(customer_id: str) -> str:
+    """A customer's short reference for people: the last 8 hex digits of the id, upper
+    case (``01a2511b-c08b-745a-b9eb-3d54330465c0`` -> ``330465C0``). The ids are UUIDv7,
+    whose first digits are the time they were made (customers created together share
+    them); the last ones are random, so they tell customers apart, and the full id (in the
+    JSON export) ends with them."""
+    return customer_id.replace("-", "")[-8:].upper()
+
+
 @dataclass(frozen=True, slots=True)
 class KasbonRow:
     customer_id: str
-    label: str  # the name on the till; on central "Pelanggan <first 8 of id>" (see below)
+    label: str  # the name on the till; on central "Pelanggan <ref>" (see below)
     name_known: bool  # False when the label is not the customer's name
     balance: int  # owed, > 0
     credit_limit: int
     over_limit: bool
+    #: masked ("+62 ••• 7890") when the caller could decrypt it (it holds the data key),
+    #: else None; the plain number never leaves the report query.
+    phone: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The short reference people read instead of the id (:func:`customer_ref`)."""
+        return customer_ref(self.customer_id)
 
 
 @dataclass(frozen=True, slots=True)
