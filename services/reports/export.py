@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Sequence
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
@@ -93,7 +94,11 @@ def _write_table(w: Any, table: Table, lang: str, with_title: bool) -> None:
 
 def to_csv(report: Report, lang: str = "id") -> str:
     """The report as CSV text (one header row per table)."""
-    tables = tables_of(report)
+    return tables_to_csv(tables_of(report), lang)
+
+
+def tables_to_csv(tables: Sequence[Table], lang: str = "id") -> str:
+    """Titled tables as CSV text: one table plain, several as titled blocks."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     if len(tables) == 1:
