@@ -174,7 +174,7 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
     if hours_at is not None:
         open_hours = _open_hours(tables[hours_at])
         tables[hours_at] = _hours_table(tables[hours_at], lang, zone_name)
-    # A table without rows shows a dash, not a TOTAL of nothing.
+    # A table without rows says so (below), without a TOTAL of nothing.
     tables = [t if t.rows or t.totals is None else
               Table(t.key, t.title_id, t.title_en, t.columns, t.rows) for t in tables]
     cells = [_cells(t, lang) for t in tables]
@@ -220,8 +220,6 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
             data.append([Paragraph(f"<b>{escape(v)}</b>" if bold else escape(v), cell)
                          if c.kind in _WRAPS else v
                          for c, v in zip(table.columns, row, strict=True)])
-        if not texts:
-            data.append([Paragraph("—", cell)] + [""] * (len(table.columns) - 1))
         t = LongTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                  ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
@@ -282,6 +280,9 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
             continue
         if heading is not None:
             flow.append(heading)
+        if not texts:  # a sentence, not a grid of empty cells
+            flow.append(Paragraph("No data." if lang == "en" else "Tidak ada data.", small))
+            continue
         flow.append(rl_table(table, texts, avail))
 
     footer_left = " · ".join(x for x in (shop_name, made) if x)

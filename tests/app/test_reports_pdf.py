@@ -138,9 +138,10 @@ def test_hours_without_sales_are_not_listed_and_methods_are_words() -> None:
     assert ["07", "08", "09"] == [t for t in text if re.fullmatch(r"\d\d", t)]  # chart axis
     assert {"Tunai", "Kasbon", "Kartu EDC"} <= set(text)
     assert not {"cash", "kasbon", "edc"} & set(text)
-    # A day without sales: a dash, no chart, no TOTAL of nothing.
+    # A day without sales: a sentence, no chart, no empty grid with a TOTAL of nothing.
     quiet = lines(to_pdf(dashboard({}), "Ringkasan", made_at=MADE))
-    assert not any(re.fullmatch(r"\d\d:00–\d\d:00", t) for t in quiet)
+    assert not any(re.fullmatch(r"\d\d(:00–\d\d:00)?", t) for t in quiet)
+    assert "Tidak ada data." in quiet and "Jam (WIB)" not in quiet
 
 
 def test_kasbon_shows_a_short_reference_never_the_uuid() -> None:
