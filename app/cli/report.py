@@ -15,9 +15,9 @@ from PGPASSWORD or ~/.pgpass, never from the command line), optionally for one
 there show a short customer id unless ``--names-from-till`` lets this till's data key
 (``--data-dir``) decrypt them.
 
-On this till ``--user NAME --pin PIN`` runs the report as that user, and the services
-refuse anyone but an owner (as the back office does); without it, the report is read by
-whoever holds the shop's data folder on this computer, as before.
+On this till ``--user NAME`` (the PIN from ``WARUNGIN_PIN`` or asked) runs the report as
+that user, and the services refuse anyone but an owner (as the back office does); without
+it, the report is read by whoever holds the shop's data folder on this computer.
 
 Output: ``--format json`` (default) prints the report's data; csv and html print the
 document unless ``--out FILE``; pdf needs ``--out``. With ``--out`` a JSON line says what

@@ -26,13 +26,14 @@ def test_a_report_as_a_user_is_for_owners_only(tmp_path: Path,
     d = str(tmp_path / "toko")
     assert run(capsys, ["demo", "--empty", "--data-dir", d])[0] == 0
     for name, pin in (("Sari", "1234"), ("Budi", "5678")):
+        monkeypatch.setenv("WARUNGIN_PIN", pin)  # never on the command line (issue 10)
         code, out, err = run(capsys, ["report", "dashboard", "--data-dir", d, "--user",
-                                      name, "--pin", pin])
+                                      name])
         assert code != 0 and out == ""
         assert err.startswith("error: user: reports needs a owner"), err
-    code, out, _ = run(capsys, ["report", "stock", "--data-dir", d, "--user", "Wati",
-                             "--pin", "9999"])
+    monkeypatch.setenv("WARUNGIN_PIN", "9999")
+    code, out, _ = run(capsys, ["report", "stock", "--data-dir", d, "--user", "Wati"])
     assert code == 0 and json.loads(out)["report"] == "stock"
-    code, out, err = run(capsys, ["report", "stock", "--data-dir", d, "--user", "Wati",
-                                  "--pin", "0000"])
+    monkeypatch.setenv("WARUNGIN_PIN", "0000")
+    code, out, err = run(capsys, ["report", "stock", "--data-dir", d, "--user", "Wati"])
     assert code != 0 and out == "" and err.startswith("error: pin: wrong PIN"), err
