@@ -64,7 +64,7 @@ def seed_base(shop: Shop, opening: Mapping[str, int] | None = None) -> DemoBase:
     with shop.uow() as uow:
         write_settings(uow.conn, {
             "shop_mode": "demo", "store_code": "DEMO", "store_name": "Toko Demo Warungin",
-            "store_address": "Jl. Contoh No. 1, Bandung", "terminal_code": "T01",
+            "store.address": "Jl. Contoh No. 1, Bandung", "terminal_code": "T01",
             "terminal_id": uuid7(), "tenant_id": uuid7(), "pkp": "1", "rounding_unit": "100",
             "rounding_mode": "nearest", "timezone": "Asia/Jakarta", "language": "id",
         })

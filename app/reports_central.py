@@ -108,11 +108,13 @@ def owner_connection(dsn: str, *, role: str | None = None, tenant_id: str | None
 def run_central_report(conn: Connection, name: str, period: Period | None = None, *,
                        timezone: str = DEFAULT_TIMEZONE, store_id: str | None = None,
                        terminal_id: str | None = None,
-                       decrypt_name: NameDecryptor | None = None) -> Report:
+                       decrypt_name: NameDecryptor | None = None,
+                       decrypt_phone: NameDecryptor | None = None) -> Report:
     """A report of ``services.reports.REPORTS`` over central, as the owner role."""
     source = central_report_source(timezone=timezone, store_id=store_id,
                                    terminal_id=terminal_id)
-    return run_report(conn, name, period, source=source, decrypt_name=decrypt_name)
+    return run_report(conn, name, period, source=source, decrypt_name=decrypt_name,
+                      decrypt_phone=decrypt_phone)
 
 
 def tenant_of(conn: Connection) -> dict[str, Any]:

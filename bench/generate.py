@@ -310,7 +310,7 @@ def checkpoint(db: Path) -> None:
     # Fold the WAL into the main file so the folder can be copied file by file.
     conn = sqlite3.connect(db)
     try:
-        conn.execute("PRAGMA walcheckpoint(TRUNCATE)")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
 

@@ -203,7 +203,7 @@ def _run_central(args: argparse.Namespace) -> int:
     tz = args.timezone or DEFAULT_TIMEZONE
     zone(tz)
     period = _period(args, tz)
-    decrypt = None
+    decrypt = decrypt_phone = None
     if args.names_from_till:
         from app.cli.common import shop_from
         from app.secrets import cipher_for
@@ -215,11 +215,14 @@ def _run_central(args: argparse.Namespace) -> int:
 
         def decrypt(customer_id: str, token: str) -> str:
             return cipher.decrypt(token, record_id=customer_id, field="name")
+
+        def decrypt_phone(customer_id: str, token: str) -> str:
+            return cipher.decrypt(token, record_id=customer_id, field="phone")
     with owner_connection(dsn, role=args.role, tenant_id=args.tenant) as conn:
         tenant = tenant_of(conn)
         report = run_central_report(conn, args.name, period, timezone=tz,
                                     store_id=args.store, terminal_id=args.terminal,
-                                    decrypt_name=decrypt)
+                                    decrypt_name=decrypt, decrypt_phone=decrypt_phone)
     where = "pusat: " + str(tenant.get("name", "?"))
     if args.store:
         where += f" (toko {args.store[:8]})"

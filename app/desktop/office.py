@@ -25,7 +25,7 @@ from services.catalogue_query import ProductRow, list_products
 from services.credentials import SecretStore, SettingsView
 from services.reports import Dashboard, Period, ReportSpec
 from services.stock import GoodsReceived, MovementResult, ReceiveLineForm
-from services.store_settings import StoreSettings, save_store_settings
+from services.store_settings import StoreSettings, read_store_settings, save_store_settings
 from services.users import Actor, UserRow
 from ui.backend_office import ReportPreview
 
@@ -159,5 +159,6 @@ class OfficeAdapter:
         office_files.check_export(fmt, path)
         period = Period(start, end)
         report = self._read(reports.report_for, key, period)
-        return office_files.write_report(report, key, period, fmt, path, lang,
-                                         self._ctx.config.store_name, self._ctx.info.timezone)
+        store = self._ctx.read(lambda uow: read_store_settings(uow.conn))
+        return office_files.write_report(report, key, period, fmt, path, lang, store,
+                                         self._ctx.info.timezone)

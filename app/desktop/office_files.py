@@ -9,6 +9,7 @@ from services.errors import BadInput
 from services.formatting import date_text
 from services.reports import REPORTS, Period, Report
 from services.reports import export as reports_export
+from services.store_settings import StoreSettings
 from ui.backend_office import EXPORT_FORMATS
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -33,9 +34,10 @@ def check_export(fmt: str, path: str) -> None:
 
 
 def write_report(report: Report, key: str, period: Period, fmt: str, path: str, lang: str,
-                 shop_name: str, zone_name: str | None = None) -> str:
-    """The report as ``fmt`` in ``path``; returns the path written. ``zone_name``: the
-    store's time zone, for the time the PDF says it was made (WIB/WITA/WIT)."""
+                 store: StoreSettings, zone_name: str | None = None) -> str:
+    """The report as ``fmt`` in ``path``; returns the path written. ``store``: the PDF's
+    header (name, address, NPWP); ``zone_name``: the store's time zone, for the time the
+    PDF says it was made (WIB/WITA/WIT)."""
     spec = REPORTS[key]
     title = spec.title(lang)
     note = None
@@ -47,7 +49,8 @@ def write_report(report: Report, key: str, period: Period, fmt: str, path: str, 
         data = reports_export.to_html(report, title, lang, note).encode("utf-8")
     else:
         from app.reports_pdf import to_pdf  # reportlab loads only when a PDF is asked for
-        data = to_pdf(report, title, lang, note, shop_name=shop_name, zone_name=zone_name)
+        data = to_pdf(report, title, lang, note, shop_name=store.store_name,
+                      zone_name=zone_name, address=store.address, npwp=store.npwp)
     target = Path(path)
     tmp = target.with_name(target.name + ".part")
     try:
