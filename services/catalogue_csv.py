@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -64,6 +64,7 @@ class ImportSummary:
     created: int
     updated: int
     errors: tuple[LineError, ...] = ()
+    unchanged: int = 0  # lines equal to the product as it is: neither created nor updated
 
 
 def _flag(value: str, *, field: str, default: bool) -> bool:
@@ -226,14 +227,52 @@ def import_catalogue(uow: UnitOfWork, actor: Actor | None, text: str) -> ImportS
                                         f"{code} is a barcode of {owner}"))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
-    existing = set(conn.execute(select(Product.sku).where(
-        Product.sku.in_([p.sku for p in products]))).scalars())
-    upsert_products(uow, products)
-    append_audit(conn, "catalogue.import", entity="catalogue", entity_id=None,
-                 actor_id=actor.id if actor else None,
-                 details={"created": len(products) - len(existing), "updated": len(existing)})
+    current = _as_stored(uow, [p.sku for p in products])
+    # Only real changes are written (and sent to central): a line equal to the product as
+    # it is, e.g. the rest of an exported file after one price was edited, is left alone.
+    changed = [p for p in products if current.get(p.sku) != _comparable(p)]
+    created = sum(1 for p in changed if p.sku not in current)
+    updated = len(changed) - created
+    if changed:
+        upsert_products(uow, changed)
+        append_audit(conn, "catalogue.import", entity="catalogue", entity_id=None,
+                     actor_id=actor.id if actor else None,
+                     details={"created": created, "updated": updated,
+                              "unchanged": len(products) - len(changed)})
     uow.commit()
-    return ImportSummary(len(products) - len(existing), len(existing))
+    return ImportSummary(created, updated, unchanged=len(products) - len(changed))
+
+
+def _comparable(p: ProductInput) -> ProductInput:
+    """``p`` as :func:`upsert_products` would store it (name stripped, barcodes as a set)."""
+    return replace(p, name=p.name.strip(), category=p.category or None,
+                   barcodes=tuple(sorted(set(p.barcodes))))
+
+
+def _as_stored(uow: UnitOfWork, skus: list[str]) -> dict[str, ProductInput]:
+    """The products with these SKUs as they are now, comparable with :func:`_comparable`."""
+    from local_db.models import Category
+    conn = uow.conn
+    found: dict[str, ProductInput] = {}
+    for chunk in _chunks(skus, 500):
+        ids: dict[str, str] = {}
+        for r in conn.execute(select(Product.id, Product.sku, Product.name, Category.name,
+                                     Product.unit, Product.price, Product.cost,
+                                     Product.tax_class, Product.tracks_stock,
+                                     Product.low_stock_milli, Product.active)
+                              .outerjoin(Category).where(Product.sku.in_(chunk))):
+            ids[str(r[0])] = str(r[1])
+            found[str(r[1])] = ProductInput(
+                sku=str(r[1]), name=str(r[2]), category=r[3] or None, unit=str(r[4]),
+                price=int(r[5]), cost=int(r[6]), tax_class=str(r[7]),
+                tracks_stock=bool(r[8]), low_stock_milli=int(r[9]), active=bool(r[10]))
+        codes: dict[str, list[str]] = {}
+        for code, pid in conn.execute(select(Barcode.code, Barcode.product_id)
+                                      .where(Barcode.product_id.in_(list(ids)))):
+            codes.setdefault(ids[str(pid)], []).append(str(code))
+        for sku, got in codes.items():
+            found[sku] = replace(found[sku], barcodes=tuple(sorted(got)))
+    return found
 
 
 def decode_csv(raw: bytes) -> str:

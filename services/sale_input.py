@@ -8,24 +8,36 @@ Shape::
      "payments": [{"method": "cash", "tendered": 50000}],
      "customer_id": "...", "approval": {"user": "Sari", "pin": "2222"}}
 
-Every problem is reported with the path of the field that caused it.
+Every problem is reported with the path of the field that caused it, as the input wrote it
+(a line's product is ``lines[N].sku`` or ``lines[N].barcode``, whichever the line used: see
+:func:`as_written`). A sale whose only payment is not cash may leave out its ``amount``: it
+is then the amount due (``parse_sale(..., amount_due=...)``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from services.cart import NO_DISCOUNT, Discount
-from services.errors import BadInput
+from sqlalchemy import Connection
+
+from services.cart import NO_DISCOUNT, Discount, price_cart
+from services.errors import BadInput, ShopError
 from services.inputs import check_text, key_name
 from services.money import decimal_value, qty_to_milli, rupiah
-from services.selling import Approval, LineRequest, PaymentRequest, SaleRequest
+from services.selling import Approval, LineRequest, PaymentRequest, SaleRequest, build_cart
+from services.shop import ShopConfig
+from services.tender import CASH
 
 _LINE_KEYS = {"sku", "barcode", "code", "qty", "price", "discount"}
 _TOP_KEYS = {"lines", "payments", "discount", "customer_id", "customer", "approval"}
 _PAYMENT_KEYS = {"method", "amount", "tendered", "provider_ref", "customer_id"}
 #: The longest SKU, barcode, customer id, user name, PIN or provider reference read.
 MAX_CODE = 64
+#: How the checkout names a line's product (services.selling.build_cart).
+_LINE_CODE = re.compile(r"lines\[(\d+)\]\.code")
 
 
 def parse_discount(value: Any, *, field: str) -> Discount:
@@ -51,7 +63,34 @@ def _customer(data: dict[str, Any]) -> str | None:
     return next(iter(given.values()), None) or None
 
 
-def parse_sale(data: Any) -> SaleRequest:
+def _code_key(raw: dict[str, Any]) -> str:
+    """The key a line names its product by: barcode, sku or code (the first one given)."""
+    return next((k for k in ("barcode", "sku", "code") if raw.get(k)), "sku")
+
+
+def as_written(exc: ShopError, data: Any) -> ShopError:
+    """``exc`` with a line's product field named as the input wrote it: the checkout says
+    ``lines[N].code`` for whatever names the product; a line given as ``{"sku": ...}`` is
+    reported as ``lines[N].sku``, one given as ``{"barcode": ...}`` as ``lines[N].barcode``."""
+    m = _LINE_CODE.fullmatch(exc.field or "")
+    lines = data.get("lines") if isinstance(data, dict) else None
+    if m and isinstance(lines, list) and int(m[1]) < len(lines) \
+            and isinstance(lines[int(m[1])], dict):
+        exc.field = f"lines[{m[1]}].{_code_key(lines[int(m[1])])}"
+    return exc
+
+
+def amount_due(conn: Connection, config: ShopConfig, req: SaleRequest) -> int:
+    """What ``req``'s lines cost (after discounts and tax), the amount a sale's only
+    non-cash payment stands for when it gives none. Refusals name the line's field."""
+    return price_cart(build_cart(conn, req), config.tax_rules, pkp=config.pkp).total
+
+
+def parse_sale(data: Any, *,
+               amount_due: Callable[[SaleRequest], int] | None = None) -> SaleRequest:
+    """The sale in ``data``. A sale whose only payment is not cash and has no ``amount``
+    pays the amount due, ``amount_due(request)`` (e.g. :func:`amount_due` on the shop's
+    connection); without ``amount_due`` such a payment is refused for its missing amount."""
     if not isinstance(data, dict):
         raise BadInput("a sale is a JSON object", field="sale")
     unknown = set(data) - _TOP_KEYS
@@ -72,7 +111,7 @@ def parse_sale(data: Any) -> SaleRequest:
         if bad:
             raise BadInput(f"unknown field(s) {', '.join(sorted(key_name(b) for b in bad))}",
                            field=f"{f}.{key_name(min(bad))}")
-        key = next((k for k in ("barcode", "sku", "code") if raw.get(k)), "sku")
+        key = _code_key(raw)
         code = raw.get(key)
         if not isinstance(code, str) or not code.strip():
             raise BadInput("a line needs a sku or barcode", field=f"{f}.sku")
@@ -88,6 +127,7 @@ def parse_sale(data: Any) -> SaleRequest:
     if len(raw_pay) > 20:
         raise BadInput("more than 20 payments in one sale", field="payments")
     customer = _customer(data)
+    due_missing = False
     for i, raw in enumerate(raw_pay):
         f = f"payments[{i}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("method"), str):
@@ -99,8 +139,11 @@ def parse_sale(data: Any) -> SaleRequest:
         method = check_text(raw["method"], field=f"{f}.method", max_len=MAX_CODE)
         key = "tendered" if "tendered" in raw else "amount"
         if key not in raw:
-            raise BadInput("a payment needs an amount (or tendered, for cash)",
-                           field=f"{f}.amount")
+            if len(raw_pay) != 1 or method == CASH or amount_due is None:
+                raise BadInput("a payment needs an amount (or tendered, for cash); only a "
+                               "sale's single non-cash payment may leave it out (it is "
+                               "then the amount due)", field=f"{f}.amount")
+            due_missing = True
         ref = raw.get("provider_ref")
         if ref is not None:
             ref = check_text(ref, field=f"{f}.provider_ref", max_len=MAX_CODE) or None
@@ -110,7 +153,8 @@ def parse_sale(data: Any) -> SaleRequest:
                 raise BadInput("names another customer than the sale's",
                                field=f"{f}.customer_id")
             customer = paying
-        payments.append(PaymentRequest(method, rupiah(raw[key], field=f"{f}.{key}"), ref))
+        amount = 0 if due_missing else rupiah(raw[key], field=f"{f}.{key}")
+        payments.append(PaymentRequest(method, amount, ref))
     approval = None
     if data.get("approval") is not None:
         a = data["approval"]
@@ -119,6 +163,9 @@ def parse_sale(data: Any) -> SaleRequest:
             raise BadInput('approval is {"user": NAME, "pin": PIN}', field="approval")
         approval = Approval(check_text(a["user"], field="approval.user", max_len=MAX_CODE),
                             check_text(a["pin"], field="approval.pin", max_len=MAX_CODE))
-    return SaleRequest(tuple(lines), tuple(payments),
-                       parse_discount(data.get("discount"), field="discount"), customer,
-                       approval)
+    req = SaleRequest(tuple(lines), tuple(payments),
+                      parse_discount(data.get("discount"), field="discount"), customer,
+                      approval)
+    if due_missing and amount_due is not None:
+        req = replace(req, payments=(replace(payments[0], amount=amount_due(req)),))
+    return req

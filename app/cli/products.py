@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -55,7 +57,8 @@ def run_import(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"error: {err}\n")
             sys.stderr.write(f"error: {len(exc.errors)} bad line(s); nothing was imported\n")
             return 2
-        emit({"created": summary.created, "updated": summary.updated})
+        emit({"created": summary.created, "updated": summary.updated,
+              "unchanged": summary.unchanged})
         return 0
 
 
@@ -64,9 +67,15 @@ def run_export(args: argparse.Namespace) -> int:
         with shop.uow(write=False) as uow:
             text = export_catalogue(uow)
         if args.file == "-":
-            sys.stdout.write(text)
-        else:
+            sys.stdout.write(text)  # the CSV itself is the output
+            return 0
+        try:
             Path(args.file).write_text(text, "utf-8")
+        except OSError as exc:
+            raise BadInput(f"cannot write the file ({exc.__class__.__name__})",
+                           field="file") from None
+        rows = sum(1 for _ in csv.reader(io.StringIO(text))) - 1  # a name may hold a newline
+        emit({"file": args.file, "products": rows, "bytes": len(text.encode("utf-8"))})
         return 0
 
 

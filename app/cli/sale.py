@@ -15,7 +15,7 @@ from local_db.migrate import DatabaseDamaged
 from services.checkout import checkout
 from services.errors import BadInput, ShopError
 from services.payments import ChargeView
-from services.sale_input import parse_sale
+from services.sale_input import amount_due, as_written, parse_sale
 from services.selling import SaleRequest, SaleResult
 from services.tender import PROVIDER_METHODS
 from services.users import Actor
@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         if not args.stream:
-            req = parse_sale(read_json(read_stdin("sale"), field="sale"))
-            emit(_sell(shop, actor, req, args.wait).as_dict())
+            emit(_sale_from(shop, actor, read_json(read_stdin("sale"), field="sale"),
+                            args.wait).as_dict())
             return 0
         return _stream(shop, actor, args.wait)
 
@@ -68,8 +68,7 @@ def _stream(shop: Shop, actor: Actor, wait: float) -> int:
         if not line.strip():
             continue
         try:
-            req = parse_sale(read_json(line, field="sale"))
-            result = _sell(shop, actor, req, wait)
+            result = _sale_from(shop, actor, read_json(line, field="sale"), wait)
         except ShopError as exc:
             seen.add(2 if isinstance(exc, BadInput) else 3)
             _refused_line(n, exc.as_dict())
@@ -117,6 +116,19 @@ def _show(view: ChargeView) -> None:
         from app.qr import qr_text
         sys.stderr.write(qr_text(view.qr_string))  # scannable straight off the screen
     sys.stderr.flush()
+
+
+def _sale_from(shop: Shop, actor: Actor, data: object, wait: float) -> SaleResult:
+    """The sale written in ``data``, sold. A lone non-cash payment without an amount pays
+    the amount due; a refusal names the field as ``data`` wrote it (``lines[0].sku``)."""
+    def due(req: SaleRequest) -> int:
+        with shop.uow(write=False) as uow:
+            return amount_due(uow.conn, shop.config, req)
+
+    try:
+        return _sell(shop, actor, parse_sale(data, amount_due=due), wait)
+    except ShopError as exc:
+        raise as_written(exc, data) from None
 
 
 def _sell(shop: Shop, actor: Actor, req: SaleRequest, wait: float) -> SaleResult:

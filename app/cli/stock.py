@@ -8,9 +8,10 @@ from typing import Any
 from app.cli.args import read_stdin
 from app.cli.common import acting_user, add_user_args, opened_shop, read_json
 from app.cli.output import emit
-from services.errors import BadInput
+from services.errors import BadInput, ShopError
 from services.inputs import check_text, key_name, shown
 from services.money import qty_to_milli, rupiah
+from services.sale_input import as_written
 from services.stock import (
     ReceivedLine,
     adjust_stock,
@@ -18,6 +19,29 @@ from services.stock import (
     low_stock,
     receive_goods,
 )
+
+
+RECEIVE_HELP = """\
+Goods received from a supplier (a delivery note), as JSON on stdin, e.g.
+
+  {"supplier": "PT Indofood", "paid_from": "payable", "document_no": "SJ-0042",
+   "lines": [{"sku": "MI-0001", "qty": 40, "cost": 2800},
+             {"sku": "TMB-0176", "qty": "12.5", "cost": 26000}]}
+
+  supplier     who delivered (required, up to 120 characters)
+  paid_from    how it is paid: payable (default: owed to the supplier), cash (from the
+               open shift's drawer), bank, or capital (the owner's opening stock)
+  document_no  the supplier's delivery note or invoice number (optional)
+  lines        1 to 1000 lines, each:
+                 sku   the product's SKU
+                 qty   how many, in the product's unit (fractional for kg/liter,
+                       e.g. "12.5"; whole for pcs)
+                 cost  the purchase price per unit, whole rupiah; the product's cost
+                       becomes the moving average of what is on hand and this
+
+Stock goes in at cost (Dr Inventory / Cr the account of paid_from). Needs a supervisor
+(--user NAME, PIN from WARUNGIN_PIN). Prints {"id", "lines"}.
+"""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -38,8 +62,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     c.add_argument("--reason", default="stock count")
     c.set_defaults(handler=run_count)
     r = ss.add_parser("receive", parents=[common],
-                      help='goods received, JSON on stdin: {"supplier": ..., "paid_from": '
-                           '"payable|cash|bank|capital", "lines": [{"sku", "qty", "cost"}]}')
+                      help='goods received from a supplier, JSON on stdin: {"supplier", '
+                           '"paid_from", "document_no", "lines": [{"sku", "qty", "cost"}]}',
+                      description=RECEIVE_HELP,
+                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_user_args(r)
     r.set_defaults(handler=run_receive)
     lo = ss.add_parser("low", parents=[common], help="products at or below their threshold")
@@ -111,13 +137,16 @@ def parse_receipt(data: Any) -> tuple[str, str, str | None, list[ReceivedLine]]:
 
 
 def run_receive(args: argparse.Namespace) -> int:
-    supplier, paid_from, document_no, lines = parse_receipt(
-        read_json(read_stdin("receipt"), field="receipt"))
+    data = read_json(read_stdin("receipt"), field="receipt")
+    supplier, paid_from, document_no, lines = parse_receipt(data)
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
-        with shop.uow() as uow:
-            receipt_id = receive_goods(uow, actor, supplier=supplier, lines=lines,
-                                       paid_from=paid_from, document_no=document_no)
+        try:
+            with shop.uow() as uow:
+                receipt_id = receive_goods(uow, actor, supplier=supplier, lines=lines,
+                                           paid_from=paid_from, document_no=document_no)
+        except ShopError as exc:  # lines[N].code -> lines[N].sku, as the JSON wrote it
+            raise as_written(exc, data) from None
         emit({"id": receipt_id, "lines": len(lines)})
         return 0
 

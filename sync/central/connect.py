@@ -63,6 +63,12 @@ def _connect(dsn: str, **extra: Any) -> psycopg.Connection[tuple[Any, ...]]:
         # libpq's text names host, port and user, never the password.
         raise CentralUnavailable(f"cannot connect to central at {redact_dsn(dsn)}: "
                                  f"{str(exc).strip()}") from None
+    except UnicodeError:
+        # Resolving a host that is no name at all (``host=...`` copied from an example, an
+        # empty label, a label over 63 characters) fails in the IDNA codec, not in libpq.
+        raise BadInput(f"host {params.get('host', '')!r} is not a host name: give the "
+                       "central server's name or address (e.g. host=10.0.0.5)",
+                       field="dsn") from None
 
 
 def admin_connect(dsn: str) -> psycopg.Connection[tuple[Any, ...]]:

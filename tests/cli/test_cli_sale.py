@@ -43,7 +43,7 @@ def test_demo_then_sale_from_a_fresh_folder(tmp_path: Path, capsys: pytest.Captu
 
 
 @pytest.mark.parametrize("payload,field", [
-    ({"lines": [{"sku": "NOPE", "qty": 1}], "payments": SALE["payments"]}, "lines[0].code"),
+    ({"lines": [{"sku": "NOPE", "qty": 1}], "payments": SALE["payments"]}, "lines[0].sku"),
     ({"lines": [{"sku": "MI-0001", "qty": -1}], "payments": SALE["payments"]}, "lines[0].qty"),
     ({"lines": [{"sku": "MI-0001", "qty": 1e9}], "payments": SALE["payments"]}, "lines[0].qty"),
     ({"lines": [{"sku": "MI-0001", "qty": 2}],
@@ -91,6 +91,30 @@ def test_stream_prints_each_sale_and_reports_bad_lines(
     assert code == 2 and "line 2: sale: malformed JSON" in err
 
 
+def test_a_lone_non_cash_payment_pays_the_amount_due(
+        shop: Shop, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    d = ["--data-dir", str(shop.folder)]
+    lines = [{"sku": "MI-0001", "qty": 2}, {"barcode": "8991548927138"}]
+    code, out, err = run(capsys, monkeypatch, ["sale", *d], json.dumps(
+        {"lines": lines, "payments": [{"method": "edc"}]}))
+    assert code == 0, err
+    sale = json.loads(out)
+    assert sale["payments"][0]["amount"] == sale["total"] == 10_500 and sale["change"] == 0
+    # Beside another payment, an amount is needed (which part would it be?); cash always
+    # says what was tendered. Refused, naming the field, nothing written.
+    before = counts(shop)
+    for payments in ([{"method": "edc"}, {"method": "cash", "tendered": 5000}],
+                     [{"method": "cash"}]):
+        code, out, err = run(capsys, monkeypatch, ["sale", *d], json.dumps(
+            {"lines": lines, "payments": payments}))
+        assert code == 2 and out == "" and err.startswith("error: payments[0]."), err
+    # A product not found is named as the line wrote it, in --stream too.
+    code, out, _ = run(capsys, monkeypatch, ["sale", "--stream", *d], json.dumps(
+        {"lines": [{"barcode": "NOPE"}], "payments": [{"method": "edc"}]}) + "\n")
+    assert code == 3 and json.loads(out)["field"] == "lines[0].barcode"
+    assert counts(shop) == before
+
+
 def test_shift_stock_products_commands(shop: Shop, capsys: pytest.CaptureFixture[str],
                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     d = ["--data-dir", str(shop.folder)]
@@ -105,8 +129,20 @@ def test_shift_stock_products_commands(shop: Shop, capsys: pytest.CaptureFixture
     code, out, _ = run(capsys, monkeypatch, ["stock", "count", "MI-0001", "10", *sup, *d])
     assert code == 0 and json.loads(out)["level_milli"] == 10_000
     export = tmp_path / "katalog.csv"
-    assert run(capsys, monkeypatch, ["products", "export", str(export), *d])[0] == 0
-    assert export.read_text().startswith("sku,name,category")
+    code, out, _ = run(capsys, monkeypatch, ["products", "export", str(export), *d])
+    assert code == 0 and export.read_text().startswith("sku,name,category")
+    summary = json.loads(out)  # like every command: a JSON summary
+    assert summary["file"] == str(export) and summary["products"] >= 180
+    # One price changed in the export: one product updated, the rest unchanged.
+    rows = export.read_text().splitlines()
+    i = next(n for n, r in enumerate(rows) if r.startswith("MI-0001,"))
+    cells = rows[i].split(",")
+    cells[4] = str(int(cells[4]) + 100)
+    rows[i] = ",".join(cells)
+    export.write_text("\n".join(rows) + "\n")
+    code, out, _ = run(capsys, monkeypatch, ["products", "import", str(export), *sup, *d])
+    assert code == 0 and json.loads(out) == {
+        "created": 0, "updated": 1, "unchanged": summary["products"] - 1}
     bad = tmp_path / "bad.csv"
     bad.write_text("sku,name,price\nA-1,Ok,1000\nB 2,Bad,1000\nC-3,Bad price,abc\n")
     code, _, err = run(capsys, monkeypatch, ["products", "import", str(bad), *sup, *d])

@@ -147,7 +147,7 @@ def test_stream_reports_a_bad_line_and_goes_on(shop: Shop) -> None:
     assert [p["receipt_no"] for p in sold] == [
         "DEMO-T01-000001", "DEMO-T01-000002", "DEMO-T01-000003"]
     assert [(e["line"], e["field"]) for e in errors] == [
-        (2, "lines[0].qty"), (3, "sale"), (5, "lines[0].code")]
+        (2, "lines[0].qty"), (3, "sale"), (5, "lines[0].sku")]
     assert [e["error"] for e in errors] == ["bad_input", "bad_input", "not_found"]
     assert o.code == 2  # the worst refusal: bad input
     assert "Traceback" not in o.err
@@ -264,7 +264,7 @@ def test_a_collision_already_in_the_database_never_sells_the_wrong_product(
         uow.conn.execute(text("INSERT INTO barcode (code, product_id) VALUES ('MI-0001', :p)"),
                          {"p": evil})
         uow.commit()
-    refused(shop, ["sale"], sale([{"sku": "MI-0001"}]), "lines[0].code")
+    refused(shop, ["sale"], sale([{"sku": "MI-0001"}]), "lines[0].sku")
 
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)"]

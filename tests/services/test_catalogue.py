@@ -52,11 +52,21 @@ def test_import_export_round_trip(shop: Shop, supervisor: Actor) -> None:
         text = export_catalogue(uow)
     assert f"KOP-1,Kopi Tubruk 100 g,Kopi & Teh,pcs,12000,9000,PPN,{ean},1,3,1" in text
     assert "GUL-1,Gula Aren,Sembako,kg,28000,21000,BEBAS,,1,1.5,1" in text
-    # Importing the export again only updates.
+    # Importing the export again changes nothing and says so; after one price change, one
+    # product is updated (and only it is written and sent to central).
     with shop.uow() as uow:
         s = import_catalogue(uow, supervisor, text)
     demo_products = len(catalogue_text().strip().splitlines()) - 1
-    assert s.created == 0 and s.updated == demo_products + 2
+    assert (s.created, s.updated, s.unchanged) == (0, 0, demo_products + 2)
+    edited = text.replace("KOP-1,Kopi Tubruk 100 g,Kopi & Teh,pcs,12000,",
+                          "KOP-1,Kopi Tubruk 100 g,Kopi & Teh,pcs,12500,")
+    before = counts(shop)["outbox"]
+    with shop.uow() as uow:
+        s = import_catalogue(uow, supervisor, edited)
+    assert (s.created, s.updated, s.unchanged) == (0, 1, demo_products + 1)
+    assert counts(shop)["outbox"] == before + 1
+    with shop.uow(write=False) as uow:
+        assert lookup_item(uow.conn, "KOP-1").unit_price == 12500
 
 
 def test_import_is_all_or_nothing_and_reports_every_line(shop: Shop, supervisor: Actor) -> None:
