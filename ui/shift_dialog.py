@@ -40,7 +40,7 @@ from services.errors import ShopError
 from services.shifts import ShiftReport, ShiftState
 from ui.backend import TillBackend
 from ui.backend_money import PrintResult
-from ui.i18n import method_name, rupiah, signed_rupiah, tr, when
+from ui.i18n import method_name, number, rupiah, signed_rupiah, tr, when
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
@@ -427,11 +427,11 @@ def report_lines(r: ShiftReport, width: int = REPORT_WIDTH) -> list[str]:
         lines.append(tr("money.report.receipts") + f": {r.first_receipt}")
         lines.append(f"  .. {r.last_receipt}")
     lines += ["-" * width,
-              row(tr("money.report.sales", count=r.sales_count), rupiah(r.sales_total)),
+              row(tr("money.report.sales", count=number(r.sales_count)), rupiah(r.sales_total)),
               row(tr("money.report.discount"), rupiah(r.discount_total)),
               row(tr("money.report.tax"), rupiah(r.tax_total)),
               row(tr("money.report.rounding"), rupiah(r.rounding_total)),
-              row(tr("money.report.refunds", count=r.refunds_count), rupiah(r.refunds_total)),
+              row(tr("money.report.refunds", count=number(r.refunds_count)), rupiah(r.refunds_total)),
               "-" * width, tr("money.report.methods")]
     for method, paid in sorted(r.by_method.items()):
         lines.append(row(f"  {method_name(method)} ({paid['count']})", rupiah(paid["amount"])))

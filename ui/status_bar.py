@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from services.sync_status import SyncOverview
 from ui.backend import TillBackend
 from ui.icons import icon
-from ui.i18n import age, tr, when
+from ui.i18n import age, number, tr, when
 from ui.tasks import Lane, TaskManager, describe_error
 
 REFRESH_MS = 3000
@@ -179,13 +179,13 @@ class SyncStatusBar(QWidget):
                                   why=f.message or "-"))
         self.online.setStyleSheet(f"color: {_COLOURS[state]}; font-weight: bold;")
         if f.pending and f.oldest_pending_age_s is not None:
-            self.pending.setText(tr("sync.pending_age", count=f.pending,
+            self.pending.setText(tr("sync.pending_age", count=number(f.pending),
                                     age=age(f.oldest_pending_age_s)))
         else:
-            self.pending.setText(tr("sync.pending", count=f.pending))
+            self.pending.setText(tr("sync.pending", count=number(f.pending)))
         self.last_sync.setText(tr("sync.last_sync", when=_clock_text(f.last_good_sync_at))
                                if f.last_good_sync_at else tr("sync.never"))
-        self.failed.setText(tr("sync.failed", count=f.failed))
+        self.failed.setText(tr("sync.failed", count=number(f.failed)))
         self.failed.setStyleSheet("color: #b00020; font-weight: bold;" if f.failed else "")
         self.failed.setVisible(f.failed > 0)
         if f.skew_flagged and f.skew_s is not None:

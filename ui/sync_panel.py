@@ -41,7 +41,7 @@ from services.errors import ShopError
 from services.sync_status import SyncChannel, SyncItem, UnsentSummary
 from ui.backend import TillBackend
 from services.selling import Approval
-from ui.i18n import tr, when
+from ui.i18n import number, tr, when
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 
@@ -226,7 +226,7 @@ class SyncPanel(QDialog):
             index = self.tabs.indexOf(tab)
             name = tr("syncp.tab." + channel.key)
             count = channel.waiting + channel.failed
-            self.tabs.setTabText(index, tr("syncp.tab_count", name=name, count=count)
+            self.tabs.setTabText(index, tr("syncp.tab_count", name=name, count=number(count))
                                  if count else name)
         self.loaded.emit()
 
@@ -336,7 +336,7 @@ class UnsentWarning(QMessageBox):
         self.setObjectName("unsentWarning")
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(tr("sync.unsent_title"))
-        self.setText(tr(f"sync.unsent_{purpose}", count=summary.total))
+        self.setText(tr(f"sync.unsent_{purpose}", count=number(summary.total)))
         self.go_on: QPushButton | None = None
         if proceed is not None:
             self.go_on = self.addButton(tr(f"sync.unsent_yes_{purpose}"),

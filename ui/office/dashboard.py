@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -155,6 +156,14 @@ class DashboardScreen(QWidget):
             c.setFont(font(12, bold=True))
         self.top = read_only_table(3, name="topProducts")
         self.low = read_only_table(3, name="lowStock")
+        for t in (self.top, self.low):
+            # The figures keep their width; the name takes what is left (elided if long),
+            # so no column header is cut off behind a scroll bar at 1366x768.
+            header = t.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for col in (1, 2):
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -245,7 +254,6 @@ class DashboardScreen(QWidget):
             self.top.setItem(r, 0, cell(t.name))
             self.top.setItem(r, 1, cell(qty_text(t.qty_milli, t.unit), right=True))
             self.top.setItem(r, 2, cell(rupiah(t.amount), right=True))
-        self.top.resizeColumnsToContents()
         self.low.setRowCount(len(d.low_stock))
         for r, s in enumerate(d.low_stock):
             self.low.setItem(r, 0, cell(f"{s.name} ({s.sku})"))
@@ -254,7 +262,6 @@ class DashboardScreen(QWidget):
                 stock.setForeground(Qt.GlobalColor.red)
             self.low.setItem(r, 1, stock)
             self.low.setItem(r, 2, cell(qty_text(s.low_stock_milli), right=True))
-        self.low.resizeColumnsToContents()
         self.low_none.setVisible(not d.low_stock)
         self.loaded.emit(d)
 
