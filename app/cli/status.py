@@ -86,11 +86,25 @@ def run_default(args: argparse.Namespace) -> int:
         emit(status(shop))
         from app.qt_check import HEADLESS_REASON
         sys.stderr.write("\n" + HEADLESS_REASON)
+        me = _invocation()
         sys.stderr.write(
             "\nSell from the command line, e.g.:\n"
             "  echo '{\"lines\":[{\"sku\":\"MI-0001\",\"qty\":2}],"
-            "\"payments\":[{\"method\":\"cash\",\"tendered\":10000}]}' | warungin sale\n"
-            "More: warungin --help\n")
+            f"\"payments\":[{{\"method\":\"cash\",\"tendered\":10000}}]}}' | {me} sale\n"
+            f"More: {me} --help\n")
         return 0
     finally:
         shop.close()
+
+
+def _invocation() -> str:
+    """How this person runs warungin: plain ``warungin`` when it is on PATH (an activated
+    venv), else the path they typed (``.venv/bin/warungin`` after the README's command)."""
+    import os
+    import shutil
+    typed = sys.argv[0] if sys.argv and sys.argv[0] else "warungin"
+    if os.path.basename(typed) != "warungin" or shutil.which("warungin") is not None:
+        return "warungin"
+    if os.path.isabs(typed) and not os.path.relpath(typed).startswith(".."):
+        return os.path.relpath(typed)
+    return typed
