@@ -51,8 +51,6 @@ crash mid-seed loses a demo, nothing else). Most of the time is ``complete_sale`
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import random
 import sqlite3
@@ -61,8 +59,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import Decimal
-from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import select
@@ -73,8 +69,25 @@ from app.demo import (
     HISTORY_DAYS,
     HISTORY_SEED,
     DemoShop,
-    catalogue_text,
     seed_base,
+)
+import app.demo_plan as plan
+from app.demo_plan import (
+    CLOSE_HOUR,
+    CUSTOMERS,
+    DEMO_TIMEZONE,
+    EVENING_BOOST,
+    EXPENSES,
+    FIRST_SALE,
+    LINES_PER_SALE,
+    MORNING_BOOST,
+    OPEN_HOUR,
+    PHONE_PREFIXES,
+    REFUND_REASONS,
+    RUN_LOW_DAYS,
+    RUN_LOW_PRODUCTS,
+    SUPPLIERS,
+    WALK_AWAY_REASONS,
 )
 from app.secrets import cipher_for
 from app.shop import Shop
@@ -105,7 +118,7 @@ from services.selling import (
     SaleResult,
     complete_sale,
 )
-from services.shifts import DENOMINATIONS, close_shift, move_cash, open_shift
+from services.shifts import close_shift, move_cash, open_shift
 from services.shop import ShopConfig
 from services.stock import ReceivedLine, receive_goods
 from services.users import Actor
@@ -113,73 +126,13 @@ from services.voids import void_cart, void_line
 
 DEFAULT_SEED = HISTORY_SEED
 DEFAULT_DAYS = HISTORY_DAYS
-#: The demo's store zone (``app.demo.seed_base`` writes it as the ``timezone`` setting).
-DEMO_TIMEZONE = "Asia/Jakarta"
 
-OPEN_HOUR = 6
-CLOSE_HOUR = 22
-#: Relative sales per opening hour on a weekday: the school-and-work morning, a quiet
-#: afternoon, the evening when people come home and cook.
-HOUR_WEIGHTS = {6: 5.0, 7: 9.0, 8: 8.0, 9: 5.0, 10: 4.0, 11: 4.0, 12: 5.0, 13: 3.0,
-                14: 3.0, 15: 4.0, 16: 6.0, 17: 8.0, 18: 10.0, 19: 10.0, 20: 7.0, 21: 4.0}
-#: Weekend: no school run, people at home through the day.
-WEEKEND_HOUR_FACTOR = {7: 0.8, 9: 1.5, 10: 1.6, 11: 1.6, 12: 1.5, 13: 1.5, 14: 1.4, 15: 1.4}
-#: Sales on a typical Monday .. Sunday (before payday and the day's luck).
-WEEKDAY_SALES = (65, 62, 64, 66, 72, 98, 106)
-MIN_SALES, MAX_SALES = 60, 150
 
-#: How often a category turns up on a line (within it, a few products sell most).
-CATEGORY_WEIGHTS = {
-    "Minuman": 16.0, "Mi Instan": 14.0, "Makanan Ringan": 13.0, "Rokok": 11.0,
-    "Sembako": 10.0, "Kopi & Teh": 8.0, "Roti & Susu": 6.0, "Kebutuhan Rumah": 5.0,
-    "Pulsa & Lainnya": 5.0, "Perlengkapan Mandi": 4.0, "Sayur & Bumbu": 4.0,
-    "Obat & Kesehatan": 3.0, "Segar": 2.0, "Jasa": 2.0,
-}
-MORNING_BOOST = {"Kopi & Teh": 2.5, "Roti & Susu": 2.5, "Rokok": 1.3}
-EVENING_BOOST = {"Mi Instan": 1.8, "Sembako": 1.4, "Sayur & Bumbu": 1.6, "Segar": 1.6}
-LINES_PER_SALE = ((1, 2, 3, 4, 5, 6), (45, 28, 14, 7, 4, 2))
-NOTES = (2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
-#: The first receipt, DEMO-T01-000001, on any date: two packets of instant noodles, cash.
-FIRST_SALE = ("MI-0001", 2_000)
 
-#: (supplier, categories, weekdays it delivers (Mon=0), how the shop pays it).
-SUPPLIERS: tuple[tuple[str, frozenset[str], tuple[int, ...], str], ...] = (
-    ("CV Sumber Rejeki (grosir sembako)",
-     frozenset({"Sembako", "Mi Instan", "Kebutuhan Rumah", "Perlengkapan Mandi",
-                "Obat & Kesehatan", "Kopi & Teh"}), (0, 3), "payable"),
-    ("UD Segar Jaya (minuman & makanan ringan)",
-     frozenset({"Minuman", "Makanan Ringan", "Roti & Susu"}), (1, 4), "payable"),
-    ("Agen rokok Pak Harun", frozenset({"Rokok"}), (2, 5), "bank"),
-    ("Pasar Kosambi (sayur, ayam)", frozenset({"Sayur & Bumbu", "Segar"}),
-     (0, 1, 2, 3, 4, 5), "bank"),
-    ("Pangkalan gas & galon Bu Yanti", frozenset({"Pulsa & Lainnya"}), (0, 2, 4, 5),
-     "payable"),
-)
-#: Products the distributors have had none of lately: no deliveries in the last days.
-RUN_LOW_PRODUCTS = 6
-RUN_LOW_DAYS = 35
 #: The seeding connection's page cache (the default 2 MiB thrashes on a ~50 MB demo).
 SEEDING_CACHE_KIB = 65_536
 
-#: Regulars with kasbon: (name, credit limit, how often they buy on credit, address).
-CUSTOMERS = (
-    ("Bu Ani", 500_000, 3.0, "Gg. Melati No. 4, Bandung"),
-    ("Pak Joko", 750_000, 2.0, "Jl. Kenanga No. 12, Bandung"),
-    ("Bu Siti", 300_000, 2.5, "Gg. Mawar No. 7, Bandung"),
-    ("Mas Dedi", 250_000, 1.5, "Jl. Cempaka No. 3, Bandung"),
-    ("Bu Rina", 400_000, 1.5, "Gg. Anggrek No. 9, Bandung"),
-    ("Pak Ujang", 600_000, 1.0, "Jl. Flamboyan No. 21, Bandung"),
-    ("Teh Euis", 200_000, 1.0, "Gg. Dahlia No. 2, Bandung"),
-    ("Kang Asep", 350_000, 0.8, "Jl. Teratai No. 15, Bandung"),
-)
-PHONE_PREFIXES = ("0812", "0813", "0821", "0852", "0857", "0878", "0896", "0819")
 
-EXPENSES = (("bayar iuran sampah", 15_000, 25_000), ("beli kantong plastik", 20_000, 40_000),
-            ("bensin motor antar galon", 15_000, 30_000), ("beli lakban & nota", 10_000, 20_000),
-            ("ongkos angkot ke pasar", 8_000, 15_000), ("bayar tukang parkir", 5_000, 10_000))
-WALK_AWAY_REASONS = ("pembeli batal", "uang pembeli kurang", "pembeli ganti pikiran")
-REFUND_REASONS = ("kemasan rusak", "sudah kedaluwarsa", "salah beli, belum dibuka",
-                  "rasa tidak sesuai")
 
 Log = Callable[[str], None]
 
@@ -229,25 +182,8 @@ class _DayUnitOfWork(UnitOfWork):
         super().commit()
 
 
-@dataclass
-class _Product:
-    sku: str
-    category: str
-    unit: str
-    cost: int
-    tracks: bool
-    low_milli: int
-    qty_cum: tuple[tuple[int, ...], list[int]] = ((), [])  # quantities, cumulative weights
-    weight: float = 0.0
-    daily_milli: float = 0.0  # expected sales per day (for ordering)
 
 
-@dataclass
-class _Customer:
-    id: str
-    name: str
-    limit: int
-    weight: float
 
 
 @dataclass
@@ -258,15 +194,15 @@ class _State:
     tz: tzinfo
     actors: dict[str, Actor]
     cipher: FieldCipher
-    products: list[_Product]
-    by_sku: dict[str, _Product]
+    products: list[plan.PlannedProduct]
+    by_sku: dict[str, plan.PlannedProduct]
     items: dict[str, CartItem]  # by SKU, as the till's scan finds them
     codes: dict[str, str]  # what the till scans: the barcode (the SKU when it has none)
     levels: dict[str, int]
-    tables: dict[str, tuple[list[_Product], list[float]]]
+    tables: dict[str, tuple[list[plan.PlannedProduct], list[float]]]
     run_low: frozenset[str]
     last_day: date
-    customers: list[_Customer] = field(default_factory=list)
+    customers: list[plan.RegularCustomer] = field(default_factory=list)
     owed: dict[str, int] = field(default_factory=dict)  # kasbon balance by customer
     last_seq_before_today: int = 0
     drawer: int = 0  # the cash in the drawer of the open shift
@@ -281,61 +217,18 @@ class _State:
 
 # --- the plan of a day ---------------------------------------------------------------------
 
-def _sales_count(day: date, rng: random.Random) -> int:
-    base = WEEKDAY_SALES[day.weekday()]
-    payday = 1.1 if day.day >= 25 or day.day <= 2 else 1.0
-    n = round(base * payday * rng.uniform(0.9, 1.1))
-    return max(MIN_SALES, min(MAX_SALES, n))
 
 
-def _hour_weights(day: date) -> tuple[list[int], list[float]]:
-    weekend = day.weekday() >= 5
-    hours = sorted(HOUR_WEIGHTS)
-    return hours, [HOUR_WEIGHTS[h] * (WEEKEND_HOUR_FACTOR.get(h, 1.0) if weekend else 1.0)
-                   for h in hours]
 
 
-def _at(day: date, tz: tzinfo, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
 
 
-def _sale_times(day: date, tz: tzinfo, n: int, rng: random.Random) -> list[datetime]:
-    hours, weights = _hour_weights(day)
-    picked = rng.choices(hours, weights=weights, k=n)
-    times = [_at(day, tz, h, rng.randrange(60), rng.randrange(60)) for h in picked]
-    return sorted(times)
 
 
 # --- products ------------------------------------------------------------------------------
 
-def _catalogue(seed: int) -> list[_Product]:
-    """The demo catalogue's products, each with its share of the lines and its expected
-    sales per day."""
-    rng = random.Random(f"{seed}:products")
-    rows = sorted(csv.DictReader(io.StringIO(catalogue_text())), key=lambda r: r["sku"])
-    products = [_Product(r["sku"], r["category"], r["unit"], int(r["cost"]),
-                         r["tracks_stock"] == "1",
-                         int(Decimal(r["low_stock"] or "0") * 1000))
-                for r in rows if r.get("active", "1") == "1"]
-    by_cat: dict[str, list[_Product]] = {}
-    for p in products:
-        by_cat.setdefault(p.category, []).append(p)
-        qtys, weights = _qty_choices(p)
-        p.qty_cum = (qtys, list(accumulate(weights)))
-    for cat, members in by_cat.items():
-        # Within a category a few products sell most (a Pareto-like share each).
-        shares = [rng.paretovariate(1.3) for _ in members]
-        total = sum(shares)
-        for p, share in zip(members, shares, strict=True):
-            p.weight = CATEGORY_WEIGHTS.get(cat, 2.0) * share / total
-    _expected_demand(products)
-    return products
 
 
-def _opening_stock(products: list[_Product]) -> dict[str, int]:
-    """What the shop starts with: about three weeks of each product's sales."""
-    return {p.sku: max(1, math.ceil((p.daily_milli * 21 + 2 * p.low_milli) / 1000)) * 1000
-            for p in products if p.tracks}
 
 
 def _scanned(shop: Shop) -> tuple[dict[str, CartItem], dict[str, str], dict[str, int]]:
@@ -356,35 +249,10 @@ def _scanned(shop: Shop) -> tuple[dict[str, CartItem], dict[str, str], dict[str,
     return items, codes, levels
 
 
-def _table(products: list[_Product], boost: dict[str, float]) -> tuple[list[_Product],
-                                                                        list[float]]:
-    chosen = [p for p in products if p.weight > 0]
-    return chosen, list(accumulate(p.weight * boost.get(p.category, 1.0) for p in chosen))
 
 
-def _qty_choices(p: _Product) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    if p.unit == "liter":
-        return (500, 1_000, 2_000), (40, 45, 15)
-    if p.unit in WEIGHED_UNITS:
-        return (250, 500, 1_000, 1_500, 2_000), (25, 35, 25, 8, 7)
-    if p.category == "Mi Instan":
-        return (1_000, 2_000, 3_000, 4_000, 5_000), (40, 30, 12, 8, 10)
-    if p.category == "Jasa":
-        return (1_000, 2_000, 5_000, 10_000), (40, 25, 20, 15)
-    if p.category == "Minuman":
-        return (1_000, 2_000, 3_000, 6_000), (70, 18, 7, 5)
-    return (1_000, 2_000, 3_000), (82, 13, 5)
 
 
-def _expected_demand(products: list[_Product]) -> None:
-    """Each product's expected sales per day, for the shop's orders (a rough estimate)."""
-    per_day = sum(WEEKDAY_SALES) / 7
-    lines = sum(n * w for n, w in zip(*LINES_PER_SALE, strict=True)) / sum(LINES_PER_SALE[1])
-    total_weight = sum(p.weight for p in products)
-    for p in products:
-        qtys, weights = _qty_choices(p)
-        mean_qty = sum(q * w for q, w in zip(qtys, weights, strict=True)) / sum(weights)
-        p.daily_milli = per_day * lines * p.weight / total_weight * mean_qty
 
 
 # --- the executor ----------------------------------------------------------------------------
@@ -412,17 +280,6 @@ def _pick_cart(st: _State, rng: random.Random, hour: int) -> Cart:
     return cart
 
 
-def _cash_tender(due: int, rng: random.Random) -> int:
-    r = rng.random()
-    if r < 0.35:
-        return due
-    if due > NOTES[-1]:
-        step = 50_000 if r < 0.8 else 100_000
-        return -(-due // step) * step
-    fits = [n for n in NOTES if n >= due]
-    if r < 0.8 or len(fits) == 1:
-        return fits[0]
-    return fits[1]
 
 
 def _take_stock(st: _State, cart: Cart, sign: int = -1) -> None:
@@ -468,7 +325,7 @@ def _sell(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime,
     if st.sales == 0:
         method = "cash"  # FIRST_SALE
     if method == "cash":
-        pay = PaymentRequest("cash", _cash_tender(
+        pay = PaymentRequest("cash", plan.cash_tender(
             round_cash(total, cfg.rounding_unit, cfg.rounding_mode), rng))
     elif method == "qris":
         pay = PaymentRequest("qris", total, _paid_qris(uow, st, rng, at, actor, total))
@@ -509,17 +366,6 @@ def _paid_qris(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime
     return attempt.order_id
 
 
-def _count(amount: int) -> dict[str, int]:
-    """A drawer count: notes and coins, largest first, adding up to ``amount``."""
-    counted: dict[str, int] = {}
-    left = amount
-    for denom in sorted(DENOMINATIONS, reverse=True):
-        n, left = divmod(left, denom)
-        if n:
-            counted[str(denom)] = n
-    if left:
-        raise ValueError(f"Rp {amount} cannot be counted in rupiah notes and coins")
-    return counted
 
 
 def _walk_away(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime,
@@ -536,7 +382,7 @@ def _close(uow: _DayUnitOfWork, st: _State, rng: random.Random, actor: Actor) ->
     over (the Z report's difference)."""
     r = rng.random()
     diff = 0 if r < 0.85 else rng.choice((-500, -1_000, -2_000, -5_000, 500, 1_000))
-    close_shift(uow, st.config, actor, _count(max(0, st.drawer + diff)))
+    close_shift(uow, st.config, actor, plan.count(max(0, st.drawer + diff)))
 
 
 def _refund(uow: _DayUnitOfWork, st: _State, rng: random.Random, at: datetime,
@@ -605,11 +451,11 @@ def _add_customers(uow: _DayUnitOfWork, st: _State, rng: random.Random,
         view = create_customer(uow, st.cipher, st.actors["supervisor"], name=name,
                                phone=phone, address=address, credit_limit=limit,
                                consent_marketing=rng.random() < 0.5)
-        st.customers.append(_Customer(view.id, name, limit, weight))
+        st.customers.append(plan.RegularCustomer(view.id, name, limit, weight))
         st.owed[view.id] = 0
 
 
-def _repay(uow: _DayUnitOfWork, st: _State, rng: random.Random, who: _Customer,
+def _repay(uow: _DayUnitOfWork, st: _State, rng: random.Random, who: plan.RegularCustomer,
            actor: Actor) -> None:
     owed = st.owed[who.id]
     if owed < 1_000:
@@ -642,15 +488,15 @@ def _trade_day(st: _State, day: date, now: datetime, *, first: bool) -> str | No
     tz = st.tz
     today = day == st.last_day
     cashier = st.actors["supervisor" if day.weekday() == 6 else "cashier"]
-    n = _sales_count(day, rng)
-    times = _sale_times(day, tz, n, rng)
-    open_at = _at(day, tz, OPEN_HOUR)
+    n = plan.sales_count(day, rng)
+    times = plan.sale_times(day, tz, n, rng)
+    open_at = plan.at(day, tz, OPEN_HOUR)
     if today:
         local_now = now.astimezone(tz)
         times = [t for t in times if t < now]
         if local_now.hour < OPEN_HOUR + 2:
             # Early: the shop opened early today, so today is never empty.
-            start = max(_at(day, tz, 0, 1), now - timedelta(hours=2))
+            start = max(plan.at(day, tz, 0, 1), now - timedelta(hours=2))
             open_at = start
             span = max(1.0, (now - start).total_seconds() - 60)
             times = sorted(start + timedelta(seconds=30 + int(span * rng.random()))
@@ -659,37 +505,37 @@ def _trade_day(st: _State, day: date, now: datetime, *, first: bool) -> str | No
     events: list[tuple[datetime, int, str, Any]] = [(open_at, 0, "open", None)]
     events += [(t, 5, "sale", None) for t in times]
     if first:
-        events.append((_at(day, tz, 8, 15), 1, "customers", range(0, 6)))
+        events.append((plan.at(day, tz, 8, 15), 1, "customers", range(0, 6)))
     elif (day - st.last_day).days in (-60, -30):
         k = 6 if (day - st.last_day).days == -60 else 7
-        events.append((_at(day, tz, 10, 5), 1, "customers", range(k, k + 1)))
+        events.append((plan.at(day, tz, 10, 5), 1, "customers", range(k, k + 1)))
     if day.weekday() in (0, 2, 4) and not first:
-        events.append((_at(day, tz, 9, rng.randrange(60)), 2, "settle", None))
+        events.append((plan.at(day, tz, 9, rng.randrange(60)), 2, "settle", None))
     for s in SUPPLIERS:
         if day.weekday() in s[2]:
-            events.append((_at(day, tz, rng.randrange(8, 11), rng.randrange(60)), 3,
+            events.append((plan.at(day, tz, rng.randrange(8, 11), rng.randrange(60)), 3,
                            "deliver", s))
     if rng.random() < 0.12:
-        events.append((_at(day, tz, 6, 10 + rng.randrange(20)), 4, "cash_in", None))
+        events.append((plan.at(day, tz, 6, 10 + rng.randrange(20)), 4, "cash_in", None))
     if rng.random() < 0.45:
-        events.append((_at(day, tz, rng.randrange(8, 16), rng.randrange(60)), 4,
+        events.append((plan.at(day, tz, rng.randrange(8, 16), rng.randrange(60)), 4,
                        "expense", rng.choice(EXPENSES)))
     if rng.random() < 0.2:
-        events.append((_at(day, tz, rng.randrange(16, 21), rng.randrange(60)), 4,
+        events.append((plan.at(day, tz, rng.randrange(16, 21), rng.randrange(60)), 4,
                        "drawing", None))
     if rng.random() < 0.4:
-        events.append((_at(day, tz, rng.randrange(7, 21), rng.randrange(60)), 5,
+        events.append((plan.at(day, tz, rng.randrange(7, 21), rng.randrange(60)), 5,
                        "walk_away", None))
     if rng.random() < 0.065:
-        events.append((_at(day, tz, rng.randrange(9, 21), rng.randrange(60)), 6,
+        events.append((plan.at(day, tz, rng.randrange(9, 21), rng.randrange(60)), 6,
                        "refund", None))
     payday = day.day >= 25 or day.day <= 3
     for c in st.customers:
         if rng.random() < (0.3 if payday else 0.05):
-            events.append((_at(day, tz, rng.randrange(7, 21), rng.randrange(60)), 6,
+            events.append((plan.at(day, tz, rng.randrange(7, 21), rng.randrange(60)), 6,
                            "repay", c))
     if not today:
-        events.append((_at(day, tz, CLOSE_HOUR, rng.randrange(5, 30)), 9, "close", None))
+        events.append((plan.at(day, tz, CLOSE_HOUR, rng.randrange(5, 30)), 9, "close", None))
     events.sort(key=lambda e: (e[0], e[1]))
     if today:
         events = [e for e in events if e[0] <= now]
@@ -780,12 +626,12 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
     tz = zone(DEMO_TIMEZONE)
     last_day = now.astimezone(tz).date()
     first_day = last_day - timedelta(days=days - 1)
-    products = _catalogue(seed)
+    products = plan.catalogue(seed)
     with _fast_writes(shop):
         # The shop is set up before its first morning (before now, for a one-day history
         # seeded just after midnight).
-        with seeding_clock(min(_at(first_day, tz, 5), now - timedelta(hours=2, minutes=30))):
-            base = seed_base(shop, opening=_opening_stock(products))
+        with seeding_clock(min(plan.at(first_day, tz, 5), now - timedelta(hours=2, minutes=30))):
+            base = seed_base(shop, opening=plan.opening_stock(products))
         cipher = cipher_for(shop)
         items, codes, levels = _scanned(shop)
         pick = random.Random(f"{seed}:run-low")
@@ -794,9 +640,9 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
         run_low = frozenset(pick.sample(candidates, min(RUN_LOW_PRODUCTS, len(candidates))))
         st = _State(shop, shop.config, seed, tz, base.actors, cipher, products,
                     {p.sku: p for p in products}, items, codes, levels,
-                    {"morning": _table(products, MORNING_BOOST),
-                     "day": _table(products, {"Minuman": 1.5}),
-                     "evening": _table(products, EVENING_BOOST)},
+                    {"morning": plan.table(products, MORNING_BOOST),
+                     "day": plan.table(products, {"Minuman": 1.5}),
+                     "evening": plan.table(products, EVENING_BOOST)},
                     run_low, last_day)
         shift_id: str | None = None
         for i in range(days):
