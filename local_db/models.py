@@ -396,3 +396,155 @@ class HeldCart(Base):
     cart_json: Mapped[str] = mapped_column(Text)
     user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+# --- couriers (issue 12) and messaging (issue 13) -------------------------------------------
+
+#: Our shipment statuses (the couriers' own statuses are mapped onto these; the provider's
+#: word is kept beside it in ``provider_status``).
+SHIPMENT_STATUSES = ("queued", "created", "allocated", "picking_up", "picked_up", "in_transit",
+                     "on_hold", "delivered", "returning", "returned", "cancelled", "failed")
+
+
+class Shipment(Base):
+    """A parcel of a sale. Its ``id`` is the merchant reference every courier sees (Biteship
+    ``reference_id``, JNE ``OLSHOP_ORDERID`` in its 20-character form, J&T ``orderid``), made
+    once at the till and never regenerated, so a retry can always be matched to what the
+    courier already has. Recipient phone and address are AES-256-GCM ciphertext like the
+    customer's; ``request_key`` makes a double click (or a batch re-run) one shipment."""
+
+    __tablename__ = "shipment"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), index=True)
+    request_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    batch_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    courier: Mapped[str] = mapped_column(String(16))  # the API: biteship | jne | jnt
+    courier_company: Mapped[str] = mapped_column(String(24))  # jne, jnt, pos, sicepat...
+    service_code: Mapped[str] = mapped_column(String(24))
+    recipient_name: Mapped[str] = mapped_column(String(120))
+    recipient_phone_enc: Mapped[str | None] = mapped_column(Text)
+    recipient_address_enc: Mapped[str | None] = mapped_column(Text)
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    destination_postal_code: Mapped[str | None] = mapped_column(String(10))
+    destination_area_id: Mapped[str | None] = mapped_column(String(64))
+    destination_code: Mapped[str | None] = mapped_column(String(32))  # JNE/J&T area code
+    weight_g: Mapped[int] = mapped_column(Integer)
+    length_cm: Mapped[int] = mapped_column(Integer)
+    width_cm: Mapped[int] = mapped_column(Integer)
+    height_cm: Mapped[int] = mapped_column(Integer)
+    declared_value: Mapped[int] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(String(120))
+    cod: Mapped[bool] = mapped_column(Boolean, default=False)
+    cod_amount: Mapped[int] = mapped_column(Money, default=0)
+    quoted_price: Mapped[int | None] = mapped_column(Money)
+    final_price: Mapped[int | None] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(16))
+    provider_status: Mapped[str | None] = mapped_column(String(40))
+    provider_order_id: Mapped[str | None] = mapped_column(String(64))
+    draft_order_id: Mapped[str | None] = mapped_column(String(64))
+    waybill_id: Mapped[str | None] = mapped_column(String(64))
+    tracking_id: Mapped[str | None] = mapped_column(String(64))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_track_at: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        # One airway bill belongs to one parcel (a reused tracking number, odoo #80636).
+        UniqueConstraint("courier_company", "waybill_id", name="one_parcel_per_waybill"),
+        Index("shipment_status_idx", "status", "next_track_at"),
+        CheckConstraint("status IN ('" + "','".join(SHIPMENT_STATUSES) + "')",
+                        name="known_shipment_status"),
+        CheckConstraint("weight_g > 0 AND length_cm >= 0 AND width_cm >= 0 AND height_cm >= 0"
+                        " AND declared_value >= 0 AND cod_amount >= 0",
+                        name="sane_parcel"),
+    )
+
+
+class ShipmentEvent(Base):
+    """A shipment's status history (append-only): our status and the courier's own word.
+    A tracking poll that sees the same courier event again adds nothing (the unique key)."""
+
+    __tablename__ = "shipment_event"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    shipment_id: Mapped[str] = mapped_column(ForeignKey("shipment.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    provider_status: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    happened_at: Mapped[str] = mapped_column(String(32))  # the courier's time, UTC ISO
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        UniqueConstraint("shipment_id", "status", "provider_status", "happened_at",
+                         name="one_row_per_courier_event"),
+    )
+
+
+MESSAGE_CHANNELS = ("email", "sms", "whatsapp", "push")
+#: anymail's normalized statuses, plus delivered/read where the provider reports them.
+MESSAGE_STATUSES = ("queued", "sent", "delivered", "read", "rejected", "failed", "unknown")
+
+
+class Message(Base):
+    """One message to one recipient (the per-recipient log of every send, bulk included).
+    ``dedupe_key`` is UNIQUE: the same receipt, notice or campaign to the same person is one
+    row, so nobody is sent anything twice by a double click or a re-run. The address and the
+    rendered text are ciphertext (they hold personal data); ``recipient_hint`` is a masked
+    form for screens and logs."""
+
+    __tablename__ = "message"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    provider: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(16))  # transactional | marketing | alert
+    template: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(5))
+    recipient_enc: Mapped[str] = mapped_column(Text)
+    recipient_hint: Mapped[str] = mapped_column(String(80))
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user.id"))
+    device_token_id: Mapped[str | None] = mapped_column(ForeignKey("device_token.id"))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    content_enc: Mapped[str] = mapped_column(Text)
+    ref_type: Mapped[str | None] = mapped_column(String(24))
+    ref_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    bulk_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    provider_status: Mapped[str | None] = mapped_column(String(24))
+    provider_message_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[str | None] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("channel IN ('" + "','".join(MESSAGE_CHANNELS) + "')",
+                        name="known_message_channel"),
+        CheckConstraint("status IN ('" + "','".join(MESSAGE_STATUSES) + "')",
+                        name="known_message_status"),
+        CheckConstraint("purpose IN ('transactional','marketing','alert')",
+                        name="known_message_purpose"),
+    )
+
+
+class DeviceToken(Base):
+    """An FCM registration token of a user's or a customer's device (the seed's DeviceToken).
+    Registered at any till or at central; both hold the tenant's registry (push and pull)."""
+
+    __tablename__ = "device_token"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(12))  # user | customer
+    owner_id: Mapped[str] = mapped_column(Uuid, index=True)
+    token: Mapped[str] = mapped_column(Text, unique=True)
+    platform: Mapped[str] = mapped_column(String(12))  # android | ios | web
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_seen_at: Mapped[str] = mapped_column(String(32))
+    deactivated_reason: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("owner_type IN ('user','customer')", name="known_token_owner"),
+        CheckConstraint("platform IN ('android','ios','web')", name="known_token_platform"),
+    )

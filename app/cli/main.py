@@ -41,6 +41,9 @@ COMMAND_MODULES = [
     "enroll",
     "sync",
     "report",
+    "ship",
+    "messages",
+    "devices",
 ]
 
 log = logging.getLogger("warungin")

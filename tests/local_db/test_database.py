@@ -43,13 +43,18 @@ def test_head_revision_matches_alembic() -> None:
 
 def test_migration_backs_up_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "w.db"
+    # A shop made by the previous release (schema 0001), with data in it.
+    migrate.upgrade(path, "0001")
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO account (code, name, type) VALUES ('9-9999', 'Old', 'asset')")
+    conn.commit()
+    conn.close()
+    assert not (tmp_path / "backups").exists()
+    # This release is ahead: start-up copies the file before migrating it.
     prepare(path).dispose()
-    assert not (tmp_path / "backups").exists()  # a new file needs no backup
-    # Pretend the code is one revision ahead: start-up must copy the file before migrating.
-    monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
-    prepare(path).dispose()
-    backups = list((tmp_path / "backups").glob("w-*-before-0002.db"))
+    backups = list((tmp_path / "backups").glob(f"w-*-before-{migrate.HEAD_REVISION}.db"))
     assert len(backups) == 1
+    assert migrate.current_revision(path) == migrate.HEAD_REVISION
     copy = sqlite3.connect(backups[0])
     assert copy.execute("SELECT COUNT(*) FROM account").fetchone()[0] > 10
     copy.close()
