@@ -150,6 +150,8 @@ class HistorySummary:
     customers: int
     deliveries: int
     seconds: float
+    shipments: int = 0  # parcels sent to customers (app.demo_outward)
+    messages: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -651,10 +653,13 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
             if log and (i + 1) % 30 == 0:
                 log(f"  {i + 1}/{days} days, {st.sales:,} sales")
     assert shift_id is not None, "today's shift is left open"
+    from app.demo_outward import add_demo_outward
+    outward = add_demo_outward(shop, seed=seed, now=now)
     summary = HistorySummary(days, first_day.isoformat(), last_day.isoformat(), st.sales,
                              st.sales_today, st.refunds, st.voided_lines, st.voided_carts,
                              len(st.customers), st.deliveries,
-                             round(time.perf_counter() - began, 2))
+                             round(time.perf_counter() - began, 2), outward.shipments,
+                             outward.messages)
     return DemoWithHistory(DemoShop(DEMO_USERS, base.products, shift_id), summary)
 
 

@@ -20,8 +20,10 @@ from pathlib import Path
 from app.desktop.cart import CartAdapter
 from app.desktop.context import DesktopContext
 from app.desktop.core import CoreAdapter
+from app.desktop.messages import MessagesAdapter
 from app.desktop.money import MoneyAdapter
 from app.desktop.office import OfficeAdapter
+from app.desktop.shipping import ShippingAdapter
 from app.desktop.sync import SyncAdapter
 from app.paths import data_dir
 from app.shop import Shop, open_shop
@@ -44,6 +46,8 @@ class GuiBackend:
         self.money = MoneyAdapter(self.ctx)
         self.sync = SyncAdapter(self.ctx)
         self.office = OfficeAdapter(self.ctx)
+        self.shipping = ShippingAdapter(self.ctx)
+        self.messages = MessagesAdapter(self.ctx)
 
     def close(self) -> None:
         # The sync worker and provider jobs first: they use the database. (A charge still

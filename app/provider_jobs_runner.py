@@ -1,4 +1,4 @@
-"""The provider-job dispatcher (payments now; couriers and messages as they come) running in
+"""The provider-job dispatcher (payments, couriers, messages) running in
 the desktop program's background: ``Dispatcher.serve`` in its own thread, started and
 stopped with the window, and why a provider's jobs cannot run on this till.
 
@@ -31,8 +31,15 @@ def _default_handlers(shop: Shop) -> AbstractContextManager[Mapping[tuple[str, s
 
 def why_not(shop: Shop) -> dict[str, str]:
     """Per provider, why its jobs cannot run on this till (configuration missing)."""
+    from app.courier_wiring import courier_notes
+    from app.message_wiring import message_notes
     from app.provider_wiring import midtrans_config
     notes: dict[str, str] = {}
+    for more in (courier_notes, message_notes):
+        try:
+            notes.update(more(shop))
+        except Exception as exc:  # the keyring unreachable, for instance
+            log.warning("provider notes failed: %s", type(exc).__name__)
     try:
         midtrans_config(shop)
     except ShopError as exc:

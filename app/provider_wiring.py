@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,9 @@ from local_db.store import read_settings
 from services.errors import Refused
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from services.shipping import StatusHook
     from services.payments import ChargeView
     from sync.jobs.model import JobHandler
     from sync.midtrans.client import MidtransClient
@@ -74,10 +77,9 @@ def till_charges(shop: Shop, *, wait: float, on_view: Callable[[ChargeView], Non
 
 
 @contextmanager
-def provider_handlers(shop: Shop) -> Iterator[Mapping[tuple[str, str], JobHandler]]:
-    """Handlers for the dispatcher, with the clients they share closed afterwards. A till
-    with no Midtrans key has no Midtrans handlers: its Midtrans jobs wait (they are
-    reported, never dropped)."""
+def _midtrans_handlers(shop: Shop) -> Iterator[Mapping[tuple[str, str], JobHandler]]:
+    """A till with no Midtrans key has no Midtrans handlers: its Midtrans jobs wait (they
+    are reported, never dropped)."""
     from sync.midtrans_jobs import ChargeJobHandler, RefundJobHandler
     try:
         client = midtrans_client(shop)
@@ -89,3 +91,36 @@ def provider_handlers(shop: Shop) -> Iterator[Mapping[tuple[str, str], JobHandle
                ("midtrans", "refund"): RefundJobHandler(client)}
     finally:
         client.close()
+
+
+def shipment_notice_hook(shop: Shop) -> StatusHook | None:
+    """The couriers' status hook: a shipment created, delivered or returned queues the
+    customer's notice in the same transaction (services.messaging decides whether, per
+    consent and the ``courier.notify`` setting). None when this till cannot decrypt."""
+    from app.secrets import SecretsUnavailable, cipher_for
+    from local_db.ids import now_iso
+    from services.messaging import queue_shipment_notice
+    try:
+        cipher = cipher_for(shop)
+    except SecretsUnavailable:
+        return None
+
+    def hook(conn: Connection, shipment_id: str, status: str) -> None:
+        queue_shipment_notice(conn, cipher, shipment_id, status, now_iso())
+    return hook
+
+
+@contextmanager
+def provider_handlers(shop: Shop) -> Iterator[Mapping[tuple[str, str], JobHandler]]:
+    """Every provider's handlers for the dispatcher (payments, couriers, messaging), with
+    the clients they share closed afterwards. A provider not set up on this till has none:
+    its jobs wait, reported, never dropped."""
+    from app.courier_wiring import courier_handlers
+    from app.message_wiring import message_handlers
+    with ExitStack() as stack:
+        handlers: dict[tuple[str, str], JobHandler] = {}
+        handlers.update(stack.enter_context(_midtrans_handlers(shop)))
+        handlers.update(stack.enter_context(message_handlers(shop)))
+        handlers.update(stack.enter_context(
+            courier_handlers(shop, shipment_notice_hook(shop))))
+        yield handlers

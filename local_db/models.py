@@ -428,6 +428,7 @@ class Shipment(Base):
     destination_postal_code: Mapped[str | None] = mapped_column(String(10))
     destination_area_id: Mapped[str | None] = mapped_column(String(64))
     destination_code: Mapped[str | None] = mapped_column(String(32))  # JNE/J&T area code
+    destination_city: Mapped[str | None] = mapped_column(String(60))  # JNE's RECEIVER_CITY
     weight_g: Mapped[int] = mapped_column(Integer)
     length_cm: Mapped[int] = mapped_column(Integer)
     width_cm: Mapped[int] = mapped_column(Integer)

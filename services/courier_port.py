@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+_field = field  # CourierReply has a member named ``field``
+
 #: Our statuses (local_db.models.SHIPMENT_STATUSES holds the same list for the CHECK).
 QUEUED = "queued"  # written at the till, the create job not done yet
 STATUSES = ("queued", "created", "allocated", "picking_up", "picked_up", "in_transit",
@@ -174,7 +176,7 @@ class CourierReply:
     rates: tuple[Rate, ...] = ()
     history: tuple[TrackPoint, ...] = ()
     retry_after: float | None = None
-    raw: Mapping[str, object] | None = field(default=None, repr=False)
+    raw: Mapping[str, object] | None = _field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:

@@ -21,7 +21,7 @@ import phonenumbers
 from sqlalchemy import Connection, func, insert, select, update
 
 from local_db.ids import now_iso, uuid7
-from local_db.models import Customer, Setting
+from local_db.models import Customer, Message, Setting, Shipment
 from local_db.store import append_audit, append_outbox, write_settings
 from local_db.uow import UnitOfWork
 from services.crypto import FieldCipher
@@ -368,9 +368,15 @@ def erase_customer(uow: UnitOfWork, actor: Actor, customer_id: str, *,
 
 
 def key_ids_in_use(conn: Connection) -> frozenset[str]:
-    """Key ids some customer row is still encrypted under (those keys must be kept)."""
-    rows = conn.execute(select(Customer.key_id).where(Customer.key_id.is_not(None)).distinct())
-    return frozenset(str(r[0]) for r in rows)
+    """Key ids some row is still encrypted under (those keys must be kept): customers, and
+    the recipients of shipments and messages. A rotation re-encrypts the customers only;
+    parcels and messages are short-lived records that keep their key until they are gone,
+    so an old key stays in the keyring while any of them needs it."""
+    found: set[str] = set()
+    for column in (Customer.key_id, Shipment.key_id, Message.key_id):
+        found.update(str(r[0]) for r in conn.execute(
+            select(column).where(column.is_not(None)).distinct()))
+    return frozenset(found)
 
 
 def rotate_keys(uow: UnitOfWork, actor: Actor, cipher: FieldCipher) -> Rotation:

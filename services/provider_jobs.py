@@ -14,6 +14,7 @@ from local_db.ids import now_iso
 from local_db.jobs import ALL_STATES, UNRESOLVED_PREFIX, JobRow, job_row, job_rows, set_state
 from local_db.store import append_audit
 from local_db.uow import UnitOfWork
+from services.sync_status import channel_of
 from services.errors import Conflict, NotFound
 from services.users import Actor, approve, authorize
 
@@ -81,9 +82,11 @@ def discard_job(uow: UnitOfWork, actor: Actor, job_id: str,
     if row.state == "unknown":
         # Still perhaps done at the provider: a later replay must ask before sending.
         reason = UNRESOLVED_PREFIX + reason
-    if not set_state(uow.conn, job_id, from_states=(row.state,), state="dead", now=now_iso(),
+    now = now_iso()
+    if not set_state(uow.conn, job_id, from_states=(row.state,), state="dead", now=now,
                      last_error=reason, next_attempt_at=None):
         raise Conflict(f"job {job_id} changed meanwhile; look again", field="job_id")
+    _show_on_the_row(uow.conn, row, now)
     append_audit(uow.conn, "job.discard", entity="provider_job", entity_id=job_id,
                  actor_id=actor.id, approver_id=approver.id,
                  details={"provider": row.provider, "kind": row.kind, "ref_id": row.ref_id,
@@ -91,6 +94,18 @@ def discard_job(uow: UnitOfWork, actor: Actor, job_id: str,
                           "last_error": row.last_error})
     uow.commit()
     return _job(uow, job_id)
+
+
+def _show_on_the_row(conn: Connection, row: JobRow, now: str) -> None:
+    """A parcel or a message given up on says so on its own row (the shipments list and the
+    message log show it), in the same transaction as the discard."""
+    channel = channel_of(row.provider)
+    if channel == "couriers":
+        from services.shipping import job_discarded
+        job_discarded(conn, row, now)
+    elif channel in ("email", "messaging", "push"):
+        from services.messaging import job_discarded as message_discarded
+        message_discarded(conn, row, now)
 
 
 def job_list(conn: Connection, provider: str | None = None,

@@ -33,7 +33,8 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_total": "TOTAL RETUR", "change": "Kembali", "paid": "Bayar",
         "returned": "Dikembalikan", "copy": "*** SALINAN / COPY ***", "refund": "RETUR",
         "refund_of": "Dari struk", "reason": "Alasan", "approved_by": "Disetujui",
-        "npwp": "NPWP", "items": "item",
+        "npwp": "NPWP", "items": "item", "shipped": "Dikirim", "waybill": "No. resi",
+        "waybill_pending": "menunggu", "delivered": "Diterima", "returned_parcel": "Kembali",
     },
     "en": {
         "receipt_no": "Receipt", "refund_no": "Refund no.", "date": "Date",
@@ -43,7 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_total": "REFUND TOTAL", "change": "Change", "paid": "Paid",
         "returned": "Paid back", "copy": "*** COPY / SALINAN ***", "refund": "REFUND",
         "refund_of": "Of receipt", "reason": "Reason", "approved_by": "Approved by",
-        "npwp": "NPWP", "items": "items",
+        "npwp": "NPWP", "items": "items", "shipped": "Shipped by", "waybill": "Airway bill",
+        "waybill_pending": "pending", "delivered": "Delivered", "returned_parcel": "Returned",
     },
 }
 
@@ -81,6 +83,16 @@ def quantity(line: ReceiptLine, language: str = "id") -> str:
     """``2`` for pieces; ``0,75 kg`` for weighed goods (Indonesian decimal comma;
     ``0.75 kg`` in English): services.formatting."""
     return fmt.quantity(line.qty_milli, line.unit if line.weighed else None, language)
+
+
+#: Couriers' names as printed (a code not listed prints in capitals).
+COURIERS = {"jne": "JNE", "jnt": "J&T", "pos": "POS Indonesia", "sicepat": "SiCepat",
+            "anteraja": "AnterAja"}
+
+
+def courier_text(company: str, service_code: str) -> str:
+    """``JNE REG``, ``J&T EZ``."""
+    return f"{COURIERS.get(company, company.upper())} {service_code.upper()}".strip()
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -199,6 +211,18 @@ def layout_receipt(receipt: Receipt, width: int) -> tuple[LaidLine, ...]:
             out += pair(t["change"], money(receipt.change, lang), width, bold=True)
     out.append(rule)
 
+    # --- parcels: courier and airway bill (and, on a reprint, delivered or returned) --------
+    if receipt.shipments:
+        for parcel in receipt.shipments:
+            out += pair(t["shipped"], courier_text(parcel.courier_company,
+                                                   parcel.service_code), width)
+            out += pair(t["waybill"], parcel.waybill_id or t["waybill_pending"], width)
+            if parcel.status == "delivered":
+                out += pair("", t["delivered"], width)
+            elif parcel.status == "returned":
+                out += pair("", t["returned_parcel"], width)
+        out.append(rule)
+
     # --- footer -----------------------------------------------------------------------------
     for text in receipt.footer:
         out += _center(text, width)
@@ -209,5 +233,6 @@ def as_text(lines: tuple[LaidLine, ...]) -> str:
     return "\n".join(line.text for line in lines) + "\n"
 
 
-__all__ = ["LaidLine", "PAPER_COLUMNS", "as_text", "columns_for_paper", "layout_receipt",
+__all__ = ["COURIERS", "LaidLine", "PAPER_COLUMNS", "as_text", "columns_for_paper",
+           "courier_text", "layout_receipt",
            "pair", "quantity"]

@@ -80,6 +80,17 @@ class Tender:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptShipment:
+    """A parcel of the sale as its receipt shows it: the courier and service, the airway
+    bill once the courier gave one, and how it ended (delivered / returned) on a reprint."""
+
+    courier_company: str  # jne, jnt, pos, sicepat...
+    service_code: str
+    waybill_id: str | None
+    status: str  # services.courier_port.STATUSES
+
+
+@dataclass(frozen=True, slots=True)
 class Receipt:
     kind: str  # "sale" | "refund"
     number: str  # the receipt number (a sale) or the refund number
@@ -109,6 +120,8 @@ class Receipt:
     refund_of: str | None = None  # a refund: the sale's receipt number
     reason: str = ""  # a refund's reason
     approved_by: str | None = None  # a refund's approving supervisor
+    #: The sale's parcels (not the cancelled or failed ones), read at each (re)print.
+    shipments: tuple[ReceiptShipment, ...] = ()
 
     @property
     def tax_included(self) -> int:
@@ -226,6 +239,11 @@ def receipt_for(uow: UnitOfWork, config: ShopConfig, receipt_no: str, *,
     tenders = tuple(Tender(str(m), int(a), int(t), int(c)) for m, a, t, c in pays)
     kasbon = sum(t.amount for t in tenders if t.method == KASBON)
     when, zone = local_time(s.created_at, store.zone)
+    # services.shipping re-exports it; its query module alone is light (no phonenumbers).
+    from services.shipping_query import shipments_of_sale
+    parcels = tuple(ReceiptShipment(p.courier_company, p.service_code, p.waybill_id, p.status)
+                    for p in shipments_of_sale(conn, s.id)
+                    if p.status not in ("cancelled", "failed"))
     return Receipt(
         kind="sale", number=s.receipt_no, store_name=store.name,
         store_address=store.address, npwp=store.npwp, header=store.header,
@@ -234,7 +252,7 @@ def receipt_for(uow: UnitOfWork, config: ShopConfig, receipt_no: str, *,
         line_discounts=line_discounts, order_discount=order_discount, tax=s.tax_total,
         tax_added=tax_added, total=s.total, rounding=s.rounding, payable=s.payable,
         tenders=tenders, change=s.change, customer=_customer_name(conn, s.customer_id),
-        kasbon=kasbon, copy=copy, language=store.language)
+        kasbon=kasbon, copy=copy, language=store.language, shipments=parcels)
 
 
 def refund_receipt_for(uow: UnitOfWork, config: ShopConfig, refund_no: str, *,
@@ -298,5 +316,5 @@ def last_receipt_no(uow: UnitOfWork, config: ShopConfig) -> str | None:
     return str(no) if no is not None else None
 
 
-__all__ = ["Receipt", "ReceiptLine", "Tender", "last_receipt_no", "local_time",
+__all__ = ["Receipt", "ReceiptLine", "ReceiptShipment", "Tender", "last_receipt_no", "local_time",
            "receipt_for", "refund_receipt_for"]

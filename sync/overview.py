@@ -25,6 +25,7 @@ from services.sync_status import (
     UnsentSummary,
     channel_of,
 )
+from sync.job_details import job_details
 from sync.outbox_review import outbox_counts, outbox_items
 
 #: Rows a channel lists at most (its counts are the tables' own).
@@ -120,6 +121,7 @@ def sync_channels(db: Database, link_for: LinkFor, running: frozenset[str],
         job_counts = figures(uow.conn)
         # What is not done: succeeded jobs need nobody (the panel is for acting).
         jobs = job_rows(uow.conn, states=(*OPEN_STATES, "dead"), limit=LIST_LIMIT * 5)
+        details = job_details(uow.conn, jobs)
         enrolled = _enrolled(uow.conn)
     central_items = tuple(SyncItem(
         "central", str(r.seq), r.type, r.status, None, None, r.last_error, r.created_at,
@@ -141,7 +143,7 @@ def sync_channels(db: Database, link_for: LinkFor, running: frozenset[str],
             ch, j.id, f"{j.provider}/{j.kind}", j.state, j.attempts, j.next_attempt_at,
             j.last_error, j.created_at,
             can_retry=j.state in ("dead", "failed", "unknown", "pending"),
-            can_discard=j.state in DISCARDABLE))
+            can_discard=j.state in DISCARDABLE, detail=details.get(j.id)))
     out = [SyncChannel("central", central_items, outbox.get("pending", 0),
                        outbox.get("quarantined", 0), note, note_id)]
     for key in (*CHANNELS[1:], *(["other"] if "other" in by_channel else [])):

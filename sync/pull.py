@@ -1,4 +1,5 @@
-"""The pull: central's catalogue, prices, users, store settings and customers -> this till.
+"""The pull: central's catalogue, prices, users, store settings, customers and device tokens
+-> this till.
 
 One pass (:func:`pull_once`) repeats, page by page, until central has nothing settled left:
 
@@ -28,6 +29,11 @@ and applying the current state twice is harmless.
 
 Own echoes (rows whose ``origin_terminal_id`` is this terminal) are not applied, but the
 cursor moves over them.
+
+Device tokens (the FCM registry, services.device_tokens) merge by time on the till exactly
+as at central: central's row replaces the local state only if it was decided at least as
+late (``updated_at``), and ``last_seen_at`` only moves forward, so a local change not yet
+pushed is never undone by an older one from another till.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from services.crypto import FieldCipher
 from services.customers import DATA_KEY_SETTING, ERASED_NAME
 from services.errors import Conflict
 from sync.central.connect import CentralUnavailable
+from sync.central.schema import secret_looking
 from sync.push import CentralLink, context_of
 from sync.push_rows import Context
 
@@ -213,6 +220,13 @@ def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int,
             cur, "SELECT store_id::text, key, value, deleted_at FROM central.store_setting "
             "WHERE tenant_id = %s AND store_id = %s AND key = ANY(%s)",
             (t, ctx.store_id, [k.split("\x1f", 1)[1] for k in keys]))
+    if (ids := wanted.get("device_token")) and cur.execute(
+            "SELECT to_regclass('central.device_token') IS NOT NULL").fetchone() == (True,):
+        got["device_token"] = _rows(
+            cur, "SELECT id::text, owner_type, owner_id::text, token, platform, active, "
+            "last_seen_at, deactivated_reason, created_at, updated_at "
+            "FROM central.device_token WHERE tenant_id = %s AND id = ANY(%s::uuid[])",
+            (t, list(ids)))
     if ids := wanted.get("customer"):
         got["customer"] = _rows(
             cur, "SELECT id::text, name_enc, phone_enc, phone_index, email_enc, address_enc, "
@@ -306,6 +320,11 @@ def _local_only(key: str) -> bool:
 def _setting(c: Connection, row: Row | None, key: str) -> bool:
     if _local_only(key):
         return False
+    if key.startswith("courier.") and secret_looking(key):
+        # Courier credentials live in the keyring only; one written at central by hand
+        # never lands in SQLite (its value is not logged).
+        log.warning("pull: setting %s looks like a secret; not applied", key)
+        return False
     if row is None or row["deleted_at"] is not None:
         c.execute(text("DELETE FROM setting WHERE key = :k"), {"k": key})
     else:
@@ -342,6 +361,41 @@ def _customer(c: Connection, row: Row | None, customer_id: str, cipher: FieldCip
          "kid": row["key_id"], "consent": bool(row["consent_marketing"]),
          "limit": int(row["credit_limit"]), "created": _ts(row["created_at"]),
          "updated": _ts(row["updated_at"])})
+    return True
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _device_token(c: Connection, row: Row | None, token_id: str) -> bool:
+    """Central's current state of a device token, merged with the local row by time."""
+    if row is None:
+        return False  # central never deletes tokens (deactivation is an update)
+    updated, seen = _ts(row["updated_at"]), _ts(row["last_seen_at"])
+    assert updated is not None and seen is not None
+    mine = c.execute(text("SELECT updated_at, last_seen_at FROM device_token WHERE id = :i"),
+                     {"i": token_id}).first()
+    values = {"i": token_id, "ot": row["owner_type"], "oi": row["owner_id"],
+              "t": row["token"], "p": row["platform"], "a": bool(row["active"]),
+              "r": row["deactivated_reason"], "c": _ts(row["created_at"]),
+              "u": updated, "s": seen}
+    if mine is None:
+        clash = c.execute(text("SELECT 1 FROM device_token WHERE token = :t"),
+                          {"t": row["token"]}).first()
+        if clash is not None:
+            return False  # known here under another id: central quarantines such pushes
+        c.execute(text(
+            "INSERT INTO device_token (id, owner_type, owner_id, token, platform, active, "
+            "last_seen_at, deactivated_reason, created_at, updated_at) VALUES (:i, :ot, :oi, "
+            ":t, :p, :a, :s, :r, :c, :u)"), values)
+        return True
+    if _instant(str(mine[1])) < _instant(seen):
+        c.execute(text("UPDATE device_token SET last_seen_at = :s WHERE id = :i"), values)
+    if _instant(str(mine[0])) <= _instant(updated):
+        c.execute(text(
+            "UPDATE device_token SET owner_type = :ot, owner_id = :oi, platform = :p, "
+            "active = :a, deactivated_reason = :r, updated_at = :u WHERE id = :i"), values)
     return True
 
 
@@ -472,7 +526,8 @@ def _set_aside_collisions(c: Connection, codes: list[str], skus: list[str]) -> i
     return len(found)
 
 
-_KNOWN = ("category", "product", "barcode", "users", "store_setting", "customer")
+_KNOWN = ("category", "product", "barcode", "users", "store_setting", "customer",
+          "device_token")
 
 
 def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | None,
@@ -482,7 +537,8 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
     Each row the page names is written in its CURRENT central state, so the order within
     the page only matters for references: categories, then products (a product needs its
     category), then barcodes (a barcode needs its product), then the categories central
-    deleted (after products that moved away from them), then users, settings, customers.
+    deleted (after products that moved away from them), then users, settings, customers,
+    device tokens.
     Products and barcodes go in bulk; the rest are few and go one by one."""
     todo: dict[str, dict[str, Row | None]] = {t: {} for t in _KNOWN}
     done: set[tuple[str, str]] = set()
@@ -536,6 +592,8 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
     for customer_id, row in todo["customer"].items():
         assert cipher is not None
         outcome.append(_customer(c, row, customer_id, cipher))
+    for token_id, row in todo["device_token"].items():
+        outcome.append(_device_token(c, row, token_id))
     report.applied += sum(outcome)
     report.not_for_this_till += len(outcome) - sum(outcome)
 

@@ -29,7 +29,9 @@ Event schema versions: each pass first asks central which version it understands
 (:func:`sync.push_rows.newest_payload`); an event NEWER than central understands is stored
 at central unapplied, beside a quarantine row with ``detail.code = 'schema_too_new'``, and
 quarantined locally with that reason; once central is upgraded the next pass puts it back
-in the queue and applies it (resolving the quarantine row). Nothing is dropped.
+in the queue and applies it (resolving the quarantine row). Nothing is dropped. Event
+types that need a central table added by a later migration (``push_rows.NEEDS_TABLE``:
+the device-token registry, c0005) are treated the same way while central lacks it.
 
 Clone guard: the ``install_id`` this machine keeps in its secret store must equal the one
 on central's terminal row, and a seq central holds under another event_id (or an event id a
@@ -59,6 +61,7 @@ from services.errors import Conflict
 from sync.faultpoints import AFTER_COMMIT, BEFORE_COMMIT, BEFORE_SEND, faultpoint
 from sync.central.connect import CentralUnavailable, terminal_connect
 from sync.push_rows import (
+    NEEDS_TABLE,
     NEWEST_VERSION,
     TOO_NEW,
     Context,
@@ -325,9 +328,32 @@ def _too_new_reason(version: int, understood: int) -> tuple[str, dict[str, Any]]
             {"code": TOO_NEW, "schema_version": version, "central_understands": understood})
 
 
-def _quarantine_too_new(cur: Cur, ctx: Context, ev: OutboxRow, understood: int) -> _Outcome:
+def _lacks_reason(ev: OutboxRow) -> tuple[str, dict[str, Any]]:
+    table = NEEDS_TABLE[ev.type]
+    return (f"{TOO_NEW}: central has no {table} table yet for {ev.type} events; kept at "
+            "central and applied once central is upgraded ('warungin central init')",
+            {"code": TOO_NEW, "schema_version": ev.schema_version, "needs_table": table})
+
+
+def _central_lacks(ev: OutboxRow, missing: frozenset[str]) -> bool:
+    return NEEDS_TABLE.get(ev.type) in missing
+
+
+def missing_tables(conn: psycopg.Connection[tuple[Any, ...]]) -> frozenset[str]:
+    """The central tables some event types need (push_rows.NEEDS_TABLE) that this central
+    does not have yet (its schema is older than the till's software)."""
+    wanted = sorted(set(NEEDS_TABLE.values()))
+    row = conn.execute("SELECT array_agg(t) FROM unnest(%s::text[]) AS t "
+                       "WHERE to_regclass('central.' || t) IS NULL", (wanted,)).fetchone()
+    conn.commit()
+    return frozenset(row[0] or ()) if row else frozenset()
+
+
+def _quarantine_too_new(cur: Cur, ctx: Context, ev: OutboxRow, understood: int,
+                        missing: frozenset[str] = frozenset()) -> _Outcome:
     """Keep the event at central, unapplied, beside a quarantine row saying why."""
-    reason, detail = _too_new_reason(ev.schema_version, understood)
+    reason, detail = (_lacks_reason(ev) if _central_lacks(ev, missing)
+                      else _too_new_reason(ev.schema_version, understood))
     if not _insert_event(cur, ctx, ev):
         raise PushRefused(f"event {ev.event_id} (seq {ev.seq}) was already pushed by another "
                           "terminal: this till's database is a copy; nothing was merged",
@@ -375,14 +401,18 @@ def central_understands(conn: psycopg.Connection[tuple[Any, ...]]) -> int:
     return version
 
 
-def _reoffer(db: Database, accepted: int) -> int:
+def _reoffer(db: Database, accepted: int, missing: frozenset[str] = frozenset()) -> int:
     """Events quarantined as too new for central go back into the queue once central
-    understands their version (central still holds them; the push applies them)."""
+    understands their version and has the tables they need (central still holds them;
+    the push applies them)."""
+    waiting = sorted(t for t, table in NEEDS_TABLE.items() if table in missing) or [""]
     with UnitOfWork(db) as uow:
         n = uow.conn.execute(text(
             "UPDATE outbox SET status = 'pending', sent_at = NULL "
             "WHERE status = 'quarantined' AND last_error LIKE :code "
-            "AND schema_version <= :v"), {"code": f"{TOO_NEW}:%", "v": accepted}).rowcount
+            "AND schema_version <= :v AND type NOT IN :waiting")
+            .bindparams(_in("waiting")),
+            {"code": f"{TOO_NEW}:%", "v": accepted, "waiting": waiting}).rowcount
         uow.commit()
     return int(n or 0)
 
@@ -420,7 +450,8 @@ def _apply_batch(cur: Cur, ctx: Context, events: list[OutboxRow], local: LocalRo
 
 
 def _send(conn: psycopg.Connection[tuple[Any, ...]], link: CentralLink,
-          batch: _Batch, understood: int = NEWEST_VERSION) -> list[_Outcome]:
+          batch: _Batch, understood: int = NEWEST_VERSION,
+          missing: frozenset[str] = frozenset()) -> list[_Outcome]:
     ctx, events = batch.ctx, batch.events
     accepted = min(understood, NEWEST_VERSION)
     with conn.transaction(), conn.cursor() as cur:
@@ -437,7 +468,8 @@ def _send(conn: psycopg.Connection[tuple[Any, ...]], link: CentralLink,
                         "SELECT event_id::text, reason, detail ->> 'code', resolved_at "
                         "FROM central.quarantine WHERE tenant_id = %s AND event_id = ANY(%s)",
                         (ctx.tenant_id, list(present)))}
-        too_new = {ev.event_id for ev in events if ev.schema_version > accepted}
+        too_new = {ev.event_id for ev in events
+                   if ev.schema_version > accepted or _central_lacks(ev, missing)}
         fresh = [ev for ev in events if ev.event_id not in present | too_new]
         batched = False
         if fresh:
@@ -458,12 +490,13 @@ def _send(conn: psycopg.Connection[tuple[Any, ...]], link: CentralLink,
                 reason, code, resolved = held.get(ev.event_id, ("", None, True))
                 if resolved:
                     outcomes.append(_Outcome(ev.seq, "sent", None, fresh=False))
-                elif code == TOO_NEW and ev.schema_version <= accepted:
+                elif (code == TOO_NEW and ev.schema_version <= accepted
+                      and not _central_lacks(ev, missing)):
                     outcomes.append(_apply_again(cur, ctx, ev, batch.local))
                 else:
                     outcomes.append(_Outcome(ev.seq, "quarantined", reason, fresh=False))
             elif ev.event_id in too_new:
-                outcomes.append(_quarantine_too_new(cur, ctx, ev, understood))
+                outcomes.append(_quarantine_too_new(cur, ctx, ev, understood, missing))
             elif batched:
                 outcomes.append(_Outcome(ev.seq, "sent", None, fresh=True))
             else:
@@ -498,16 +531,17 @@ def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
     try:
         try:
             understood = central_understands(conn)
+            missing = missing_tables(conn)
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise CentralUnavailable(f"the connection to central broke ({exc})") from None
-        _reoffer(db, min(understood, NEWEST_VERSION))
+        _reoffer(db, min(understood, NEWEST_VERSION), missing)
         while max_batches is None or report.batches < max_batches:
             batch = _read_batch(db, ctx, batch_size)
             if not batch.events:
                 break
             faultpoint(BEFORE_SEND)
             try:
-                outcomes = _send(conn, link, batch, understood)
+                outcomes = _send(conn, link, batch, understood, missing)
             except PushRefused as exc:
                 _record_refusal(db, str(exc))
                 raise
@@ -543,4 +577,4 @@ def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
 
 
 __all__ = ["BATCH_SIZE", "CentralLink", "PushRefused", "PushReport", "central_understands",
-           "context_of", "push_once"]
+           "context_of", "missing_tables", "push_once"]

@@ -13,8 +13,10 @@ from typing import Protocol
 
 from ui.backend_cart import CartBackend
 from ui.backend_core import CoreBackend, ShopInfo, Unavailable
+from ui.backend_messages import MessagesBackend
 from ui.backend_money import MoneyBackend
 from ui.backend_office import OfficeBackend
+from ui.backend_shipping import ShippingBackend
 from ui.backend_sync import SyncBackend
 
 
@@ -37,10 +39,16 @@ class TillBackend(Protocol):
     @property
     def office(self) -> OfficeBackend: ...
 
+    @property
+    def shipping(self) -> ShippingBackend: ...
+
+    @property
+    def messages(self) -> MessagesBackend: ...
+
     def close(self) -> None:
         """Stop the sync, close open payment clients, close the shop (blocking)."""
         ...
 
 
-__all__ = ["CartBackend", "CoreBackend", "MoneyBackend", "OfficeBackend", "ShopInfo",
-           "SyncBackend", "TillBackend", "Unavailable"]
+__all__ = ["CartBackend", "CoreBackend", "MessagesBackend", "MoneyBackend", "OfficeBackend",
+           "ShippingBackend", "ShopInfo", "SyncBackend", "TillBackend", "Unavailable"]

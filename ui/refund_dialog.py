@@ -10,7 +10,9 @@ back (cash from the drawer, off the customer's kasbon, through Midtrans) are the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -42,11 +44,15 @@ from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
 
+if TYPE_CHECKING:
+    from services.shipping_query import ShipmentRow
 
 
 class RefundDialog(QDialog):
     #: The sale was found (value: RefundableSale).
     found = Signal(object)
+    #: The found sale's parcels were shown under it (value: their ShipmentRows).
+    parcels_shown = Signal(object)
     #: A refund was committed (value: services.refunds.RefundResult).
     refunded = Signal(object)
     #: A refusal is shown (value: its text).
@@ -180,6 +186,17 @@ class RefundDialog(QDialog):
             self.say(tr("money.refund.nothing_left"), error=True)
         self.reason.setFocus()
         self.found.emit(sale)
+        # Its parcels (a returned one is often why the sale comes back), on the pool lane.
+        shipping, receipt = self._backend.shipping, sale.receipt_no
+        self._tasks.run_in_background(lambda: shipping.of_receipt(receipt),
+                                      lambda rows: self._parcels_known(sale, rows),
+                                      lambda _exc: None, lane=Lane.POOL, owner=self)
+
+    def _parcels_known(self, sale: RefundableSale, rows: Sequence[ShipmentRow]) -> None:
+        if rows and self.sale is sale:
+            from ui.shipment_create import parcels_text
+            self.sale_info.setText(self.sale_info.text() + "\n" + parcels_text(rows))
+            self.parcels_shown.emit(rows)
 
     def _show_sale(self) -> None:
         sale = self.sale

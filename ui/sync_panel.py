@@ -77,9 +77,11 @@ def item_text(item: SyncItem) -> str:
     provider, _, kind = item.what.partition("/")
     name = PROVIDER_NAMES.get(provider, provider)
     try:
-        return tr("syncp.job." + kind, provider=name)
+        text = tr("syncp.job." + kind, provider=name)
     except KeyError:
-        return tr("syncp.job.other", provider=name, kind=kind or item.what)
+        text = tr("syncp.job.other", provider=name, kind=kind or item.what)
+    # What the job is about (a receipt, a parcel's waybill, a masked recipient).
+    return f"{text}: {item.detail}" if item.detail else text
 
 
 def _state_text(state: str) -> str:

@@ -18,7 +18,9 @@ The parts, one job each:
 * ``ui/totals_panel.py`` — the totals in large type and the last sale;
 * ``ui/category_grid.py`` — categories and products as large buttons, for fingers;
 * ``ui/till_money.py`` — paying (F9), the shift (F10), refunds (Ctrl+R); F11 reprints
-  (``ui/receipt_printing.py``).
+  (``ui/receipt_printing.py``);
+* ``ui/till_send.py`` — after a sale, its receipt by WhatsApp or email (Ctrl+K) and its
+  parcel to a courier (Ctrl+J).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from ui.scan_box import ScanBox
 from ui.tasks import TaskManager, describe_error
 from ui.till_cart import CartShown, TillCart
 from ui.till_money import TillMoney
+from ui.till_send import TillSend
 from ui.totals_panel import TotalsPanel
 from ui.widgets import font as _font
 
@@ -116,9 +119,16 @@ class TillPage(QWidget):
         self.table.itemSelectionChanged.connect(self.focus_scan)
         self.grid = CategoryGrid(tasks)
         self.grid.product_chosen.connect(self._grid_product)
+        # After a sale: "Kirim struk" (Ctrl+K) and "Kirim paket" (Ctrl+J) beside the message.
+        self.send = TillSend(tasks, self)
+        self.send.focus_scan.connect(self.focus_scan)
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.send.receipt_button)
+        message_row.addWidget(self.send.parcel_button)
         left = QVBoxLayout()
         left.addWidget(self.scan_box.field)
-        left.addWidget(self.message)
+        left.addLayout(message_row)
         left.addWidget(self.customer)
         left.addWidget(self.scan_box.results)
         left.addWidget(self.table, 3)
@@ -216,11 +226,13 @@ class TillPage(QWidget):
         self.writes.attach(backend)
         self.money.attach(backend)
         self.grid.attach(backend)
+        self.send.attach(backend)
 
     def start(self, actor: Actor) -> None:
         """A cashier logged in: an empty cart and the scan box ready."""
         self._actor = actor
         self.totals.clear_sale()
+        self.send.forget()
         self.grid.load()
         self.retranslate()
         self.sale.start_over()
@@ -274,6 +286,7 @@ class TillPage(QWidget):
         for key, msg in _WORDS.items():
             self.buttons[key].setText(tr(msg))
         self.grid.retranslate()
+        self.send.retranslate()
         self.table.retranslate()
         self.totals.retranslate(self._actor)
         self.sale.show()
@@ -322,6 +335,7 @@ class TillPage(QWidget):
 
     def _sale_done(self, result: SaleResult) -> None:
         self.totals.show_sale(result)
+        self.send.sale_done(result)
         self.sale_completed.emit(result)
 
     # --- drawing ------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from services.errors import Conflict
 
-BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "pull", "cold_start")
+BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "pull", "cold_start",
+              "shipments", "messages")
 #: ``--sales`` when not given: the verify database, and the push catch-up (issue 3).
 DEFAULT_SALES = {"verify": 200_000, "push": 20_000, "cold_start": 352_500}
 
@@ -85,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
             kwargs.update(sales=given or DEFAULT_SALES["push"])
         elif name == "pull":
             kwargs.update(products=products)
+        elif name in ("shipments", "messages"):
+            pass  # their own fixed loads (issue 12: 200 parcels; issue 13: 1,000 messages)
         elif name == "cold_start":
             # 100,000 products and just over 1,000,000 sale lines (issue 5).
             kwargs.update(products=products, sales=given or DEFAULT_SALES["cold_start"],

@@ -5,6 +5,11 @@ string (default: the WARUNGIN_CENTRAL_DSN environment variable, so a password ne
 in shell history); any DSN printed is shown without its password. ``add-terminal`` and
 ``reissue-code`` print the terminal's one-time enrolment code: it is shown this once and
 stored nowhere, and the password inside it stops working when the terminal enrols.
+
+``couriers`` sets the tenant's courier configuration (which couriers, account ids, origin,
+default service) in every store's settings; each till gets it with its next pull. Keys
+that look like secrets are refused: API keys go into each till's keyring
+(``warungin providers``), never to central.
 """
 
 from __future__ import annotations
@@ -66,6 +71,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     r.add_argument("--public-dsn", help="where terminals reach central (no password)")
     r.set_defaults(handler=run_reissue)
 
+    c = cmd("couriers", "the tenant's courier configuration (no secrets), for every till "
+                        "of the tenant through the pull; with no change, shows it")
+    c.add_argument("--tenant", required=True, help="tenant id")
+    for flag, key, what in _COURIER_FLAGS:
+        c.add_argument(flag, dest=_dest(key), help=f"{what} ({key}; empty removes it)")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="any other courier.* setting, e.g. courier.jne.username=TOKO1")
+    c.add_argument("--unset", action="append", default=[], metavar="KEY",
+                   help="remove a courier.* setting")
+    c.set_defaults(handler=run_couriers)
+
+
+_COURIER_FLAGS = (
+    ("--enabled", "courier.enabled", "couriers in use: a comma list of biteship,jne,jnt,pos"),
+    ("--default", "courier.default", "default service, client:company:service"),
+    ("--notify", "courier.notify", "shipment updates to customers: none|whatsapp|sms"),
+    ("--origin-name", "courier.origin.name", "sender name"),
+    ("--origin-phone", "courier.origin.phone", "sender phone"),
+    ("--origin-address", "courier.origin.address", "pickup address"),
+    ("--origin-postal-code", "courier.origin.postal_code", "pickup postal code"),
+    ("--origin-area-id", "courier.origin.area_id", "Biteship area id of the pickup"),
+    ("--origin-code", "courier.origin.code", "JNE / J&T origin code"),
+    ("--origin-city", "courier.origin.city", "pickup city"),
+)
+
+
+def _dest(key: str) -> str:
+    return "courier_" + key.removeprefix("courier.").replace(".", "_")
+
 
 def run_init(args: argparse.Namespace) -> int:
     emit(admin.init(_dsn(args)).as_dict())
@@ -91,4 +125,21 @@ def run_add_terminal(args: argparse.Namespace) -> int:
 
 def run_reissue(args: argparse.Namespace) -> int:
     emit(admin.reissue_code(_dsn(args), args.terminal, public_dsn=args.public_dsn).as_dict())
+    return 0
+
+
+def run_couriers(args: argparse.Namespace) -> int:
+    values: dict[str, str | None] = {}
+    for _flag, key, _what in _COURIER_FLAGS:
+        given = getattr(args, _dest(key))
+        if given is not None:
+            values[key] = given
+    for pair in args.set:
+        key, sep, value = str(pair).partition("=")
+        if not sep or not key.strip():
+            raise BadInput("--set takes KEY=VALUE", field="set")
+        values[key.strip()] = value
+    for key in args.unset:
+        values[str(key).strip()] = None
+    emit(admin.set_couriers(_dsn(args), args.tenant, values).as_dict())
     return 0

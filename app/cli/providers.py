@@ -1,4 +1,6 @@
-"""``warungin providers midtrans``: where this till's Midtrans is and its server key.
+"""``warungin providers midtrans|biteship|jne|jnt|pos|sendgrid|twilio|fcm``: where this
+till's providers are and their credentials (Midtrans here; couriers in
+:mod:`app.cli.providers_couriers`, messaging in :mod:`app.cli.providers_messaging`).
 
 The key is read from standard input (never a command-line argument, which shell history
 and the process list would keep) and goes to the secret store (the OS keyring); only the
@@ -8,6 +10,7 @@ base URL is a store setting.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from app.cli.common import acting_user, add_user_args, opened_shop
@@ -32,6 +35,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     where.add_argument("--sandbox", action="store_true", help=f"use {SANDBOX} (default)")
     where.add_argument("--url", help="another base URL (e.g. a simulator)")
     m.set_defaults(handler=run_midtrans)
+    for module, function in (("app.cli.providers_couriers", "register_couriers"),
+                             ("app.cli.providers_messaging", "register_messaging")):
+        try:
+            group = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue  # like main.COMMAND_MODULES: a provider group not built yet
+        getattr(group, function)(ps, common)
 
 
 def run_midtrans(args: argparse.Namespace) -> int:

@@ -1111,6 +1111,98 @@
       <translation>Shift (F10)</translation>
     </message>
     <message>
+      <source>msg.channel.email</source>
+      <translation>Email (F2)</translation>
+    </message>
+    <message>
+      <source>msg.channel.whatsapp</source>
+      <translation>WhatsApp (F1)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.close</source>
+      <translation>Close (Esc)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.customer_without</source>
+      <translation>Customer {name} has no {what}</translation>
+    </message>
+    <message>
+      <source>msg.receipt.done</source>
+      <translation>Done (Esc)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.heading</source>
+      <translation>Send receipt {receipt}</translation>
+    </message>
+    <message>
+      <source>msg.receipt.hint.email</source>
+      <translation>Email address, e.g. name@example.com</translation>
+    </message>
+    <message>
+      <source>msg.receipt.hint.whatsapp</source>
+      <translation>WhatsApp number, e.g. 0812 3456 7890</translation>
+    </message>
+    <message>
+      <source>msg.receipt.how</source>
+      <translation>By</translation>
+    </message>
+    <message>
+      <source>msg.receipt.language</source>
+      <translation>Receipt language</translation>
+    </message>
+    <message>
+      <source>msg.receipt.no_customer</source>
+      <translation>This sale has no customer</translation>
+    </message>
+    <message>
+      <source>msg.receipt.queued</source>
+      <translation>Receipt queued for {to}. It goes out when the shop is online.</translation>
+    </message>
+    <message>
+      <source>msg.receipt.send</source>
+      <translation>Send (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.sending</source>
+      <translation>Queuing…</translation>
+    </message>
+    <message>
+      <source>msg.receipt.title</source>
+      <translation>Send receipt {receipt}</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_customer</source>
+      <translation>Customer: {name} ({to})</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_customer_loading</source>
+      <translation>Customer: looking up…</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_needed.email</source>
+      <translation>Type the email address to send to.</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_needed.whatsapp</source>
+      <translation>Type the WhatsApp number to send to.</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_other</source>
+      <translation>Another number or address</translation>
+    </message>
+    <message>
+      <source>msg.receipt.whom</source>
+      <translation>To</translation>
+    </message>
+    <message>
+      <source>msg.what.email</source>
+      <translation>email address</translation>
+    </message>
+    <message>
+      <source>msg.what.whatsapp</source>
+      <translation>phone number</translation>
+    </message>
+    <message>
       <source>office.back</source>
       <translation>Back to the till (Ctrl+O)</translation>
     </message>
@@ -1133,6 +1225,10 @@
     <message>
       <source>office.nav.settings</source>
       <translation>Store settings</translation>
+    </message>
+    <message>
+      <source>office.nav.shipments</source>
+      <translation>Shipments</translation>
     </message>
     <message>
       <source>office.nav.users</source>
@@ -1762,6 +1858,410 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Store settings</translation>
     </message>
     <message>
+      <source>ship.all</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>ship.cancel</source>
+      <translation>Cancel shipment</translation>
+    </message>
+    <message>
+      <source>ship.cancel_queued</source>
+      <translation>Cancel queued; the courier is asked when the shop is online.</translation>
+    </message>
+    <message>
+      <source>ship.cheapest</source>
+      <translation>Cheapest</translation>
+    </message>
+    <message>
+      <source>ship.choice</source>
+      <translation>Ships with {service}, {price}</translation>
+    </message>
+    <message>
+      <source>ship.choice_default</source>
+      <translation>No price: the shop's default service {courier} {service}</translation>
+    </message>
+    <message>
+      <source>ship.choice_none</source>
+      <translation>Choose a courier's price first.</translation>
+    </message>
+    <message>
+      <source>ship.close</source>
+      <translation>Close (Esc)</translation>
+    </message>
+    <message>
+      <source>ship.cod</source>
+      <translation>Cash on delivery (COD)</translation>
+    </message>
+    <message>
+      <source>ship.col.cod</source>
+      <translation>COD</translation>
+    </message>
+    <message>
+      <source>ship.col.courier</source>
+      <translation>Courier</translation>
+    </message>
+    <message>
+      <source>ship.col.etd</source>
+      <translation>Estimate</translation>
+    </message>
+    <message>
+      <source>ship.col.mark</source>
+      <translation>★</translation>
+    </message>
+    <message>
+      <source>ship.col.price</source>
+      <translation>Price</translation>
+    </message>
+    <message>
+      <source>ship.col.service</source>
+      <translation>Service</translation>
+    </message>
+    <message>
+      <source>ship.count</source>
+      <translation>{n} shipments</translation>
+    </message>
+    <message>
+      <source>ship.create.title</source>
+      <translation>Ship a parcel</translation>
+    </message>
+    <message>
+      <source>ship.days</source>
+      <translation>{n} days</translation>
+    </message>
+    <message>
+      <source>ship.days_range</source>
+      <translation>{lo}–{hi} days</translation>
+    </message>
+    <message>
+      <source>ship.default_description</source>
+      <translation>Groceries</translation>
+    </message>
+    <message>
+      <source>ship.destination_needed</source>
+      <translation>fill in the postal code, area or destination code</translation>
+    </message>
+    <message>
+      <source>ship.detail</source>
+      <translation>Detail</translation>
+    </message>
+    <message>
+      <source>ship.detail_head</source>
+      <translation>{receipt} · {courier} {service}</translation>
+    </message>
+    <message>
+      <source>ship.event.note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>ship.event.provider</source>
+      <translation>Courier status</translation>
+    </message>
+    <message>
+      <source>ship.event.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.event.when</source>
+      <translation>When</translation>
+    </message>
+    <message>
+      <source>ship.fact.cod</source>
+      <translation>COD</translation>
+    </message>
+    <message>
+      <source>ship.fact.error</source>
+      <translation>Last error</translation>
+    </message>
+    <message>
+      <source>ship.fact.price</source>
+      <translation>Shipping</translation>
+    </message>
+    <message>
+      <source>ship.fact.recipient</source>
+      <translation>Recipient</translation>
+    </message>
+    <message>
+      <source>ship.fact.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.fact.volume</source>
+      <translation>Volumetric weight</translation>
+    </message>
+    <message>
+      <source>ship.fact.waybill</source>
+      <translation>Airway bill</translation>
+    </message>
+    <message>
+      <source>ship.fact.weight</source>
+      <translation>Actual weight</translation>
+    </message>
+    <message>
+      <source>ship.fastest</source>
+      <translation>Fastest</translation>
+    </message>
+    <message>
+      <source>ship.field.address</source>
+      <translation>Address</translation>
+    </message>
+    <message>
+      <source>ship.field.area</source>
+      <translation>Area (Biteship)</translation>
+    </message>
+    <message>
+      <source>ship.field.city</source>
+      <translation>City/regency</translation>
+    </message>
+    <message>
+      <source>ship.field.code</source>
+      <translation>Destination code (JNE/J&amp;T)</translation>
+    </message>
+    <message>
+      <source>ship.field.description</source>
+      <translation>Contents</translation>
+    </message>
+    <message>
+      <source>ship.field.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>ship.field.phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>ship.field.postal</source>
+      <translation>Postal code</translation>
+    </message>
+    <message>
+      <source>ship.field.receipt</source>
+      <translation>Receipt no.</translation>
+    </message>
+    <message>
+      <source>ship.field.service</source>
+      <translation>Service</translation>
+    </message>
+    <message>
+      <source>ship.field.size</source>
+      <translation>L × W × H</translation>
+    </message>
+    <message>
+      <source>ship.field.value</source>
+      <translation>Declared value</translation>
+    </message>
+    <message>
+      <source>ship.field.weight</source>
+      <translation>Weight</translation>
+    </message>
+    <message>
+      <source>ship.field_error</source>
+      <translation>{field}: {reason}</translation>
+    </message>
+    <message>
+      <source>ship.filter.courier</source>
+      <translation>Courier</translation>
+    </message>
+    <message>
+      <source>ship.filter.dates</source>
+      <translation>Dates</translation>
+    </message>
+    <message>
+      <source>ship.filter.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.filter.text</source>
+      <translation>Receipt no., recipient or airway bill</translation>
+    </message>
+    <message>
+      <source>ship.find</source>
+      <translation>Find receipt</translation>
+    </message>
+    <message>
+      <source>ship.list.cod</source>
+      <translation>COD</translation>
+    </message>
+    <message>
+      <source>ship.list.courier</source>
+      <translation>Courier</translation>
+    </message>
+    <message>
+      <source>ship.list.created</source>
+      <translation>Created</translation>
+    </message>
+    <message>
+      <source>ship.list.price</source>
+      <translation>Shipping</translation>
+    </message>
+    <message>
+      <source>ship.list.receipt</source>
+      <translation>Receipt</translation>
+    </message>
+    <message>
+      <source>ship.list.recipient</source>
+      <translation>Recipient</translation>
+    </message>
+    <message>
+      <source>ship.list.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.list.waybill</source>
+      <translation>Airway bill</translation>
+    </message>
+    <message>
+      <source>ship.new</source>
+      <translation>New shipment</translation>
+    </message>
+    <message>
+      <source>ship.no_rates</source>
+      <translation>No courier gave a price.</translation>
+    </message>
+    <message>
+      <source>ship.no_waybill</source>
+      <translation>not yet</translation>
+    </message>
+    <message>
+      <source>ship.note_hint</source>
+      <translation>Note for the courier (optional)</translation>
+    </message>
+    <message>
+      <source>ship.on_sale</source>
+      <translation>Parcel: {courier} {service} {waybill} · {status}</translation>
+    </message>
+    <message>
+      <source>ship.parcel</source>
+      <translation>Parcel</translation>
+    </message>
+    <message>
+      <source>ship.pick_one</source>
+      <translation>Choose a shipment in the list.</translation>
+    </message>
+    <message>
+      <source>ship.prices</source>
+      <translation>Courier prices</translation>
+    </message>
+    <message>
+      <source>ship.quoted_final</source>
+      <translation>quoted {quoted} · final {final}</translation>
+    </message>
+    <message>
+      <source>ship.rates</source>
+      <translation>Compare prices (F5)</translation>
+    </message>
+    <message>
+      <source>ship.rates_again</source>
+      <translation>The parcel or destination changed: compare prices again.</translation>
+    </message>
+    <message>
+      <source>ship.rates_asking</source>
+      <translation>Asking the couriers…</translation>
+    </message>
+    <message>
+      <source>ship.rates_failed</source>
+      <translation>Prices could not be asked: {reason}</translation>
+    </message>
+    <message>
+      <source>ship.reason_hint</source>
+      <translation>Reason for cancelling</translation>
+    </message>
+    <message>
+      <source>ship.reason_needed</source>
+      <translation>Write why it is cancelled.</translation>
+    </message>
+    <message>
+      <source>ship.receipt_hint</source>
+      <translation>Receipt no., e.g. TOKO1-K1-000123</translation>
+    </message>
+    <message>
+      <source>ship.receipt_needed</source>
+      <translation>Type the sale's receipt number.</translation>
+    </message>
+    <message>
+      <source>ship.recipient</source>
+      <translation>Recipient</translation>
+    </message>
+    <message>
+      <source>ship.sale</source>
+      <translation>Receipt {receipt} · {amount}</translation>
+    </message>
+    <message>
+      <source>ship.search</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <source>ship.send</source>
+      <translation>Ship (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <source>ship.sending</source>
+      <translation>Saving the shipment…</translation>
+    </message>
+    <message>
+      <source>ship.status.allocated</source>
+      <translation>Courier assigned</translation>
+    </message>
+    <message>
+      <source>ship.status.cancelled</source>
+      <translation>Cancelled</translation>
+    </message>
+    <message>
+      <source>ship.status.created</source>
+      <translation>Created</translation>
+    </message>
+    <message>
+      <source>ship.status.delivered</source>
+      <translation>Delivered</translation>
+    </message>
+    <message>
+      <source>ship.status.failed</source>
+      <translation>Failed</translation>
+    </message>
+    <message>
+      <source>ship.status.in_transit</source>
+      <translation>In transit</translation>
+    </message>
+    <message>
+      <source>ship.status.on_hold</source>
+      <translation>On hold</translation>
+    </message>
+    <message>
+      <source>ship.status.picked_up</source>
+      <translation>Picked up</translation>
+    </message>
+    <message>
+      <source>ship.status.picking_up</source>
+      <translation>Picking up</translation>
+    </message>
+    <message>
+      <source>ship.status.queued</source>
+      <translation>Queued</translation>
+    </message>
+    <message>
+      <source>ship.status.returned</source>
+      <translation>Returned</translation>
+    </message>
+    <message>
+      <source>ship.status.returning</source>
+      <translation>Returning</translation>
+    </message>
+    <message>
+      <source>ship.title</source>
+      <translation>Shipments</translation>
+    </message>
+    <message>
+      <source>ship.track</source>
+      <translation>Track</translation>
+    </message>
+    <message>
+      <source>ship.track_queued</source>
+      <translation>The courier is asked for the status when the shop is online.</translation>
+    </message>
+    <message>
+      <source>ship.weights</source>
+      <translation>Actual {real} · volumetric {volume} · charged {charged}</translation>
+    </message>
+    <message>
       <source>sup.cancel</source>
       <translation>Cancel (Esc)</translation>
     </message>
@@ -2038,16 +2538,44 @@ File: a path, e.g. /dev/usb/lp0</translation>
       <translation>Damaged/wasted goods (#{n})</translation>
     </message>
     <message>
+      <source>syncp.job.cancel</source>
+      <translation>Cancel a parcel through {provider}</translation>
+    </message>
+    <message>
       <source>syncp.job.charge</source>
       <translation>Payment charge through {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.create</source>
+      <translation>Ship a parcel through {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.email</source>
+      <translation>Email through {provider}</translation>
     </message>
     <message>
       <source>syncp.job.other</source>
       <translation>{provider} task: {kind}</translation>
     </message>
     <message>
+      <source>syncp.job.push</source>
+      <translation>Push notification through {provider}</translation>
+    </message>
+    <message>
       <source>syncp.job.refund</source>
       <translation>Refund through {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.sms</source>
+      <translation>SMS through {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.track</source>
+      <translation>Track a parcel through {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.whatsapp</source>
+      <translation>WhatsApp through {provider}</translation>
     </message>
     <message>
       <source>syncp.not_connected</source>
@@ -2228,6 +2756,14 @@ File: a path, e.g. /dev/usb/lp0</translation>
     <message>
       <source>till.search</source>
       <translation>Search (F2)</translation>
+    </message>
+    <message>
+      <source>till.send_receipt</source>
+      <translation>Send receipt {receipt} (Ctrl+K)</translation>
+    </message>
+    <message>
+      <source>till.ship_parcel</source>
+      <translation>Ship parcel (Ctrl+J)</translation>
     </message>
     <message>
       <source>till.subtotal</source>

@@ -1111,6 +1111,98 @@
       <translation>Shift (F10)</translation>
     </message>
     <message>
+      <source>msg.channel.email</source>
+      <translation>Email (F2)</translation>
+    </message>
+    <message>
+      <source>msg.channel.whatsapp</source>
+      <translation>WhatsApp (F1)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.close</source>
+      <translation>Tutup (Esc)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.customer_without</source>
+      <translation>Pelanggan {name} tidak punya {what}</translation>
+    </message>
+    <message>
+      <source>msg.receipt.done</source>
+      <translation>Selesai (Esc)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.heading</source>
+      <translation>Kirim struk {receipt}</translation>
+    </message>
+    <message>
+      <source>msg.receipt.hint.email</source>
+      <translation>Alamat email, mis. nama@contoh.com</translation>
+    </message>
+    <message>
+      <source>msg.receipt.hint.whatsapp</source>
+      <translation>No. WhatsApp, mis. 0812 3456 7890</translation>
+    </message>
+    <message>
+      <source>msg.receipt.how</source>
+      <translation>Lewat</translation>
+    </message>
+    <message>
+      <source>msg.receipt.language</source>
+      <translation>Bahasa struk</translation>
+    </message>
+    <message>
+      <source>msg.receipt.no_customer</source>
+      <translation>Penjualan ini tanpa pelanggan</translation>
+    </message>
+    <message>
+      <source>msg.receipt.queued</source>
+      <translation>Struk masuk antrean kirim ke {to}. Terkirim saat toko online.</translation>
+    </message>
+    <message>
+      <source>msg.receipt.send</source>
+      <translation>Kirim (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <source>msg.receipt.sending</source>
+      <translation>Memasukkan ke antrean kirim…</translation>
+    </message>
+    <message>
+      <source>msg.receipt.title</source>
+      <translation>Kirim struk {receipt}</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_customer</source>
+      <translation>Pelanggan: {name} ({to})</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_customer_loading</source>
+      <translation>Pelanggan: mencari…</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_needed.email</source>
+      <translation>Ketik alamat email tujuan.</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_needed.whatsapp</source>
+      <translation>Ketik nomor WhatsApp tujuan.</translation>
+    </message>
+    <message>
+      <source>msg.receipt.to_other</source>
+      <translation>Nomor atau alamat lain</translation>
+    </message>
+    <message>
+      <source>msg.receipt.whom</source>
+      <translation>Kepada</translation>
+    </message>
+    <message>
+      <source>msg.what.email</source>
+      <translation>alamat email</translation>
+    </message>
+    <message>
+      <source>msg.what.whatsapp</source>
+      <translation>nomor HP</translation>
+    </message>
+    <message>
       <source>office.back</source>
       <translation>Kembali ke kasir (Ctrl+O)</translation>
     </message>
@@ -1133,6 +1225,10 @@
     <message>
       <source>office.nav.settings</source>
       <translation>Pengaturan toko</translation>
+    </message>
+    <message>
+      <source>office.nav.shipments</source>
+      <translation>Pengiriman</translation>
     </message>
     <message>
       <source>office.nav.users</source>
@@ -1762,6 +1858,410 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Pengaturan toko</translation>
     </message>
     <message>
+      <source>ship.all</source>
+      <translation>Semua</translation>
+    </message>
+    <message>
+      <source>ship.cancel</source>
+      <translation>Batalkan</translation>
+    </message>
+    <message>
+      <source>ship.cancel_queued</source>
+      <translation>Pembatalan masuk antrean; kurir ditanya saat toko online.</translation>
+    </message>
+    <message>
+      <source>ship.cheapest</source>
+      <translation>Termurah</translation>
+    </message>
+    <message>
+      <source>ship.choice</source>
+      <translation>Dikirim dengan {service}, {price}</translation>
+    </message>
+    <message>
+      <source>ship.choice_default</source>
+      <translation>Tanpa tarif: layanan bawaan toko {courier} {service}</translation>
+    </message>
+    <message>
+      <source>ship.choice_none</source>
+      <translation>Pilih tarif kurir dulu.</translation>
+    </message>
+    <message>
+      <source>ship.close</source>
+      <translation>Tutup (Esc)</translation>
+    </message>
+    <message>
+      <source>ship.cod</source>
+      <translation>Bayar di tempat (COD)</translation>
+    </message>
+    <message>
+      <source>ship.col.cod</source>
+      <translation>COD</translation>
+    </message>
+    <message>
+      <source>ship.col.courier</source>
+      <translation>Kurir</translation>
+    </message>
+    <message>
+      <source>ship.col.etd</source>
+      <translation>Estimasi</translation>
+    </message>
+    <message>
+      <source>ship.col.mark</source>
+      <translation>★</translation>
+    </message>
+    <message>
+      <source>ship.col.price</source>
+      <translation>Tarif</translation>
+    </message>
+    <message>
+      <source>ship.col.service</source>
+      <translation>Layanan</translation>
+    </message>
+    <message>
+      <source>ship.count</source>
+      <translation>{n} pengiriman</translation>
+    </message>
+    <message>
+      <source>ship.create.title</source>
+      <translation>Kirim paket</translation>
+    </message>
+    <message>
+      <source>ship.days</source>
+      <translation>{n} hari</translation>
+    </message>
+    <message>
+      <source>ship.days_range</source>
+      <translation>{lo}–{hi} hari</translation>
+    </message>
+    <message>
+      <source>ship.default_description</source>
+      <translation>Barang belanja</translation>
+    </message>
+    <message>
+      <source>ship.destination_needed</source>
+      <translation>isi kode pos, area atau kode tujuan</translation>
+    </message>
+    <message>
+      <source>ship.detail</source>
+      <translation>Rincian</translation>
+    </message>
+    <message>
+      <source>ship.detail_head</source>
+      <translation>{receipt} · {courier} {service}</translation>
+    </message>
+    <message>
+      <source>ship.event.note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <source>ship.event.provider</source>
+      <translation>Status kurir</translation>
+    </message>
+    <message>
+      <source>ship.event.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.event.when</source>
+      <translation>Waktu</translation>
+    </message>
+    <message>
+      <source>ship.fact.cod</source>
+      <translation>COD</translation>
+    </message>
+    <message>
+      <source>ship.fact.error</source>
+      <translation>Galat terakhir</translation>
+    </message>
+    <message>
+      <source>ship.fact.price</source>
+      <translation>Ongkir</translation>
+    </message>
+    <message>
+      <source>ship.fact.recipient</source>
+      <translation>Penerima</translation>
+    </message>
+    <message>
+      <source>ship.fact.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.fact.volume</source>
+      <translation>Berat volume</translation>
+    </message>
+    <message>
+      <source>ship.fact.waybill</source>
+      <translation>No. resi</translation>
+    </message>
+    <message>
+      <source>ship.fact.weight</source>
+      <translation>Berat asli</translation>
+    </message>
+    <message>
+      <source>ship.fastest</source>
+      <translation>Tercepat</translation>
+    </message>
+    <message>
+      <source>ship.field.address</source>
+      <translation>Alamat</translation>
+    </message>
+    <message>
+      <source>ship.field.area</source>
+      <translation>Area (Biteship)</translation>
+    </message>
+    <message>
+      <source>ship.field.city</source>
+      <translation>Kota/kabupaten</translation>
+    </message>
+    <message>
+      <source>ship.field.code</source>
+      <translation>Kode tujuan (JNE/J&amp;T)</translation>
+    </message>
+    <message>
+      <source>ship.field.description</source>
+      <translation>Isi paket</translation>
+    </message>
+    <message>
+      <source>ship.field.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>ship.field.phone</source>
+      <translation>No. HP</translation>
+    </message>
+    <message>
+      <source>ship.field.postal</source>
+      <translation>Kode pos</translation>
+    </message>
+    <message>
+      <source>ship.field.receipt</source>
+      <translation>No. struk</translation>
+    </message>
+    <message>
+      <source>ship.field.service</source>
+      <translation>Layanan</translation>
+    </message>
+    <message>
+      <source>ship.field.size</source>
+      <translation>P × L × T</translation>
+    </message>
+    <message>
+      <source>ship.field.value</source>
+      <translation>Nilai barang</translation>
+    </message>
+    <message>
+      <source>ship.field.weight</source>
+      <translation>Berat</translation>
+    </message>
+    <message>
+      <source>ship.field_error</source>
+      <translation>{field}: {reason}</translation>
+    </message>
+    <message>
+      <source>ship.filter.courier</source>
+      <translation>Kurir</translation>
+    </message>
+    <message>
+      <source>ship.filter.dates</source>
+      <translation>Tanggal</translation>
+    </message>
+    <message>
+      <source>ship.filter.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.filter.text</source>
+      <translation>No. struk, penerima atau resi</translation>
+    </message>
+    <message>
+      <source>ship.find</source>
+      <translation>Cari struk</translation>
+    </message>
+    <message>
+      <source>ship.list.cod</source>
+      <translation>COD</translation>
+    </message>
+    <message>
+      <source>ship.list.courier</source>
+      <translation>Kurir</translation>
+    </message>
+    <message>
+      <source>ship.list.created</source>
+      <translation>Dibuat</translation>
+    </message>
+    <message>
+      <source>ship.list.price</source>
+      <translation>Ongkir</translation>
+    </message>
+    <message>
+      <source>ship.list.receipt</source>
+      <translation>Struk</translation>
+    </message>
+    <message>
+      <source>ship.list.recipient</source>
+      <translation>Penerima</translation>
+    </message>
+    <message>
+      <source>ship.list.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>ship.list.waybill</source>
+      <translation>No. resi</translation>
+    </message>
+    <message>
+      <source>ship.new</source>
+      <translation>Buat pengiriman</translation>
+    </message>
+    <message>
+      <source>ship.no_rates</source>
+      <translation>Tidak ada kurir yang memberi tarif.</translation>
+    </message>
+    <message>
+      <source>ship.no_waybill</source>
+      <translation>belum ada</translation>
+    </message>
+    <message>
+      <source>ship.note_hint</source>
+      <translation>Catatan untuk kurir (boleh kosong)</translation>
+    </message>
+    <message>
+      <source>ship.on_sale</source>
+      <translation>Paket: {courier} {service} {waybill} · {status}</translation>
+    </message>
+    <message>
+      <source>ship.parcel</source>
+      <translation>Paket</translation>
+    </message>
+    <message>
+      <source>ship.pick_one</source>
+      <translation>Pilih pengiriman di daftar.</translation>
+    </message>
+    <message>
+      <source>ship.prices</source>
+      <translation>Tarif kurir</translation>
+    </message>
+    <message>
+      <source>ship.quoted_final</source>
+      <translation>tarif {quoted} · akhir {final}</translation>
+    </message>
+    <message>
+      <source>ship.rates</source>
+      <translation>Bandingkan tarif (F5)</translation>
+    </message>
+    <message>
+      <source>ship.rates_again</source>
+      <translation>Paket atau tujuan berubah: bandingkan tarif lagi.</translation>
+    </message>
+    <message>
+      <source>ship.rates_asking</source>
+      <translation>Menanyakan tarif ke kurir…</translation>
+    </message>
+    <message>
+      <source>ship.rates_failed</source>
+      <translation>Tarif tidak bisa ditanyakan: {reason}</translation>
+    </message>
+    <message>
+      <source>ship.reason_hint</source>
+      <translation>Alasan pembatalan</translation>
+    </message>
+    <message>
+      <source>ship.reason_needed</source>
+      <translation>Tulis alasan pembatalan.</translation>
+    </message>
+    <message>
+      <source>ship.receipt_hint</source>
+      <translation>No. struk, mis. TOKO1-K1-000123</translation>
+    </message>
+    <message>
+      <source>ship.receipt_needed</source>
+      <translation>Ketik nomor struk penjualan.</translation>
+    </message>
+    <message>
+      <source>ship.recipient</source>
+      <translation>Penerima</translation>
+    </message>
+    <message>
+      <source>ship.sale</source>
+      <translation>Struk {receipt} · {amount}</translation>
+    </message>
+    <message>
+      <source>ship.search</source>
+      <translation>Cari</translation>
+    </message>
+    <message>
+      <source>ship.send</source>
+      <translation>Kirim (Ctrl+Enter)</translation>
+    </message>
+    <message>
+      <source>ship.sending</source>
+      <translation>Menyimpan pengiriman…</translation>
+    </message>
+    <message>
+      <source>ship.status.allocated</source>
+      <translation>Kurir ditugaskan</translation>
+    </message>
+    <message>
+      <source>ship.status.cancelled</source>
+      <translation>Dibatalkan</translation>
+    </message>
+    <message>
+      <source>ship.status.created</source>
+      <translation>Dibuat</translation>
+    </message>
+    <message>
+      <source>ship.status.delivered</source>
+      <translation>Terkirim</translation>
+    </message>
+    <message>
+      <source>ship.status.failed</source>
+      <translation>Gagal</translation>
+    </message>
+    <message>
+      <source>ship.status.in_transit</source>
+      <translation>Dalam perjalanan</translation>
+    </message>
+    <message>
+      <source>ship.status.on_hold</source>
+      <translation>Tertahan</translation>
+    </message>
+    <message>
+      <source>ship.status.picked_up</source>
+      <translation>Sudah dijemput</translation>
+    </message>
+    <message>
+      <source>ship.status.picking_up</source>
+      <translation>Dijemput</translation>
+    </message>
+    <message>
+      <source>ship.status.queued</source>
+      <translation>Antre</translation>
+    </message>
+    <message>
+      <source>ship.status.returned</source>
+      <translation>Kembali ke toko</translation>
+    </message>
+    <message>
+      <source>ship.status.returning</source>
+      <translation>Dikembalikan</translation>
+    </message>
+    <message>
+      <source>ship.title</source>
+      <translation>Pengiriman</translation>
+    </message>
+    <message>
+      <source>ship.track</source>
+      <translation>Lacak</translation>
+    </message>
+    <message>
+      <source>ship.track_queued</source>
+      <translation>Status ditanyakan ke kurir saat toko online.</translation>
+    </message>
+    <message>
+      <source>ship.weights</source>
+      <translation>Berat asli {real} · berat volume {volume} · dihitung {charged}</translation>
+    </message>
+    <message>
       <source>sup.cancel</source>
       <translation>Batal (Esc)</translation>
     </message>
@@ -2038,16 +2538,44 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
       <translation>Barang rusak/terbuang (#{n})</translation>
     </message>
     <message>
+      <source>syncp.job.cancel</source>
+      <translation>Batalkan paket lewat {provider}</translation>
+    </message>
+    <message>
       <source>syncp.job.charge</source>
       <translation>Tagihan pembayaran lewat {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.create</source>
+      <translation>Kirim paket lewat {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.email</source>
+      <translation>Email lewat {provider}</translation>
     </message>
     <message>
       <source>syncp.job.other</source>
       <translation>Tugas {provider}: {kind}</translation>
     </message>
     <message>
+      <source>syncp.job.push</source>
+      <translation>Notifikasi push lewat {provider}</translation>
+    </message>
+    <message>
       <source>syncp.job.refund</source>
       <translation>Pengembalian dana lewat {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.sms</source>
+      <translation>SMS lewat {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.track</source>
+      <translation>Lacak paket lewat {provider}</translation>
+    </message>
+    <message>
+      <source>syncp.job.whatsapp</source>
+      <translation>WhatsApp lewat {provider}</translation>
     </message>
     <message>
       <source>syncp.not_connected</source>
@@ -2228,6 +2756,14 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
     <message>
       <source>till.search</source>
       <translation>Cari (F2)</translation>
+    </message>
+    <message>
+      <source>till.send_receipt</source>
+      <translation>Kirim struk {receipt} (Ctrl+K)</translation>
+    </message>
+    <message>
+      <source>till.ship_parcel</source>
+      <translation>Kirim paket (Ctrl+J)</translation>
     </message>
     <message>
       <source>till.subtotal</source>

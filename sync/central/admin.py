@@ -33,7 +33,7 @@ import binascii
 import json
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -51,7 +51,7 @@ from sync.central.connect import (
     scram_verifier,
     terminal_dsn,
 )
-from sync.central.schema import HEAD_REVISION, SCHEMA
+from sync.central.schema import HEAD_REVISION, SCHEMA, secret_looking
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CODE_PREFIX = "WGC1."
@@ -319,7 +319,138 @@ def add_store(dsn: str, tenant_id: str, code: str, name: str) -> StoreCreated:
         conn.execute(text("INSERT INTO central.store (tenant_id, id, code, name) "
                           "VALUES (:t, :s, :c, :n)"),
                      {"t": tenant_id, "s": store_id, "c": code, "n": name})
+        # The tenant's courier configuration is tenant-wide (``set_couriers`` writes it to
+        # every store): a new store starts with it too.
+        conn.execute(text(
+            "INSERT INTO central.store_setting (tenant_id, store_id, key, value) "
+            "SELECT tenant_id, :s, key, value FROM central.store_setting "
+            "WHERE tenant_id = :t AND deleted_at IS NULL AND starts_with(key, :prefix) "
+            "AND store_id = (SELECT id FROM central.store WHERE tenant_id = :t AND id <> :s "
+            "ORDER BY created_at, id LIMIT 1)"),
+            {"t": tenant_id, "s": store_id, "prefix": COURIER_PREFIX})
     return StoreCreated(tenant_id, store_id, code, name)
+
+
+# --- the tenant's courier configuration ---------------------------------------------------------
+
+COURIER_PREFIX = "courier."
+COURIER_CLIENTS = ("biteship", "jne", "jnt", "pos")
+COURIER_NOTIFY = ("none", "whatsapp", "sms")
+MAX_SETTING_VALUE = 500
+#: The courier keys the tills read (the contract of issues 12/13); others are refused, so
+#: a typo never silently configures nothing.
+COURIER_KEYS = frozenset({
+    "courier.enabled", "courier.default", "courier.notify",
+    *(f"courier.origin.{k}" for k in ("name", "phone", "address", "postal_code", "area_id",
+                                      "code", "city")),
+    "courier.biteship.base_url",
+    "courier.jne.base_url", "courier.jne.username", "courier.jne.branch",
+    "courier.jne.customer_id",
+    "courier.jnt.base_url", "courier.jnt.order_url", "courier.jnt.tariff_url",
+    "courier.jnt.track_url", "courier.jnt.username", "courier.jnt.eccompanyid",
+    "courier.pos.base_url", "courier.pos.customer_id",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class CourierConfig:
+    """A tenant's courier configuration as central holds it (no secrets, by rule)."""
+
+    tenant_id: str
+    stores: tuple[str, ...]
+    settings: dict[str, str]
+    changed: int  # store_setting rows written by this call (0: it was already so)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tenant_id": self.tenant_id, "stores": list(self.stores),
+                "settings": dict(sorted(self.settings.items())), "changed": self.changed}
+
+
+def _courier_value(key: str, raw: str) -> str:
+    value = raw.strip()
+    if len(value) > MAX_SETTING_VALUE or not value.isprintable():
+        raise BadInput(f"at most {MAX_SETTING_VALUE} printable characters", field=key)
+    if key == "courier.enabled":
+        names = [n.strip().lower() for n in value.split(",") if n.strip()]
+        wrong = [n for n in names if n not in COURIER_CLIENTS]
+        if wrong or not names:
+            raise BadInput(f"a comma list of {', '.join(COURIER_CLIENTS)}", field=key)
+        return ",".join(dict.fromkeys(names))
+    if key == "courier.default":
+        parts = [p.strip().lower() for p in value.split(":")]
+        if len(parts) != 3 or not all(parts) or parts[0] not in COURIER_CLIENTS:
+            raise BadInput("client:company:service, e.g. biteship:jne:reg", field=key)
+        return ":".join(parts)
+    if key == "courier.notify":
+        if value.lower() not in COURIER_NOTIFY:
+            raise BadInput(f"one of {', '.join(COURIER_NOTIFY)}", field=key)
+        return value.lower()
+    if key.endswith("_url") and not value.startswith(("https://", "http://")):
+        raise BadInput("a URL starting with https:// (or http:// for a simulator)",
+                       field=key)
+    return value
+
+
+def check_courier_settings(values: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The changes, checked before anything is written: a key that looks like a secret is
+    refused (credentials stay in each till's keyring), an unknown key or a bad value names
+    itself. ``None`` or an empty value removes the key."""
+    clean: dict[str, str | None] = {}
+    for key, raw in values.items():
+        k = key.strip()
+        if secret_looking(k):
+            raise Refused(f"{k} looks like a secret: credentials never go to central (they "
+                          "reach the tills in clear); put them in each till's keyring with "
+                          "'warungin providers'", field=k)
+        if k not in COURIER_KEYS:
+            raise BadInput(f"not a courier setting; known: {', '.join(sorted(COURIER_KEYS))}",
+                           field=k)
+        clean[k] = None if raw is None or not raw.strip() else _courier_value(k, raw)
+    return clean
+
+
+def _tenant_couriers(conn: Connection, tenant_id: str, stores: tuple[str, ...]
+                     ) -> dict[str, str]:
+    if not stores:
+        return {}
+    return {str(k): str(v) for k, v in conn.execute(text(
+        "SELECT key, value FROM central.store_setting WHERE tenant_id = :t AND store_id = :s "
+        "AND deleted_at IS NULL AND starts_with(key, :prefix)"),
+        {"t": tenant_id, "s": stores[0], "prefix": COURIER_PREFIX})}
+
+
+def set_couriers(dsn: str, tenant_id: str, values: Mapping[str, str | None]) -> CourierConfig:
+    """Write the tenant's courier configuration to every one of its stores' settings (one
+    transaction); each till pulls its store's settings, so every till of the tenant gets
+    the same configuration. Unchanged rows are not rewritten (nothing to pull). With no
+    values it only reads."""
+    tenant_id = check_uuid(tenant_id, "tenant")
+    clean = check_courier_settings(values)
+    with admin_transaction(dsn) as conn:
+        _ready(conn)
+        _tenant_exists(conn, tenant_id)
+        stores = tuple(str(s) for (s,) in conn.execute(text(
+            "SELECT id FROM central.store WHERE tenant_id = :t ORDER BY created_at, id"),
+            {"t": tenant_id}))
+        if clean and not stores:
+            raise Conflict("the tenant has no store yet; add one first", field="tenant")
+        changed = 0
+        for key, value in clean.items():
+            args = {"t": tenant_id, "k": key, "v": value, "stores": list(stores)}
+            if value is None:
+                changed += conn.execute(text(
+                    "UPDATE central.store_setting SET deleted_at = now(), updated_at = now() "
+                    "WHERE tenant_id = :t AND key = :k AND deleted_at IS NULL"), args).rowcount
+                continue
+            changed += conn.execute(text(
+                "INSERT INTO central.store_setting (tenant_id, store_id, key, value) "
+                "SELECT :t, s, :k, :v FROM unnest(CAST(:stores AS uuid[])) AS s "
+                "ON CONFLICT (tenant_id, store_id, key) DO UPDATE SET value = excluded.value, "
+                "updated_at = now(), deleted_at = NULL "
+                "WHERE central.store_setting.value IS DISTINCT FROM excluded.value "
+                "OR central.store_setting.deleted_at IS NOT NULL"), args).rowcount
+        settings = _tenant_couriers(conn, tenant_id, stores)
+    return CourierConfig(tenant_id, stores, settings, changed)
 
 
 # --- terminals and enrolment codes ------------------------------------------------------------

@@ -471,6 +471,36 @@ store_setting = Table(
     _tenant_fk(["store_id"], "store", ["id"]),
 )
 
+# FCM registration tokens of the tenant's people and customers (migration c0005). A till
+# registers, refreshes and deactivates them offline; the push upserts by (tenant_id, id) and
+# the pull brings them to every till of the tenant. ``id`` is derived from the token
+# (services.device_tokens.token_id), so two tills registering one token name one row.
+# The token is an FCM address, not a secret, and names no person by itself; it is never
+# shown whole by the tills (a prefix and "…").
+# ``updated_at`` is when the row's state (owner, platform, active) was last decided: a
+# change older than it never overrides it (a deactivation sticks unless a later
+# registration refreshes the token); ``last_seen_at`` only moves forward.
+device_token = Table(
+    "device_token", metadata,
+    _uuid("tenant_id"), _uuid("id"),
+    Column("owner_type", Text, nullable=False),
+    _uuid("owner_id"),
+    Column("token", Text, nullable=False),
+    Column("platform", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _ts("last_seen_at"),
+    Column("deactivated_reason", Text, nullable=True),
+    _ts("created_at", now=True),
+    _ts("updated_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # Not unique: the id is the token's name; a push naming a known token under another
+    # id is quarantined by the push engine (sync/push_rows.py), not by an index.
+    Index(None, "tenant_id", "token"),
+    Index(None, "tenant_id", "owner_type", "owner_id"),
+    CheckConstraint("owner_type IN ('user', 'customer')", name="known_owner"),
+    CheckConstraint("platform IN ('android', 'ios', 'web')", name="known_platform"),
+)
+
 change_log = Table(
     "change_log", metadata,
     _uuid("tenant_id"),
@@ -495,7 +525,7 @@ HISTORY_TABLES = ("sale", "sale_line", "payment", "refund", "refund_line", "stoc
 
 #: Terminals INSERT and UPDATE these within their tenant (offline catalogue and customer
 #: edits); the push upserts them ``ON CONFLICT (tenant_id, ...) DO UPDATE``.
-TERMINAL_UPSERT_TABLES = ("customer", "product", "category", "barcode")
+TERMINAL_UPSERT_TABLES = ("customer", "product", "category", "barcode", "device_token")
 
 #: Terminals INSERT only (append-only logs within their tenant).
 TERMINAL_APPEND_TABLES = ("product_price", "change_log")
@@ -511,7 +541,7 @@ OWN_TERMINAL_INSERT = ("event", "quarantine", *HISTORY_TABLES)
 PULLED_TABLES: dict[str, tuple[str, ...]] = {
     "category": ("id",), "product": ("id",), "product_price": ("id",),
     "barcode": ("code",), "users": ("id",), "store_setting": ("store_id", "key"),
-    "customer": ("id",),
+    "customer": ("id",), "device_token": ("id",),
 }
 
 #: Every table with tenant data: RLS is ENABLEd and FORCEd on each, each has policies.
@@ -520,5 +550,17 @@ TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables)
 #: Tables in the schema that hold no tenant data and are granted to no terminal.
 NON_TENANT_TABLES = ("installation", "alembic_version")
 
+#: Words that make a setting key look like a secret. Central's ``store_setting`` reaches
+#: every till in clear, so credentials never go there: they live in each till's keyring.
+#: ``central couriers`` refuses such keys, and the pull never applies a ``courier.*`` one.
+SECRET_WORDS = ("key", "secret", "token", "password", "passwd", "credential")
+
+
+def secret_looking(key: str) -> bool:
+    """Whether a setting key names something that must stay in a keyring."""
+    k = key.lower()
+    return any(word in k for word in SECRET_WORDS)
+
+
 #: Bumped with each central migration; ``central init`` upgrades to it.
-HEAD_REVISION = "c0004"
+HEAD_REVISION = "c0005"

@@ -85,6 +85,9 @@ def seed(db: CentralDB, term: Terminal) -> None:
         ins("product_price", tenant_id=tid, id=ids["price"], product_id=ids["prod"],
             price=10000, cost=6000, terminal_id=me)
         ins("barcode", tenant_id=tid, code=f"899{me[-8:]}", product_id=ids["prod"])
+        ins("device_token", tenant_id=tid, id=_id(), owner_type="customer",
+            owner_id=ids["cust"], token=f"fcm-{me}", platform="android", last_seen_at=now,
+            updated_at=now)
         c.commit()
     with db.connect() as c:
         ins = _inserter(c)

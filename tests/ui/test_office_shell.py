@@ -68,7 +68,8 @@ def test_owner_sees_todays_sales_on_the_dashboard(qtbot: QtBot, window: MainWind
         qtbot.keyClick(dash, Qt.Key.Key_F5)
     assert value.text() == "Rp 17.500"
     # Every owner screen is listed, with its Ctrl+number.
-    assert list(page.nav_buttons) == ["dashboard", "reports", "products", "users", "settings"]
+    assert list(page.nav_buttons) == ["dashboard", "reports", "products", "users", "settings",
+                                      "shipments"]
     assert page.nav_buttons["users"].text() == "Pengguna && PIN\nCtrl+4"  # && shows "&"
     # Ctrl+O again: back to the till, the scan box has the focus.
     qtbot.keyClick(dash, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
@@ -94,11 +95,11 @@ def test_a_cashier_cannot_open_the_back_office(qtbot: QtBot, till: MainWindow,
         backend.office.settings()
 
 
-def test_a_supervisor_sees_products_and_stock_only(qtbot: QtBot, window: MainWindow,
+def test_a_supervisor_sees_products_stock_and_shipments(qtbot: QtBot, window: MainWindow,
                                                    backend: GuiBackend) -> None:
     log_in(qtbot, window, "Budi", "5678")
     open_office(qtbot, window, "products")
-    assert list(window.office.page.nav_buttons) == ["products"]
+    assert list(window.office.page.nav_buttons) == ["products", "shipments"]
     backend.core.login("Budi", "5678")
     with pytest.raises(Refused):
         backend.office.dashboard()

@@ -111,11 +111,17 @@ def _settings(ctx: OfficeContext) -> QWidget:
     return SettingsScreen(ctx)
 
 
+def _shipments(ctx: OfficeContext) -> QWidget:
+    from ui.shipments import ShipmentsScreen
+    return ShipmentsScreen(ctx)
+
+
 for _screen in (OfficeScreen("dashboard", "office.nav.dashboard", _dashboard),
                 OfficeScreen("reports", "office.nav.reports", _reports),
                 OfficeScreen("products", "office.nav.products", _products, SUPERVISOR_UP),
                 OfficeScreen("users", "office.nav.users", _users),
-                OfficeScreen("settings", "office.nav.settings", _settings)):
+                OfficeScreen("settings", "office.nav.settings", _settings),
+                OfficeScreen("shipments", "office.nav.shipments", _shipments, SUPERVISOR_UP)):
     register_screen(_screen)
 
 

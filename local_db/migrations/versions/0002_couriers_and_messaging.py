@@ -101,6 +101,7 @@ def upgrade() -> None:
     sa.Column('destination_postal_code', sa.String(length=10), nullable=True),
     sa.Column('destination_area_id', sa.String(length=64), nullable=True),
     sa.Column('destination_code', sa.String(length=32), nullable=True),
+    sa.Column('destination_city', sa.String(length=60), nullable=True),
     sa.Column('weight_g', sa.Integer(), nullable=False),
     sa.Column('length_cm', sa.Integer(), nullable=False),
     sa.Column('width_cm', sa.Integer(), nullable=False),
