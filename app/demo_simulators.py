@@ -125,7 +125,7 @@ def run_simulators(shop: Shop, *, port: int, auto_pay: float | None,
                     f"curl -X POST {u['midtrans']}/_sim/pay/ORDER_ID\n")
             + "Ship its parcel and send its receipt by WhatsApp (see README, Parcels and "
               "Messages), run the jobs:\n"
-            f"  warungin jobs --data-dir {folder}\n"
+            f"  warungin jobs --once --data-dir {folder}\n"
             f"then look at what left the shop: {u['biteship']}/_sim/orders, "
             f"{u['twilio']}/_sim/outbox, {u['sendgrid']}/_sim/outbox\n"
             "Ctrl-C stops the simulators.\n")

@@ -27,10 +27,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("--days", type=int_between(1, 3660), default=HISTORY_DAYS,
                    help=f"days of history, ending today (default {HISTORY_DAYS})")
     p.add_argument("--simulators", action="store_true",
-                   help="also run the Midtrans simulator on 127.0.0.1 in the foreground and "
-                        "point the demo shop at it (try a QRIS sale with no credentials)")
+                   help="also run the provider simulators (Midtrans, Biteship, JNE, J&T, POS, "
+                        "SendGrid, Twilio, FCM) on 127.0.0.1 in the foreground and "
+                        "point the demo shop at them (a QRIS sale, a parcel, a WhatsApp "
+                        "receipt, with no credentials)")
     p.add_argument("--port", type=int_between(0, 65535), default=8765,
-                   help="simulator port (default 8765; 0: any free port, printed)")
+                   help="Midtrans simulator port, the others on the next seven (default "
+                        "8765; 0: any free ports, printed)")
     p.add_argument("--auto-pay", type=seconds_between(0, 3600), default=None, metavar="SECONDS",
                    help="with --simulators: pay pending charges after SECONDS")
     p.set_defaults(handler=run)

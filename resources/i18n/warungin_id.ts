@@ -2211,7 +2211,7 @@ File: lokasi file, mis. /dev/usb/lp0</translation>
     </message>
     <message>
       <source>ship.status.delivered</source>
-      <translation>Terkirim</translation>
+      <translation>Diterima</translation>
     </message>
     <message>
       <source>ship.status.failed</source>

@@ -16,19 +16,25 @@ def test_demo_history_has_sent_receipts_and_summaries(tmp_path: Path) -> None:
     shop = open_shop(tmp_path / "demo")
     try:
         now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
-        seed_history(shop, days=4, seed=5, now=now)
-        added = add_demo_messages(shop, seed=5, days=4, now=now)
-        assert added.whatsapp_receipts >= 5 and added.email_receipts >= 1 and added.summaries == 3
+        seeded = seed_history(shop, days=4, seed=5, now=now)  # adds the messages itself
+        added = seeded.history.messages
+        assert added["whatsapp_receipts"] >= 5 and added["email_receipts"] >= 1
+        assert added["summaries"] == 3
         with shop.uow(write=False) as uow:
             rows = list_messages(uow, limit=5000)
             failed = list_messages(uow, status="failed", limit=5000)
             report = verify_database(uow.conn)
-        assert len(rows) == added.whatsapp_receipts + added.email_receipts + added.summaries
+        assert len(rows) == (added["whatsapp_receipts"] + added["email_receipts"]
+                             + added["summaries"])
         assert {r.status for r in rows} <= {"delivered", "read", "queued", "failed"}
-        assert len(failed) == added.undelivered
+        assert len(failed) == added["undelivered"]
         assert all(r.provider_message_id for r in rows)
         assert all(r.created_at < now.isoformat() for r in rows)  # stamped in the past
         assert sum(r.template == "daily_summary" for r in rows) == 3
         assert report.ok, report.failures
+        # Seeding the messages again sends nobody anything twice (the dedupe keys).
+        add_demo_messages(shop, seed=5, days=4, now=now)
+        with shop.uow(write=False) as uow:
+            assert len(list_messages(uow, limit=5000)) == len(rows)
     finally:
         shop.close()

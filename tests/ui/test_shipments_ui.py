@@ -97,7 +97,7 @@ def test_the_back_office_lists_filters_and_cancels_shipments(
     assert screen.title.text() == "Pengiriman"
     assert {r.id for r in screen.rows} == {queued, delivered}
     statuses = {screen.table.item(r, 4).text() for r in range(screen.table.rowCount())}
-    assert statuses == {"Antre", "Terkirim"}
+    assert statuses == {"Antre", "Diterima"}
     # Filters: status, courier, text, dates.
     with qtbot.waitSignal(screen.loaded, timeout=5000):
         screen.set_filters(status="delivered")
