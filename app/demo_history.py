@@ -89,6 +89,7 @@ from app.demo_plan import (
     SUPPLIERS,
     WALK_AWAY_REASONS,
 )
+from app.demo_books import CASH_OUT_CATEGORIES, drawer_spending
 from app.secrets import cipher_for
 from app.shop import Shop
 from local_db.ids import seeding_clock
@@ -152,6 +153,7 @@ class HistorySummary:
     seconds: float
     shipments: int = 0  # parcels sent to customers (app.demo_outward)
     messages: dict[str, Any] = field(default_factory=dict)
+    books: dict[str, Any] = field(default_factory=dict)  # expenses, payables, closed month
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -525,6 +527,10 @@ def _trade_day(st: _State, day: date, now: datetime, *, first: bool) -> str | No
     if rng.random() < 0.2:
         events.append((plan.at(day, tz, rng.randrange(16, 21), rng.randrange(60)), 4,
                        "drawing", None))
+    # Es batu and plastik bought from the drawer (app.demo_books plans them; own seed, so
+    # the day's other draws are unchanged).
+    events += [(spend.at, 4, "drawer_spend", spend)
+               for spend in drawer_spending(st.seed, day, tz)]
     if rng.random() < 0.4:
         events.append((plan.at(day, tz, rng.randrange(7, 21), rng.randrange(60)), 5,
                        "walk_away", None))
@@ -571,8 +577,13 @@ def _trade_day(st: _State, day: date, now: datetime, *, first: bool) -> str | No
                     amount = rng.randrange(lo, hi + 1, 1_000)
                     if amount <= st.drawer:  # never beyond the drawer (that needs a PIN)
                         move_cash(uow, st.config, cashier, "cash_out", amount, reason,
-                                  account=acc.EXPENSES)
+                                  category=CASH_OUT_CATEGORIES[reason])
                         st.drawer -= amount
+                elif what == "drawer_spend":
+                    if shift_id is not None and data.amount <= st.drawer:
+                        move_cash(uow, st.config, cashier, "cash_out", data.amount,
+                                  data.reason, category=data.category)
+                        st.drawer -= data.amount
                 elif what == "drawing":
                     amount = rng.choice((50_000, 100_000, 150_000, 200_000))
                     if amount <= st.drawer:
@@ -653,13 +664,16 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
             if log and (i + 1) % 30 == 0:
                 log(f"  {i + 1}/{days} days, {st.sales:,} sales")
     assert shift_id is not None, "today's shift is left open"
+    from app.demo_books import add_demo_books
     from app.demo_outward import add_demo_outward
     outward = add_demo_outward(shop, seed=seed, now=now)
+    # Last: it closes a month, after which nothing may be written into the past.
+    books = add_demo_books(shop, seed=seed, now=now)
     summary = HistorySummary(days, first_day.isoformat(), last_day.isoformat(), st.sales,
                              st.sales_today, st.refunds, st.voided_lines, st.voided_carts,
                              len(st.customers), st.deliveries,
                              round(time.perf_counter() - began, 2), outward.shipments,
-                             outward.messages)
+                             outward.messages, books.as_dict())
     return DemoWithHistory(DemoShop(DEMO_USERS, base.products, shift_id), summary)
 
 

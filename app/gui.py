@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.desktop.books import BooksAdapter
 from app.desktop.cart import CartAdapter
 from app.desktop.context import DesktopContext
 from app.desktop.core import CoreAdapter
@@ -48,6 +49,7 @@ class GuiBackend:
         self.office = OfficeAdapter(self.ctx)
         self.shipping = ShippingAdapter(self.ctx)
         self.messages = MessagesAdapter(self.ctx)
+        self.books = BooksAdapter(self.ctx)
 
     def close(self) -> None:
         # The sync worker and provider jobs first: they use the database. (A charge still

@@ -14,7 +14,11 @@ in words, the time it was made on the store's clock with WIB/WITA/WIT). What a p
   unless a table needs the width of landscape;
 - sales by hour: a bar chart of the hours the shop was open (first to last sale) beside a
   table of only the hours with sales — no rows of zeros (the CSV keeps all 24 hours);
-- long tables continue on the next page with the header repeated; totals in bold.
+- long tables continue on the next page with the header repeated; totals in bold;
+- a report made of tables (``TableReport``: the books, tax, analytics) says when its figures
+  are as of (central reads) and carries its notes under the title; revenue by day gets a
+  line chart (net sales and its 7- and 28-day moving averages) above its table, and the
+  hour-of-week heatmap a shaded grid (days down, hours across, darker = more sold).
 """
 
 from __future__ import annotations
@@ -27,7 +31,31 @@ from typing import Any
 from services import formatting as fmt
 from services.reports import Report, Table, tables_of
 from services.reports.export import TOTAL_EN, TOTAL_ID, display_value
-from services.reports.values import Column
+from services.reports.values import Column, TableReport
+
+#: Table keys drawn as a chart above the table (services.analytics).
+LINE_CHART_KEY = "revenue_day"
+HEATMAP_KEY = "heatmap"
+WEEKDAYS = {"id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
+            "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+_WEEKDAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def revenue_series(table: Table) -> tuple[list[str], list[list[int]]]:
+    """(day labels, [net, 7-day average, 28-day average]) of a revenue-by-day table."""
+    keys = [c.key for c in table.columns]
+    day, net, ma7, ma28 = (keys.index(k) for k in ("start", "net", "ma7", "ma28"))
+    labels = [r[day].strftime("%d-%m") for r in table.rows]
+    return labels, [[int(r[i]) for r in table.rows] for i in (net, ma7, ma28)]
+
+
+def heat_grid(table: Table) -> list[list[int]]:
+    """7 x 24 amounts (Monday first) of an hour-of-week table (rows: weekday name, hour,
+    count, amount)."""
+    grid = [[0] * 24 for _ in range(7)]
+    for weekday, hour, _n, amount in table.rows:
+        grid[_WEEKDAY_NAMES.index(str(weekday))][int(hour)] += int(amount)
+    return grid
 
 _NUMERIC = ("money", "qty", "int", "percent")  # right-aligned
 _WRAPS = ("text",)  # names and labels wrap when the page is too narrow; nothing else does
@@ -206,8 +234,16 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
         flow.append(Paragraph(escape(f"NPWP {npwp}"), small))
     flow.append(Paragraph(escape(title), title_style))
     made_word = "Made" if lang == "en" else "Dibuat"
-    sub = " · ".join(x for x in (where, note, f"{made_word} {made}") if x)
+    as_of = None
+    if isinstance(report, TableReport) and report.as_of:
+        as_of_time = datetime.fromisoformat(report.as_of)
+        as_of = (("Figures as of " if lang == "en" else "Angka per ")
+                 + fmt.datetime_text(as_of_time, zone_name, lang))
+    sub = " · ".join(x for x in (where, note, as_of, f"{made_word} {made}") if x)
     flow.append(Paragraph(escape(sub), small))
+    if isinstance(report, TableReport):
+        for line in report.notes:
+            flow.append(Paragraph(escape(line), small))
 
     def rl_table(table: Table, texts: list[list[str]], width: float) -> Any:
         widths, _ = column_widths(table, texts, lang, width)
@@ -258,6 +294,65 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
         d.add(chart)
         return d
 
+    def line_chart(table: Table, width: float) -> Any:
+        from reportlab.graphics.charts.legends import Legend
+        from reportlab.graphics.charts.linecharts import HorizontalLineChart
+        labels, series = revenue_series(table)
+        height = 190.0
+        d = Drawing(width, height)
+        chart = HorizontalLineChart()
+        chart.x, chart.y = 62, 34
+        chart.width, chart.height = width - 72, height - 60
+        chart.data = series
+        step = max(1, len(labels) // 12)  # about a dozen dates under the axis
+        chart.categoryAxis.categoryNames = [x if i % step == 0 else ""
+                                            for i, x in enumerate(labels)]
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 6.5
+        chart.categoryAxis.labels.angle = 0
+        chart.valueAxis.valueMin = min(0, *(min(x) for x in series if x))
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.labelTextFormat = lambda v: fmt.money(int(v), lang)
+        shades = (colors.Color(0.75, 0.82, 0.9), colors.Color(0.18, 0.45, 0.7),
+                  colors.Color(0.85, 0.4, 0.1))
+        for k, shade in enumerate(shades):
+            chart.lines[k].strokeColor = shade
+            chart.lines[k].strokeWidth = 1 if k == 0 else 1.8
+        d.add(chart)
+        names = (("Net", "7-day average", "28-day average") if lang == "en"
+                 else ("Bersih", "Rata-rata 7 hari", "Rata-rata 28 hari"))
+        legend = Legend()
+        legend.x, legend.y = 62, height - 8
+        legend.fontName, legend.fontSize = FONT, 7
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.colorNamePairs = list(zip(shades, names, strict=True))
+        d.add(legend)
+        return d
+
+    def heatmap(table: Table, width: float) -> Any:
+        from reportlab.graphics.shapes import Rect, String
+        grid = heat_grid(table)
+        top = max((v for row in grid for v in row), default=0)
+        label_w, cell_h = 28.0, 14.0
+        cell_w = min(18.0, (width - label_w) / 24)
+        height = cell_h * 7 + 16
+        d = Drawing(label_w + cell_w * 24, height)
+        for day in range(7):
+            y = height - 16 - (day + 1) * cell_h
+            d.add(String(0, y + 4, WEEKDAYS["en" if lang == "en" else "id"][day],
+                         fontName=FONT, fontSize=7))
+            for hour in range(24):
+                share = grid[day][hour] / top if top else 0.0
+                shade = colors.Color(1 - 0.82 * share, 1 - 0.55 * share, 1 - 0.3 * share)
+                d.add(Rect(label_w + hour * cell_w, y, cell_w, cell_h, fillColor=shade,
+                           strokeColor=colors.Color(0.85, 0.85, 0.85), strokeWidth=0.25))
+        for hour in range(0, 24, 2):
+            d.add(String(label_w + hour * cell_w + 1, height - 12, f"{hour:02d}",
+                         fontName=FONT, fontSize=6.5))
+        return d
+
     for i, (table, texts) in enumerate(zip(tables, cells, strict=True)):
         heading = None
         if i > 0:  # the first table is what the title names: not titled again
@@ -280,6 +375,10 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
             continue
         if heading is not None:
             flow.append(heading)
+        if table.key == LINE_CHART_KEY and len(table.rows) > 1:
+            flow += [line_chart(table, min(avail, 180 * mm)), Spacer(1, 3 * mm)]
+        elif table.key == HEATMAP_KEY and table.rows:
+            flow += [heatmap(table, min(avail, 180 * mm)), Spacer(1, 3 * mm)]
         if not texts:  # a sentence, not a grid of empty cells
             flow.append(Paragraph("No data." if lang == "en" else "Tidak ada data.", small))
             continue

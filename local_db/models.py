@@ -267,6 +267,11 @@ class GoodsReceipt(Base):
     paid_from: Mapped[str] = mapped_column(String(16))  # payable | cash | capital
     user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[str] = mapped_column(String(32))
+    #: The supplier's tax invoice (faktur pajak) number and its PPN, for a PKP shop's
+    #: input tax; ``due_date`` when received on credit (the payable's due date).
+    faktur_no: Mapped[str | None] = mapped_column(String(40))
+    input_tax: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    due_date: Mapped[str | None] = mapped_column(String(10))
 
 
 class StockMovement(Base):
@@ -307,7 +312,8 @@ class JournalEntry(Base):
     kind: Mapped[str] = mapped_column(String(24))
     ref_id: Mapped[str | None] = mapped_column(Uuid, index=True)
     memo: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[str] = mapped_column(String(32))
+    # Indexed for the statements (a month's P&L, balances as of a day: issue 14).
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
 
 
 class JournalLine(Base):
@@ -549,3 +555,114 @@ class DeviceToken(Base):
         CheckConstraint("owner_type IN ('user','customer')", name="known_token_owner"),
         CheckConstraint("platform IN ('android','ios','web')", name="known_token_platform"),
     )
+
+
+# --- the owner's books (issue 14) ------------------------------------------------------------
+
+
+class ExpenseCategory(Base):
+    """listrik, air, gaji, sewa... (a list the owner extends). Each has its own expense
+    account, so the P&L's expenses by category come from the ledger itself."""
+
+    __tablename__ = "expense_category"
+    code: Mapped[str] = mapped_column(String(24), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    account_code: Mapped[str] = mapped_column(ForeignKey("account.code"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Payable(Base):
+    """Money the shop owes a supplier or payee (an expense owed, goods received on credit).
+    What is still open is ``amount`` less its payments (derived, never stored)."""
+
+    __tablename__ = "payable"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(16))  # expense | goods | other
+    source_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    due_date: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD, the store's day
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="payable_positive"),
+        CheckConstraint("source IN ('expense','goods','other')", name="known_payable_source"),
+    )
+
+
+class Expense(Base):
+    __tablename__ = "expense"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("expense_category.code"), index=True)
+    payee: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[int] = mapped_column(Money)
+    note: Mapped[str | None] = mapped_column(Text)
+    receipt_photo: Mapped[str | None] = mapped_column(Text)  # a path the owner chose
+    paid_from: Mapped[str] = mapped_column(String(8))  # drawer | bank | owed
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shift.id"))
+    payable_id: Mapped[str | None] = mapped_column(ForeignKey("payable.id"))
+    entry_id: Mapped[str] = mapped_column(String(36))
+    spent_on: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, the store's day
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="expense_positive"),
+        CheckConstraint("paid_from IN ('drawer','bank','owed')", name="known_expense_source"),
+        CheckConstraint("(paid_from = 'owed') = (payable_id IS NOT NULL)",
+                        name="owed_means_payable"),
+        CheckConstraint("(paid_from = 'drawer') = (shift_id IS NOT NULL)",
+                        name="drawer_means_shift"),
+    )
+
+
+class PayablePayment(Base):
+    __tablename__ = "payable_payment"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    payable_id: Mapped[str] = mapped_column(ForeignKey("payable.id"), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    paid_from: Mapped[str] = mapped_column(String(8))  # drawer | bank
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shift.id"))
+    entry_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="payment_positive"),
+        CheckConstraint("paid_from IN ('drawer','bank')", name="known_payment_source"),
+    )
+
+
+class AccountingPeriod(Base):
+    """A month of the books in the store's time zone (``starts_at``/``ends_at`` are its UTC
+    bounds, so the database can compare a posting's time). ``soft``: closed, a supervisor
+    may still post (audited, through a PostingPermit); ``hard``: locked for good once the
+    PPN return is filed. A trigger refuses postings into a locked period, like an
+    unbalanced entry — except a sale, which is never refused for bookkeeping: it is booked
+    and the statements list it as a late posting."""
+
+    __tablename__ = "accounting_period"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    starts_at: Mapped[str] = mapped_column(String(32))
+    ends_at: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(8))
+    closing_entry_id: Mapped[str | None] = mapped_column(String(36))
+    closed_by: Mapped[str | None] = mapped_column(ForeignKey("user.id"))
+    closed_at: Mapped[str | None] = mapped_column(String(32))
+    ppn_filed_at: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("state IN ('open','soft','hard')", name="known_period_state"),
+        CheckConstraint("starts_at < ends_at", name="period_has_length"),
+    )
+
+
+class PostingPermit(Base):
+    """A supervisor's leave to post one entry into a soft-closed period, written in the same
+    transaction as the entry (and audited by the use case that writes it)."""
+
+    __tablename__ = "posting_permit"
+    entry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    approver_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(32))

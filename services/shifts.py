@@ -137,14 +137,56 @@ def _cash_out_approver(uow: UnitOfWork, actor: Actor, shift: Shift, amount: int,
     return approve(uow, approval.user, approval.pin, "supervisor", what), why
 
 
+@dataclass(frozen=True, slots=True)
+class DrawerOut:
+    """Cash taken out of the open shift's drawer by a use case that books its own entry."""
+
+    movement_id: str
+    shift_id: str
+    approved_by: str | None  # the supervisor who approved it, when it needed one
+
+
+def take_from_drawer(uow: UnitOfWork, terminal_id: str, actor: Actor, amount: int,
+                     reason: str, account: str, *, approver: Actor | None = None,
+                     approval: Approval | None = None, stamp: str | None = None
+                     ) -> DrawerOut:
+    """The drawer side of a cash out: the cash movement the X/Z report counts (needs this
+    till's open shift) under the cash out rule (beyond the drawer's expected cash or above
+    ``cash_out.approval_above``: a supervisor approves, audited). ``actor`` is authorized
+    by the caller, which posts the journal entry, writes its events and commits."""
+    conn = uow.conn
+    shift_id = require_open_shift(conn, terminal_id)
+    shift = uow.session.get(Shift, shift_id)
+    assert shift is not None
+    approved_by, why = _cash_out_approver(uow, actor, shift, amount, approval, approver)
+    move_id = uuid7()
+    stamp = stamp or now_iso()
+    conn.execute(insert(CashMovement).values(
+        id=move_id, shift_id=shift_id, kind="cash_out", amount=amount, reason=reason,
+        account_code=account, user_id=actor.id, created_at=stamp))
+    if approved_by is not None:
+        append_audit(conn, "drawer.cash_out_approved", entity="cash_movement",
+                     entity_id=move_id, actor_id=actor.id, approver_id=approved_by.id,
+                     details={**why, "reason": reason}, created_at=stamp)
+    return DrawerOut(move_id, shift_id, None if approved_by is None else approved_by.id)
+
+
 def move_cash(uow: UnitOfWork, config: ShopConfig, actor: Actor, kind: str, amount: int,
               reason: str, *, account: str | None = None, approver: Actor | None = None,
-              approval: Approval | None = None) -> str:
+              approval: Approval | None = None, category: str | None = None,
+              payee: str | None = None) -> str:
     """Cash put into (``cash_in``) or taken out of (``cash_out``) the drawer, with a reason;
     ``no_sale`` records a drawer opened without a sale (audited, needs a supervisor).
     ``approval`` (a supervisor's name and PIN, checked here) or ``approver`` (a supervisor's
     approval already given as a value) covers what is beyond ``actor``: see the module's
-    docstring for when a cash out needs one."""
+    docstring for when a cash out needs one.
+
+    A cash out with an expense ``category`` (services.expenses: listrik, es_batu...) is an
+    expense paid from the drawer: Dr the category's expense account / Cr the drawer, and an
+    Expense row (paid_from ``drawer``, payee ``payee`` or else the reason, note the reason)
+    in the same transaction, with its ``expense.recorded`` event. Without a category a cash
+    out is what it always was: owner's drawings (3-2000), or ``account`` when given. Returns
+    the cash movement's id."""
     conn = uow.conn
     shift_id = require_open_shift(conn, config.terminal_id)
     reason = (reason or "").strip()
@@ -154,51 +196,74 @@ def move_cash(uow: UnitOfWork, config: ShopConfig, actor: Actor, kind: str, amou
         raise BadInput("kind must be cash_in, cash_out or no_sale", field="kind")
     if kind != "no_sale" and amount <= 0:
         raise BadInput("must be more than zero", field="amount")
+    spend = None
+    if category is not None:
+        from services.expenses import check_expense  # services.expenses imports us
+        if kind != "cash_out":
+            raise BadInput("only a cash out has an expense category", field="category")
+        if account is not None:
+            raise BadInput("a cash out with a category is booked to the category's account; "
+                           "give one or the other", field="account")
+        spend = check_expense(conn, category=category, payee=payee or reason[:120],
+                              amount=amount, paid_from="drawer", note=reason)
+        account = spend.category.account_code
+    elif payee is not None:
+        raise BadInput("a payee goes with an expense category", field="payee")
     what = {"cash_in": "putting cash into the drawer", "cash_out": "taking cash out of the "
             "drawer", "no_sale": "opening the drawer without a sale"}[kind]
     actor = authorize(uow, actor, "cashier", what)
-    approved_by: Actor | None = None
-    why: dict[str, Any] = {}
-    if kind == "no_sale":
-        amount = 0
-        if actor.at_least("supervisor"):
-            approved_by = actor
-        elif approver is not None:
-            approved_by = authorize_approver(uow, approver, "supervisor", what)
-        elif approval is not None:
-            approved_by = approve(uow, approval.user, approval.pin, "supervisor", what)
-        else:
-            raise Refused(f"{what} needs a supervisor", field="approver")
-    elif kind == "cash_out":
-        shift = uow.session.get(Shift, shift_id)
-        assert shift is not None
-        approved_by, why = _cash_out_approver(uow, actor, shift, amount, approval, approver)
+    stamp = now_iso()
     default = {"cash_in": acc.OWNER_CAPITAL, "cash_out": acc.OWNER_DRAWINGS}.get(kind)
     account = account or default
-    move_id = uuid7()
-    stamp = now_iso()
-    conn.execute(insert(CashMovement).values(
-        id=move_id, shift_id=shift_id, kind=kind, amount=amount, reason=reason,
-        account_code=account, user_id=actor.id, created_at=stamp))
-    if kind == "cash_in":
-        post_journal(conn, kind="cash.in", ref_id=move_id, memo=reason, created_at=stamp,
-                     lines=[(acc.CASH_DRAWER, amount, 0), (str(account), 0, amount)])
-    elif kind == "cash_out":
-        post_journal(conn, kind="cash.out", ref_id=move_id, memo=reason, created_at=stamp,
-                     lines=[(str(account), amount, 0), (acc.CASH_DRAWER, 0, amount)])
-        if approved_by is not None:
-            append_audit(conn, "drawer.cash_out_approved", entity="cash_movement",
-                         entity_id=move_id, actor_id=actor.id, approver_id=approved_by.id,
-                         details={**why, "reason": reason}, created_at=stamp)
+    entry_id: str | None = None
+    extra: dict[str, Any] = {}
+    if kind == "cash_out":
+        taken = take_from_drawer(uow, config.terminal_id, actor, amount, reason, str(account),
+                                 approver=approver, approval=approval, stamp=stamp)
+        move_id = taken.movement_id
+        if spend is not None:
+            from services.expenses import write_expense
+            expense = write_expense(conn, actor.id, spend, "drawer", shift_id=shift_id,
+                                    cash_movement_id=move_id, stamp=stamp)
+            entry_id = expense.journal_entry_id
+            extra = {"category": expense.category, "expense_id": expense.id}
+        else:
+            entry_id = post_journal(conn, kind="cash.out", ref_id=move_id, memo=reason,
+                                    created_at=stamp,
+                                    lines=[(str(account), amount, 0),
+                                           (acc.CASH_DRAWER, 0, amount)])
     else:
-        assert approved_by is not None
-        append_audit(conn, "drawer.no_sale", entity="shift", entity_id=shift_id,
-                     actor_id=actor.id, approver_id=approved_by.id,
-                     details={"reason": reason}, created_at=stamp)
-    append_outbox(conn, f"cash.{kind}", {"id": move_id, "shift_id": shift_id, "amount": amount,
-                                        "reason": reason, "account": account,
-                                        "created_at": stamp},
-                  aggregate_id=move_id, created_at=stamp)
+        move_id = uuid7()
+        approved_by: Actor | None = None
+        if kind == "no_sale":
+            amount = 0
+            if actor.at_least("supervisor"):
+                approved_by = actor
+            elif approver is not None:
+                approved_by = authorize_approver(uow, approver, "supervisor", what)
+            elif approval is not None:
+                approved_by = approve(uow, approval.user, approval.pin, "supervisor", what)
+            else:
+                raise Refused(f"{what} needs a supervisor", field="approver")
+        conn.execute(insert(CashMovement).values(
+            id=move_id, shift_id=shift_id, kind=kind, amount=amount, reason=reason,
+            account_code=account, user_id=actor.id, created_at=stamp))
+        if kind == "cash_in":
+            entry_id = post_journal(conn, kind="cash.in", ref_id=move_id, memo=reason,
+                                    created_at=stamp,
+                                    lines=[(acc.CASH_DRAWER, amount, 0),
+                                           (str(account), 0, amount)])
+        else:
+            assert approved_by is not None
+            append_audit(conn, "drawer.no_sale", entity="shift", entity_id=shift_id,
+                         actor_id=actor.id, approver_id=approved_by.id,
+                         details={"reason": reason}, created_at=stamp)
+    payload: dict[str, Any] = {"id": move_id, "shift_id": shift_id, "amount": amount,
+                               "reason": reason, "account": account, "created_at": stamp,
+                               **extra}
+    if entry_id is not None:
+        payload["journal_entry_id"] = entry_id
+    append_outbox(conn, f"cash.{kind}", payload, aggregate_id=move_id, created_at=stamp)
     uow.commit()
     return move_id
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from local_db.ids import now_iso, uuid7
 from local_db.models import GoodsReceipt, Product, StockLevel, StockMovement
-from local_db.store import append_audit, append_outbox, post_journal
+from local_db.store import append_audit, append_outbox, post_journal, read_settings
 from local_db.uow import UnitOfWork
 from services import accounts as acc
 from services.catalogue import WEIGHED_UNITS, qty_in_unit
@@ -20,6 +22,8 @@ from services.catalogue_query import find_unit, unit_of
 from services.errors import BadInput, NotFound
 from services.inputs import check_text
 from services.money import line_amount, milli_to_decimal, rupiah, to_rupiah
+from services.payables import check_due_date, open_payable
+from services.shifts import take_from_drawer
 from services.users import Actor, authorize, require
 
 #: The longest reason of an adjustment, waste or count (as for refunds).
@@ -110,9 +114,20 @@ def _move(conn: Connection, product_id: str, qty_milli: int, kind: str, *, ref_i
 
 
 def receive_goods(uow: UnitOfWork, actor: Actor, *, supplier: str, lines: list[ReceivedLine],
-                  paid_from: str = "payable", document_no: str | None = None) -> str:
+                  paid_from: str = "payable", document_no: str | None = None,
+                  due_date: str | date | None = None, faktur_no: str | None = None,
+                  input_tax: int = 0) -> str:
     """Goods received from a supplier: stock in at cost, moving-average product cost,
-    Dr Inventory / Cr Accounts payable (or cash, bank, owner's capital for opening stock)."""
+    Dr Inventory / Cr Accounts payable (or cash, bank, owner's capital for opening stock).
+    Paid in cash, it is a cash out of this till's open shift (services.shifts's rule).
+
+    On credit (``paid_from="payable"``) the goods are also a payable (services.payables,
+    source ``goods``, source_id the goods receipt's id) due on ``due_date`` (optional).
+    A PKP shop (setting ``pkp`` = "1") books the supplier's input tax from its faktur pajak
+    (``faktur_no``, required with ``input_tax``): the lines' costs are net of it, Dr
+    Inventory (net) + Dr 1-1600 PPN masukan / Cr the gross (net + input tax). A shop that is
+    not PKP cannot claim input tax: its costs go whole into inventory and ``input_tax`` above
+    zero is refused, naming the field."""
     authorize(uow, actor, "supervisor", "receiving goods")
     conn = uow.conn
     supplier = check_text(supplier or "", field="supplier", max_len=120)
@@ -124,6 +139,19 @@ def receive_goods(uow: UnitOfWork, actor: Actor, *, supplier: str, lines: list[R
         raise BadInput(f"paid_from must be one of {', '.join(PAID_FROM)}", field="paid_from")
     if not lines:
         raise BadInput("at least one line is needed", field="lines")
+    due: str | None = None
+    if due_date is not None and due_date != "":
+        if paid_from != "payable":
+            raise BadInput("only goods received on credit have a due date", field="due_date")
+        due = check_due_date(due_date)
+    if faktur_no is not None:
+        faktur_no = check_text(faktur_no, field="faktur_no", max_len=40) or None
+    input_tax = rupiah(input_tax, field="input_tax")
+    if input_tax and read_settings(conn).get("pkp", "0") != "1":
+        raise BadInput("this shop is not PKP: it claims no input tax (put the whole cost "
+                       "into the lines)", field="input_tax")
+    if input_tax and faktur_no is None:
+        raise BadInput("input tax needs the supplier's faktur pajak number", field="faktur_no")
     if paid_from == "cash":
         from services.shifts_query import require_open_shift
         require_open_shift(conn, _terminal_id(conn))
@@ -149,23 +177,44 @@ def receive_goods(uow: UnitOfWork, actor: Actor, *, supplier: str, lines: list[R
         moved.append({"id": move_id, "product_id": pid, "qty_milli": line.qty_milli,
                       "unit_cost": line.unit_cost})
         total += value
+    if input_tax > total:
+        raise BadInput(f"input tax of Rp {input_tax:,} is more than the goods' net cost "
+                       f"Rp {total:,}".replace(",", "."), field="input_tax")
+    gross = total + input_tax
     conn.execute(insert(GoodsReceipt).values(
         id=receipt_id, supplier=supplier, document_no=document_no, total_cost=total,
-        paid_from=paid_from, user_id=actor.id, created_at=stamp))
-    if total:
-        post_journal(conn, kind="goods.received", ref_id=receipt_id, memo=supplier,
-                     lines=[(acc.INVENTORY, total, 0), (PAID_FROM[paid_from], 0, total)],
-                     created_at=stamp)
+        paid_from=paid_from, user_id=actor.id, created_at=stamp, faktur_no=faktur_no,
+        input_tax=input_tax, due_date=due))
+    if paid_from == "cash" and gross:
+        # Paid out of the drawer: a cash out of the open shift, so its X/Z report expects
+        # the cash that is really left (a supervisor approves their own, audited).
+        take_from_drawer(uow, _terminal_id(conn), actor, gross,
+                         f"barang masuk: {supplier}"[:200], acc.INVENTORY, stamp=stamp)
+    entry_id: str | None = None
+    if gross:
+        entry_id = post_journal(conn, kind="goods.received", ref_id=receipt_id, memo=supplier,
+                                lines=[(acc.INVENTORY, total, 0), (acc.INPUT_TAX, input_tax, 0),
+                                       (PAID_FROM[paid_from], 0, gross)],
+                                created_at=stamp)
+    payable: dict[str, Any] | None = None
+    if paid_from == "payable" and entry_id is not None:
+        payable = open_payable(conn, actor.id, supplier=supplier, source="goods",
+                                  source_id=receipt_id, amount=gross, due_date=due,
+                                  note=document_no, journal_entry_id=entry_id, stamp=stamp)
     append_outbox(conn, "goods.received", {"id": receipt_id, "supplier": supplier,
                                            "document_no": document_no, "total_cost": total,
-                                           "paid_from": paid_from, "movements": moved},
+                                           "paid_from": paid_from, "movements": moved,
+                                           "faktur_no": faktur_no, "input_tax": input_tax,
+                                           "due_date": due, "payable": payable,
+                                           "payable_id": None if payable is None
+                                           else payable["id"],
+                                           "journal_entry_id": entry_id},
                   aggregate_id=receipt_id, created_at=stamp)
     uow.commit()
     return receipt_id
 
 
 def _terminal_id(conn: Connection) -> str:
-    from local_db.store import read_settings
     return read_settings(conn)["terminal_id"]
 
 
@@ -230,9 +279,13 @@ def count_stock(uow: UnitOfWork, actor: Actor, code: str, counted_milli: int,
 
 def receive_goods_form(uow: UnitOfWork, actor: Actor, *, supplier: str,
                        lines: Sequence[ReceiveLineForm], paid_from: str = "payable",
-                       document_no: str = "") -> GoodsReceived:
+                       document_no: str = "", due_date: str = "", faktur_no: str = "",
+                       input_tax: str = "") -> GoodsReceived:
     """Goods received as typed: each quantity read in its product's unit (an unknown code
-    is left for :func:`receive_goods` to refuse, naming its line)."""
+    is left for :func:`receive_goods` to refuse, naming its line); ``due_date``
+    (YYYY-MM-DD, on credit), ``faktur_no`` and ``input_tax`` (rupiah, PKP shops) as
+    :func:`receive_goods` takes them, empty for none. ``total_cost`` is the goods' net
+    cost (without the input tax)."""
     require(actor, "supervisor", "receiving goods")
     if paid_from not in PAID_FROM:
         raise BadInput(f"paid from must be one of {', '.join(PAID_FROM)}", field="paid_from")
@@ -245,8 +298,11 @@ def receive_goods_form(uow: UnitOfWork, actor: Actor, *, supplier: str,
         cost = rupiah(line.unit_cost, field=f"lines[{i}].cost")
         parsed.append(ReceivedLine(code, qty, cost))
         total += line_amount(cost, qty)
+    tax = rupiah(input_tax, field="input_tax") if input_tax.strip() else 0
     receipt_id = receive_goods(uow, actor, supplier=supplier, lines=parsed,
-                               paid_from=paid_from, document_no=document_no.strip() or None)
+                               paid_from=paid_from, document_no=document_no.strip() or None,
+                               due_date=due_date.strip() or None,
+                               faktur_no=faktur_no.strip() or None, input_tax=tax)
     return GoodsReceived(receipt_id, len(parsed), total)
 
 

@@ -1,5 +1,5 @@
-"""The pull: central's catalogue, prices, users, store settings, customers and device tokens
--> this till.
+"""The pull: central's catalogue, prices, users, store settings, customers, device tokens
+and the tenant's accounting periods -> this till.
 
 One pass (:func:`pull_once`) repeats, page by page, until central has nothing settled left:
 
@@ -42,7 +42,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -50,7 +50,7 @@ from sqlalchemy import Connection, text
 
 from local_db.engine import Database
 from local_db.ids import now_iso
-from local_db.store import read_settings, write_settings
+from local_db.store import append_audit, post_journal, read_settings, write_settings
 from local_db.uow import UnitOfWork
 from services.crypto import FieldCipher
 from services.customers import DATA_KEY_SETTING, ERASED_NAME
@@ -146,6 +146,8 @@ def _key_of(table: str, key: dict[str, Any]) -> str:
         return str(key["code"])
     if table == "store_setting":
         return f"{key['store_id']}\x1f{key['key']}"
+    if table == "accounting_period":
+        return str(key["period"])
     return str(key["id"])
 
 
@@ -169,7 +171,7 @@ _PRODUCT_SQL = (
     "LEFT JOIN central.category c ON c.tenant_id = p.tenant_id AND c.id = p.category_id")
 
 
-_KEY_NAMES = ("id", "code", "store_id", "key")
+_KEY_NAMES = ("id", "code", "store_id", "key", "period")
 
 
 def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int,
@@ -227,6 +229,13 @@ def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int,
             "last_seen_at, deactivated_reason, created_at, updated_at "
             "FROM central.device_token WHERE tenant_id = %s AND id = ANY(%s::uuid[])",
             (t, list(ids)))
+    if (periods := wanted.get("accounting_period")) and cur.execute(
+            "SELECT to_regclass('central.accounting_period') IS NOT NULL").fetchone() == (True,):
+        got["accounting_period"] = _rows(
+            cur, "SELECT period, starts_at, ends_at, state, closed_at, closed_by, "
+            "ppn_filed_at, note "
+            "FROM central.accounting_period WHERE tenant_id = %s AND period = ANY(%s)",
+            (t, list(periods)))
     if ids := wanted.get("customer"):
         got["customer"] = _rows(
             cur, "SELECT id::text, name_enc, phone_enc, phone_index, email_enc, address_enc, "
@@ -527,7 +536,68 @@ def _set_aside_collisions(c: Connection, codes: list[str], skus: list[str]) -> i
 
 
 _KNOWN = ("category", "product", "barcode", "users", "store_setting", "customer",
-          "device_token")
+          "device_token", "accounting_period")
+
+
+_STRICTNESS = {"open": 0, "soft": 1, "hard": 2}
+
+
+def _period(c: Connection, row: Row | None, period: str) -> bool:
+    """A period closed (or locked) for the tenant at central, on this till: from then on its
+    database refuses non-sale postings into it (trigger ``journal_entry_period_locked``).
+
+    Closing it here is what ``services.books.periods.close_period`` does on the till: the
+    till's own closing entry moves the month's income and expenses to retained earnings
+    (it goes up by the push's journal sweep), then the period row; a sale the till posts
+    into the month afterwards is a late posting in its statements. The stricter state
+    wins: the pull never loosens a lock this till made itself (a period is reopened
+    where it was closed); a close this till already made keeps its entry and closer."""
+    if row is None:
+        return False  # central never deletes periods
+    mine = c.execute(text("SELECT state FROM accounting_period WHERE period = :p"),
+                     {"p": period}).scalar()
+    state = str(row["state"])
+    if mine is not None and _STRICTNESS.get(str(mine), 0) > _STRICTNESS.get(state, 0):
+        state = str(mine)
+    starts, ends = _ts(row["starts_at"]), _ts(row["ends_at"])
+    assert starts is not None and ends is not None
+    entry_id = None
+    if state != "open" and (mine is None or str(mine) == "open"):
+        entry_id = _closing_entry(c, period, row["starts_at"], row["ends_at"])
+        append_audit(c, "period.close", entity="period", entity_id=period, actor_id=None,
+                     details={"from": "central", "state": state,
+                              "closing_entry_id": entry_id, "closed_by": row["closed_by"]})
+    c.execute(text(
+        "INSERT INTO accounting_period (period, starts_at, ends_at, state, closing_entry_id, "
+        "closed_at, ppn_filed_at, note) VALUES (:p, :s, :e, :st, :ce, :ca, :pf, :n) "
+        "ON CONFLICT (period) DO UPDATE SET state = excluded.state, "
+        "closing_entry_id = coalesce(excluded.closing_entry_id, "
+        "  accounting_period.closing_entry_id), "
+        "closed_at = CASE WHEN excluded.closing_entry_id IS NOT NULL "
+        "  THEN excluded.closed_at ELSE coalesce(accounting_period.closed_at, "
+        "  excluded.closed_at) END, "
+        "ppn_filed_at = coalesce(accounting_period.ppn_filed_at, excluded.ppn_filed_at), "
+        "note = coalesce(excluded.note, accounting_period.note)"),
+        {"p": period, "s": starts, "e": ends, "st": state, "ce": entry_id,
+         "ca": _ts(row["closed_at"]) if state != "open" else None,
+         "pf": _ts(row["ppn_filed_at"]), "n": row["note"]})
+    return True
+
+
+def _closing_entry(c: Connection, period: str, starts: datetime, ends: datetime
+                   ) -> str | None:
+    """This till's closing entry for the month (None when nothing is to move), as the
+    books' own close posts it, dated the month's last instant."""
+    from services.books.chart import CLOSING_KIND
+    from services.books.periods import _closing_lines
+
+    lines = _closing_lines(c, starts.astimezone(UTC), ends.astimezone(UTC))
+    if not lines:
+        return None
+    last = (ends.astimezone(UTC) - timedelta(microseconds=1)).isoformat(
+        timespec="microseconds")
+    return post_journal(c, kind=CLOSING_KIND, ref_id=None, memo=f"tutup buku {period}",
+                        lines=lines, created_at=last)
 
 
 def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | None,
@@ -538,7 +608,7 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
     the page only matters for references: categories, then products (a product needs its
     category), then barcodes (a barcode needs its product), then the categories central
     deleted (after products that moved away from them), then users, settings, customers,
-    device tokens.
+    device tokens, accounting periods.
     Products and barcodes go in bulk; the rest are few and go one by one."""
     todo: dict[str, dict[str, Row | None]] = {t: {} for t in _KNOWN}
     done: set[tuple[str, str]] = set()
@@ -594,6 +664,8 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
         outcome.append(_customer(c, row, customer_id, cipher))
     for token_id, row in todo["device_token"].items():
         outcome.append(_device_token(c, row, token_id))
+    for period, row in todo["accounting_period"].items():
+        outcome.append(_period(c, row, period))
     report.applied += sum(outcome)
     report.not_for_this_till += len(outcome) - sum(outcome)
 

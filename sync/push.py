@@ -33,6 +33,12 @@ in the queue and applies it (resolving the quarantine row). Nothing is dropped. 
 types that need a central table added by a later migration (``push_rows.NEEDS_TABLE``:
 the device-token registry, c0005) are treated the same way while central lacks it.
 
+Journal sweep (:func:`sweep_journal`): after the outbox is empty, journal entries that no
+outbox event carries (Midtrans settlements, closing entries; kinds outside
+:data:`EVENT_CARRIED_KINDS`) go up in local rowid order behind the same clone guard, the
+local cursor ``sync.journal_swept`` moving only after central's COMMIT, so every entry of the
+till's ledger reaches central exactly once in effect.
+
 Clone guard: the ``install_id`` this machine keeps in its secret store must equal the one
 on central's terminal row, and a seq central holds under another event_id (or an event id a
 sibling terminal of this tenant holds) means a copy of this till's database pushed first.
@@ -72,8 +78,10 @@ from sync.push_rows import (
     apply_sales,
     bulk_insert,
     bulk_insert_sql,
+    journal_ids,
     movement_ids,
     needs_local_movements,
+    needs_table,
 )
 
 BATCH_SIZE = 200
@@ -85,6 +93,21 @@ SETTING_TERMINAL = "central.terminal_id"
 SETTING_LAST_PUSH = "sync.last_push_at"
 SETTING_REFUSED = "sync.refused"
 SETTING_GAPS = "sync.central_gaps"
+#: The journal sweep's cursor: the local ``journal_entry`` rowid up to which entries that no
+#: outbox event carries are at central.
+SETTING_JOURNAL_SWEPT = "sync.journal_swept"
+SWEEP_BATCH = 5000
+
+#: Journal entry kinds an outbox event carries (named in its payload or found by its
+#: aggregate id = the entry's ref_id): the event's push sends them, and an entry whose event
+#: central quarantined stays off central's books with it. Every other kind (Midtrans
+#: settlements, period closings, kinds added later) goes up by the journal sweep, so every
+#: entry of the till's ledger reaches central. An entry of a kind carried by an event AND
+#: swept is harmless: both insert ``ON CONFLICT DO NOTHING``.
+EVENT_CARRIED_KINDS = frozenset({
+    "sale", "refund", "goods.received", "stock.adjust", "stock.waste", "stock.count",
+    "shift.float", "shift.close", "cash.in", "cash.out", "kasbon.repayment", "expense",
+    "payable.payment"})
 
 Connect = Callable[[], psycopg.Connection[tuple[Any, ...]]]
 
@@ -118,6 +141,7 @@ class PushReport:
     already_at_central: int = 0  # resent after a lost reply: applied before, not again
     reapplied: int = 0  # quarantined as too new for central earlier, applied now
     central_gaps: int = 0
+    journal_swept: int = 0  # entries no event carries (settlements...), sent by the sweep
     seconds: float = 0.0
     quarantine_reasons: list[dict[str, Any]] = field(default_factory=list)
 
@@ -177,8 +201,7 @@ def _read_batch(db: Database, ctx: Context, limit: int) -> _Batch:
             try:
                 if needs_local_movements(ev):
                     moves += movement_ids(ev)
-                p = ev.payload
-                entries += [str(p[k]) for k in ("journal_entry_id", "journal_id") if p.get(k)]
+                entries += journal_ids(ev)
             except (Rejected, KeyError, TypeError, ValueError):
                 continue  # a bad payload is quarantined when applied, with its reason
         refs = [ev.aggregate_id for ev in events if ev.aggregate_id]
@@ -206,6 +229,9 @@ def _read_batch(db: Database, ctx: Context, limit: int) -> _Batch:
                     (str(acc), int(debit), int(credit)))
         local.categories = {str(i): str(n) for i, n in c.execute(
             text("SELECT id, name FROM category"))}
+        if any(ev.type == "expense.recorded" for ev in events):
+            local.expense_categories = {str(k): (str(n), str(a)) for k, n, a in c.execute(
+                text("SELECT code, name, account_code FROM expense_category"))}
     return _Batch(ctx, events, local)
 
 
@@ -329,14 +355,14 @@ def _too_new_reason(version: int, understood: int) -> tuple[str, dict[str, Any]]
 
 
 def _lacks_reason(ev: OutboxRow) -> tuple[str, dict[str, Any]]:
-    table = NEEDS_TABLE[ev.type]
+    table = needs_table(ev)
     return (f"{TOO_NEW}: central has no {table} table yet for {ev.type} events; kept at "
             "central and applied once central is upgraded ('warungin central init')",
             {"code": TOO_NEW, "schema_version": ev.schema_version, "needs_table": table})
 
 
 def _central_lacks(ev: OutboxRow, missing: frozenset[str]) -> bool:
-    return NEEDS_TABLE.get(ev.type) in missing
+    return needs_table(ev) in missing
 
 
 def missing_tables(conn: psycopg.Connection[tuple[Any, ...]]) -> frozenset[str]:
@@ -518,6 +544,70 @@ def _gaps(conn: psycopg.Connection[tuple[Any, ...]], ctx: Context) -> int:
     return int(row[0]) if row else 0
 
 
+# --- the journal sweep --------------------------------------------------------------------
+
+def _read_unswept(db: Database, limit: int) -> tuple[int | None, int, LocalRows]:
+    """Entries after the sweep cursor whose kind no event carries: (last rowid looked at,
+    None when there is nothing after the cursor; entries found; the entries and lines)."""
+    local = LocalRows()
+    with UnitOfWork(db, write=False) as uow:
+        c = uow.conn
+        after = int(read_settings(c).get(SETTING_JOURNAL_SWEPT) or 0)
+        rows = list(c.execute(text(
+            "SELECT rowid, id, kind, ref_id, memo, created_at FROM journal_entry "
+            "WHERE rowid > :after ORDER BY rowid LIMIT :n"), {"after": after, "n": limit}))
+        if not rows:
+            return None, 0, local
+        last = int(rows[-1][0])
+        for _, eid, kind, ref, memo, at in rows:
+            if str(kind) not in EVENT_CARRIED_KINDS:
+                local.journal_entries[str(eid)] = {"kind": kind, "ref_id": ref, "memo": memo,
+                                                   "created_at": at}
+        if local.journal_entries:
+            for eid, acc, debit, credit in c.execute(text(
+                    "SELECT entry_id, account_code, debit, credit FROM journal_line "
+                    "WHERE entry_id IN :ids ORDER BY entry_id, id")
+                    .bindparams(_in("ids")), {"ids": list(local.journal_entries)}):
+                local.journal_lines.setdefault(str(eid), []).append(
+                    (str(acc), int(debit), int(credit)))
+    return last, len(local.journal_entries), local
+
+
+def sweep_journal(db: Database, link: CentralLink, conn: psycopg.Connection[tuple[Any, ...]],
+                  ctx: Context, *, batch_size: int = SWEEP_BATCH) -> int:
+    """Send the journal entries no outbox event carries (see :data:`EVENT_CARRIED_KINDS`),
+    in rowid order, each batch one central transaction behind the clone guard; the local
+    cursor moves only after central's COMMIT. Returns how many entries were sent."""
+    sent = 0
+    while True:
+        last, found, local = _read_unswept(db, batch_size)
+        if last is None:
+            return sent
+        if found:
+            entries = [(ctx.tenant_id, eid, ctx.terminal_id, ctx.store_id, e["kind"],
+                        e["ref_id"], e["memo"], e["created_at"])
+                       for eid, e in local.journal_entries.items()]
+            lines = [(ctx.tenant_id, eid, n, ctx.terminal_id, a, d, c)
+                     for eid in local.journal_entries
+                     for n, (a, d, c) in enumerate(local.journal_lines.get(eid, []), start=1)]
+            with conn.transaction(), conn.cursor() as cur:
+                _guard(cur, ctx, link, [])
+                bulk_insert(cur, _SWEEP_ENTRY, entries)
+                bulk_insert(cur, _SWEEP_LINE, lines)
+            sent += found
+        with UnitOfWork(db) as uow:
+            write_settings(uow.conn, {SETTING_JOURNAL_SWEPT: str(last)})
+            uow.commit()
+
+
+_SWEEP_ENTRY = bulk_insert_sql("journal_entry", ("tenant_id", "id", "terminal_id", "store_id",
+                                                 "kind", "ref_id", "memo", "created_at"),
+                               "tenant_id, id")
+_SWEEP_LINE = bulk_insert_sql("journal_line", ("tenant_id", "entry_id", "line_no",
+                                               "terminal_id", "account_code", "debit",
+                                               "credit"), "tenant_id, entry_id, line_no")
+
+
 def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
               max_batches: int | None = None, connect: Connect | None = None) -> PushReport:
     """Push every pending event (or ``max_batches`` batches). Raises CentralUnavailable when
@@ -561,6 +651,15 @@ def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
                 if not o.fresh:
                     report.already_at_central += 1
             report.reapplied += sum(1 for o in outcomes if o.reapplied)
+        if max_batches is None:
+            try:
+                report.journal_swept = sweep_journal(db, link, conn, ctx)
+            except PushRefused as exc:
+                _record_refusal(db, str(exc))
+                raise
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                raise CentralUnavailable(f"the connection to central broke during the "
+                                         f"journal sweep ({exc})") from None
         try:
             report.central_gaps = _gaps(conn, ctx)
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
@@ -576,5 +675,6 @@ def push_once(db: Database, link: CentralLink, *, batch_size: int = BATCH_SIZE,
     return report
 
 
-__all__ = ["BATCH_SIZE", "CentralLink", "PushRefused", "PushReport", "central_understands",
+__all__ = ["BATCH_SIZE", "EVENT_CARRIED_KINDS", "SETTING_JOURNAL_SWEPT", "sweep_journal",
+           "CentralLink", "PushRefused", "PushReport", "central_understands",
            "context_of", "missing_tables", "push_once"]

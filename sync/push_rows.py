@@ -14,8 +14,10 @@ Rules (sync/central/schema.py):
 - journal lines and full stock movements are not in the payloads: they are read from the
   local database (:class:`LocalRows`), journal lines numbered by local id within the entry.
 
-Event types central has no table for yet (shift.*, cash.*, kasbon.repaid) are kept only in
-``central.event`` (plus their journal entries, so central's books equal the till's).
+Event types central has no table for (shift.*, cash.*, kasbon.repaid, and any type this
+code does not know) are kept only in ``central.event`` plus their journal entries, so
+central's books equal the till's. Journal entries that no outbox event carries (Midtrans
+settlements, period closings) go up by the push's journal sweep (sync/push.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
+from services.tax_reports import SEEDED_TAX_CLASSES
 from sync.central.schema import metadata
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
@@ -88,6 +91,8 @@ class LocalRows:
     # ref id -> entry ids, for events whose payload does not name their entry
     entries_by_ref: dict[str, list[str]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
+    # expense category code -> (name, account_code), from the till's expense_category
+    expense_categories: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def movement_ids(ev: OutboxRow) -> list[str]:
@@ -100,9 +105,23 @@ def movement_ids(ev: OutboxRow) -> list[str]:
     return ids
 
 
+#: Payload keys naming one journal entry, and the key naming a list of them. Every money
+#: event names its entry (``journal_entry_id``); events whose entry is found by ``ref_id``
+#: (the event's aggregate) need not.
+JOURNAL_KEYS = ("journal_entry_id", "journal_id")
+JOURNAL_LIST_KEY = "journal_entry_ids"
+
+
 def journal_ids(ev: OutboxRow) -> list[str]:
+    """The journal entries an event's payload names (top level, and inside a nested
+    ``payable`` object)."""
     p = ev.payload
-    return [str(p[k]) for k in ("journal_entry_id", "journal_id") if p.get(k)]
+    ids = [str(p[k]) for k in JOURNAL_KEYS if p.get(k)]
+    ids += [str(i) for i in p.get(JOURNAL_LIST_KEY, []) or [] if i]
+    nested = p.get("payable")
+    if isinstance(nested, dict):
+        ids += [str(nested[k]) for k in JOURNAL_KEYS if nested.get(k)]
+    return list(dict.fromkeys(ids))
 
 
 # --- event schema versions ----------------------------------------------------------------
@@ -307,11 +326,18 @@ BULK_MOVEMENT = bulk_insert_sql("stock_movement", _MOVE_COLS, "tenant_id, id")
 BULK_ENTRY = bulk_insert_sql("journal_entry", _ENTRY_COLS, "tenant_id, id")
 BULK_JLINE = bulk_insert_sql("journal_line", _JLINE_COLS, "tenant_id, entry_id, line_no")
 # Central's own arithmetic over the rows it holds for a set of sales (one row per sale).
+#: Tax classes whose PPN is added on top of the shelf price (migration 0001's data, held
+#: equal to the till's table by services.tax_reports' test): a line of one of them has its
+#: shelf amount in ``net``, the others in ``gross``, so the sale's subtotal (the shelf
+#: amounts before discounts) is Σ that + discounts.
+_TAX_ON_TOP = tuple(code for code, *_, inclusive in SEEDED_TAX_CLASSES if not inclusive)
+_ON_TOP_SQL = ", ".join(f"'{code}'" for code in _TAX_ON_TOP) or "NULL"
 _SALE_FIGURES = (
     "SELECT coalesce(l.n, 0), coalesce(l.gross, 0), coalesce(l.net, 0), "
-    "coalesce(l.tax, 0), coalesce(l.disc, 0), coalesce(p.paid, 0) "
+    "coalesce(l.tax, 0), coalesce(l.disc, 0), coalesce(p.paid, 0), coalesce(l.shelf, 0) "
     "FROM unnest(%s::uuid[]) WITH ORDINALITY AS s(id, pos) "
     "LEFT JOIN (SELECT sale_id, count(*) AS n, sum(gross) AS gross, sum(net) AS net, "
+    f"  sum(CASE WHEN tax_class IN ({_ON_TOP_SQL}) THEN net ELSE gross END) AS shelf, "
     f"  sum(tax) AS tax, sum(line_discount + order_discount) AS disc FROM {S}.sale_line "
     "  WHERE tenant_id = %s AND sale_id = ANY(%s::uuid[]) GROUP BY sale_id) l "
     "  ON l.sale_id = s.id "
@@ -348,9 +374,9 @@ def _check_sale(rows: _SaleRows, figures: Sequence[Any]) -> None:
     """Central's figures for the sale (count, gross, net, tax, discounts, paid) against the
     till's: a sale whose totals do not add up is rejected."""
     sale = rows.sale
-    n, gross, net, tax, disc, paid = (int(v) for v in figures)
+    n, gross, net, tax, disc, paid, shelf = (int(v) for v in figures)
     central = {"lines": n, "total": gross, "net_total": net, "tax_total": tax,
-               "discount_total": disc, "subtotal": gross + disc,
+               "discount_total": disc, "subtotal": shelf + disc,
                "payable": gross + int(sale["rounding"]), "paid": paid}
     terminal = {"lines": rows.n_lines, "total": sale["total"],
                 "net_total": sale["net_total"], "tax_total": sale["tax_total"],
@@ -570,12 +596,143 @@ def device_token_changed(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalR
         (ctx.tenant_id, *(bool(p[c]) if c == "active" else p[c] for c in _TOKEN_COLS)))
 
 
+# --- the owner's books (migration c0006) -----------------------------------------------
+
+def _entry_of(p: Mapping[str, Any]) -> str:
+    for k in (*JOURNAL_KEYS, "entry_id"):
+        if p.get(k):
+            return str(p[k])
+    raise KeyError("journal_entry_id")
+
+
+_PAYABLE_COLS = ("id", "supplier", "source", "source_id", "amount", "due_date", "note",
+                 "user_id", "created_at")
+_INSERT_PAYABLE = (
+    f"INSERT INTO {S}.payable (tenant_id, terminal_id, store_id, {_cols(_PAYABLE_COLS)}) "
+    f"VALUES (%s, %s, %s, {_marks(len(_PAYABLE_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING")
+
+
+def _payable(cur: Cursor, ctx: Context, p: Mapping[str, Any]) -> None:
+    if int(p["amount"]) <= 0:
+        raise Rejected(f"payable {p['id']}: the amount must be above zero")
+    cur.execute(_INSERT_PAYABLE, (ctx.tenant_id, ctx.terminal_id, ctx.store_id,
+                                  *(p.get(c) for c in _PAYABLE_COLS)))
+
+
+def _expense_category(cur: Cursor, ctx: Context, code: str, p: Mapping[str, Any],
+                      local: LocalRows) -> None:
+    known = local.expense_categories.get(code)
+    name = p.get("category_name") or (known[0] if known else None)
+    account = p.get("account_code") or p.get("account") or (known[1] if known else None)
+    if account is None:
+        raise Rejected(f"expense category {code!r} is unknown on the till",
+                       {"category": code})
+    cur.execute(
+        f"INSERT INTO {S}.expense_category (tenant_id, code, name, account_code) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (tenant_id, code) DO UPDATE SET "
+        "name = excluded.name, account_code = excluded.account_code, updated_at = now() "
+        f"WHERE ({S}.expense_category.name, {S}.expense_category.account_code) "
+        "IS DISTINCT FROM (excluded.name, excluded.account_code)",
+        (ctx.tenant_id, code, str(name or code), str(account)))
+
+
+_EXPENSE_COLS = ("id", "category_code", "payee", "amount", "note", "paid_from", "shift_id",
+                 "payable_id", "entry_id", "spent_on", "user_id", "created_at")
+
+
+def expense_recorded(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """expense.recorded: the expense row (its category upserted), the payable it made when
+    owed (a nested ``payable`` object, if the payload carries one), its journal entry."""
+    p = ev.payload
+    code = str(p.get("category_code") or p["category"])
+    _expense_category(cur, ctx, code, p, local)
+    nested = p.get("payable")
+    if isinstance(nested, dict):
+        _payable(cur, ctx, nested)
+    if (p["paid_from"] == "owed") != bool(p.get("payable_id")):
+        raise Rejected(f"expense {p['id']}: owed if and only if it names a payable")
+    row = {**p, "category_code": code, "entry_id": _entry_of(p)}
+    cur.execute(
+        f"INSERT INTO {S}.expense (tenant_id, terminal_id, store_id, {_cols(_EXPENSE_COLS)}) "
+        f"VALUES (%s, %s, %s, {_marks(len(_EXPENSE_COLS))}) "
+        "ON CONFLICT (tenant_id, id) DO NOTHING",
+        (ctx.tenant_id, ctx.terminal_id, ctx.store_id, *(row.get(c) for c in _EXPENSE_COLS)))
+    _journal(cur, ctx, ev, local)
+
+
+def expense_category_added(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows
+                           ) -> None:
+    """expense_category.added: a category a till added (offline), with its account."""
+    p = ev.payload
+    _expense_category(cur, ctx, str(p["code"]), {"category_name": p["name"], **p}, local)
+
+
+def payable_created(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    _payable(cur, ctx, ev.payload)
+    _journal(cur, ctx, ev, local)
+
+
+_PAYPAY_COLS = ("id", "payable_id", "amount", "paid_from", "shift_id", "entry_id", "user_id",
+                "created_at")
+
+
+def payable_paid(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """payable.paid: the payment, checked against its payable at central (it must be known
+    there and not be overpaid), and its journal entry."""
+    p = ev.payload
+    pid, amount = str(p["payable_id"]), int(p["amount"])
+    row = cur.execute(
+        f"SELECT amount - coalesce((SELECT sum(amount) FROM {S}.payable_payment q "
+        "WHERE q.tenant_id = d.tenant_id AND q.payable_id = d.id AND q.id <> %s), 0) "
+        f"FROM {S}.payable d WHERE d.tenant_id = %s AND d.id = %s",
+        (str(p["id"]), ctx.tenant_id, pid)).fetchone()
+    if row is None:
+        raise Rejected(f"payment {p['id']}: payable {pid} is unknown at central",
+                       {"payable_id": pid})
+    if amount <= 0 or amount > int(row[0]):
+        raise Rejected(f"payment {p['id']}: {amount} is more than payable {pid} has open "
+                       f"({int(row[0])})", {"payable_id": pid, "open": int(row[0])})
+    vals = {**p, "entry_id": _entry_of(p)}
+    cur.execute(
+        f"INSERT INTO {S}.payable_payment (tenant_id, terminal_id, store_id, "
+        f"{_cols(_PAYPAY_COLS)}) VALUES (%s, %s, %s, {_marks(len(_PAYPAY_COLS))}) "
+        "ON CONFLICT (tenant_id, id) DO NOTHING",
+        (ctx.tenant_id, ctx.terminal_id, ctx.store_id, *(vals.get(c) for c in _PAYPAY_COLS)))
+    _journal(cur, ctx, ev, local)
+
+
+def goods_received(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """goods.received: its movements and journal, and the payable when bought on credit
+    (a nested ``payable`` object)."""
+    nested = ev.payload.get("payable")
+    if isinstance(nested, dict):
+        _payable(cur, ctx, nested)
+    stock_event(cur, ctx, ev, local)
+
+
 #: Event types that need a central table a central below some migration lacks. The push
 #: keeps such events at central unapplied (as "too new") until ``central init`` made it.
 NEEDS_TABLE: dict[str, str] = {
     "device_token.registered": "device_token",
     "device_token.deactivated": "device_token",
+    "expense.recorded": "expense",
+    "expense_category.added": "expense_category",
+    "payable.created": "payable",
+    "payable.paid": "payable_payment",
 }
+
+
+def needs_table(ev: OutboxRow) -> str | None:
+    """The central table (added by a later migration) applying this event needs, if any: by
+    its type, or a ``payable`` nested in its payload (goods received on credit)."""
+    table = NEEDS_TABLE.get(ev.type)
+    if table is not None:
+        return table
+    try:
+        nested = ev.payload.get("payable")
+    except Rejected:
+        return None
+    return "payable" if isinstance(nested, dict) else None
 
 
 Handler = Callable[[Cursor, Context, OutboxRow, LocalRows], None]
@@ -586,12 +743,16 @@ HANDLERS: dict[str, Handler] = {
     "product.upserted": product_upserted,
     "customer.upserted": customer_upserted,
     "customer.erased": customer_erased,
-    "goods.received": stock_event,
+    "goods.received": goods_received,
     "stock.adjust": stock_event,
     "stock.waste": stock_event,
     "stock.count": stock_event,
     "device_token.registered": device_token_changed,
     "device_token.deactivated": device_token_changed,
+    "expense.recorded": expense_recorded,
+    "expense_category.added": expense_category_added,
+    "payable.created": payable_created,
+    "payable.paid": payable_paid,
 }
 
 
@@ -609,4 +770,4 @@ __all__ = ["Context", "HANDLERS", "LocalRows", "NEEDS_TABLE", "NEWEST_VERSION", 
            "Rejected",
            "TOO_NEW", "UPCASTERS", "apply_event", "apply_sales", "bulk_insert",
            "bulk_insert_sql", "needs_local_movements", "newest_payload",
-           "journal_ids", "movement_ids"]
+           "journal_ids", "movement_ids", "needs_table", "JOURNAL_KEYS", "JOURNAL_LIST_KEY"]

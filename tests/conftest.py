@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +90,28 @@ def supervisor(shop: Shop) -> Actor:
 @pytest.fixture
 def owner(shop: Shop) -> Actor:
     return login(shop, "Wati", "9999")
+
+
+# --- the end of the test process ------------------------------------------------------------
+
+_EXIT_STATUS: list[int] = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the process with pytest's own status once everything is reported.
+
+    After the UI tests, PySide6 can abort while the interpreter tears down its objects at
+    exit ("Fatal Python error: bool_dealloc", status 134, reproducible with
+    tests/ui/test_shift_ui.py + tests/ui/test_tasks.py on their own) — after every test
+    passed and the summary was printed. Exiting here skips only that teardown; the status
+    is pytest's, so a failing test still fails the run."""
+    if "PySide6" in sys.modules and _EXIT_STATUS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])

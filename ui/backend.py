@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ui.backend_books import BooksBackend
 from ui.backend_cart import CartBackend
 from ui.backend_core import CoreBackend, ShopInfo, Unavailable
 from ui.backend_messages import MessagesBackend
@@ -45,10 +46,13 @@ class TillBackend(Protocol):
     @property
     def messages(self) -> MessagesBackend: ...
 
+    @property
+    def books(self) -> BooksBackend: ...
+
     def close(self) -> None:
         """Stop the sync, close open payment clients, close the shop (blocking)."""
         ...
 
 
-__all__ = ["CartBackend", "CoreBackend", "MessagesBackend", "MoneyBackend", "OfficeBackend",
-           "ShippingBackend", "ShopInfo", "SyncBackend", "TillBackend", "Unavailable"]
+__all__ = ["BooksBackend", "CartBackend", "CoreBackend", "MessagesBackend", "MoneyBackend",
+           "OfficeBackend", "ShippingBackend", "ShopInfo", "SyncBackend", "TillBackend", "Unavailable"]

@@ -24,6 +24,7 @@ from services.catalogue_csv import ImportSummary
 from services.catalogue_query import ProductRow
 from services.credentials import SettingsView
 from services.reports import Dashboard, ReportSpec, Table
+from services.reports.scope import Scope, ScopedReport
 from services.stock import GoodsReceived, MovementResult, ReceiveLineForm
 from services.store_settings import StoreSettings
 from services.users import UserRow
@@ -37,6 +38,9 @@ class ReportPreview:
     start: date
     end: date  # excluded
     tables: tuple[Table, ...]
+    #: Where the figures come from (this till or central), as of when, and a fall-back to
+    #: this till's figures with its reason (services.reports.scope).
+    scoped: ScopedReport | None = None
 
 
 #: Formats the report screen exports to.
@@ -87,14 +91,19 @@ class OfficeBackend(Protocol):
         """Today in the shop's time zone (setting ``timezone``), not the computer's."""
         ...
 
-    def dashboard(self, day: date | None = None) -> Dashboard: ...
-
-    def report_kinds(self) -> list[ReportSpec]:
-        """The reports there are (pure: no database)."""
+    def dashboard(self, day: date | None = None, scope: Scope | None = None) -> Dashboard:
+        """The dashboard of ``day`` for ``scope`` (default this till; the whole shop or a
+        store read from central, this till's figures when central cannot be read)."""
         ...
 
-    def report(self, key: str, start: date, end: date) -> ReportPreview:
-        """``end`` excluded (a one-day report: end = start + 1 day)."""
+    def report_kinds(self) -> list[ReportSpec]:
+        """The reports there are: services.reports.catalogue (pure: no database)."""
+        ...
+
+    def report(self, key: str, start: date, end: date,
+               scope: Scope | None = None) -> ReportPreview:
+        """``end`` excluded (a one-day report: end = start + 1 day). ``scope``: this till
+        (default), the whole shop or one store (read from central; see ``scoped``)."""
         ...
 
     def export_report(self, key: str, start: date, end: date, fmt: str, path: str,

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import (
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import ShopError
+from services.selling import Approval
 from services.shifts import ShiftReport, ShiftState
 from ui.backend import TillBackend
 from ui.backend_money import PrintResult
@@ -44,6 +46,9 @@ from ui.i18n import method_name, number, rupiah, signed_rupiah, tr, when
 from ui.supervisor_pin import SupervisorPinDialog
 from ui.tasks import Lane, TaskManager, describe_error
 from ui.widgets import font as _font
+
+if TYPE_CHECKING:
+    from services.expenses import CategoryView
 
 T = TypeVar("T")
 
@@ -107,6 +112,13 @@ class ShiftDialog(QDialog):
         self.move_reason.setFont(_font(16))
         self.move_reason.setMinimumHeight(44)
         self.move_reason.setPlaceholderText(tr("money.shift.reason"))
+        # What a cash out is for: the owner's drawings, or an expense of a category
+        # (a quick expense: services.shifts.move_cash with a category, issue 14).
+        self.move_category = QComboBox()
+        self.move_category.setObjectName("moveCategory")
+        self.move_category.setFont(_font(14))
+        self.move_category.setMinimumHeight(44)
+        self.move_category.addItem(tr("money.shift.drawings"), None)
         self.cash_in_button = _button(tr("money.shift.cash_in"), "cashIn",
                                       lambda: self.move_cash("cash_in"))
         self.cash_out_button = _button(tr("money.shift.cash_out"), "cashOut",
@@ -119,11 +131,13 @@ class ShiftDialog(QDialog):
         l1.addWidget(self.move_amount, 0, 1)
         l1.addWidget(QLabel(tr("money.shift.reason")), 1, 0)
         l1.addWidget(self.move_reason, 1, 1)
-        l1.addWidget(self.cash_in_button, 2, 0)
-        l1.addWidget(self.cash_out_button, 2, 1)
-        l1.addWidget(self.x_button, 3, 0)
-        l1.addWidget(self.count_button, 3, 1)
-        l1.setRowStretch(4, 1)
+        l1.addWidget(QLabel(tr("money.shift.cash_out_for")), 2, 0)
+        l1.addWidget(self.move_category, 2, 1)
+        l1.addWidget(self.cash_in_button, 3, 0)
+        l1.addWidget(self.cash_out_button, 3, 1)
+        l1.addWidget(self.x_button, 4, 0)
+        l1.addWidget(self.count_button, 4, 1)
+        l1.setRowStretch(5, 1)
 
         # --- page 2: the count ------------------------------------------------------------
         self.counts: dict[int, QSpinBox] = {}
@@ -202,6 +216,8 @@ class ShiftDialog(QDialog):
         self.resize(720, 680)
         self.pages.setEnabled(False)
         self._run(backend.money.shift_state, self._state_known, lane=Lane.POOL)
+        tasks.run_in_background(backend.books.categories, self._categories_known,
+                                lambda _exc: None, lane=Lane.POOL, owner=self)
 
     # --- helpers ----------------------------------------------------------------------
     def _run(self, fn: Callable[[], T], on_done: Callable[[T], None], *,
@@ -232,6 +248,10 @@ class ShiftDialog(QDialog):
                  3: self.print_button}.get(index)
         if focus is not None:
             focus.setFocus()
+
+    def _categories_known(self, categories: tuple[CategoryView, ...]) -> None:
+        for c in categories:
+            self.move_category.addItem(tr("money.shift.expense_of", name=c.name), c.code)
 
     # --- state ------------------------------------------------------------------------
     def _state_known(self, state: ShiftState) -> None:
@@ -265,12 +285,25 @@ class ShiftDialog(QDialog):
         amount = _amount(self.move_amount) or 0
         reason = self.move_reason.text()
         backend = self._backend
+        category: str | None = self.move_category.currentData() if kind == "cash_out" else None
+        category_name = self.move_category.currentText()
+
+        def move(approval: Approval | None = None) -> None:
+            if category is not None:  # a quick expense paid from the drawer
+                backend.books.cash_out_expense(category, amount, reason, approval)
+            else:
+                backend.money.move_cash(kind, amount, reason, approval)
 
         def moved(_result: object) -> None:
             self.move_amount.clear()
             self.move_reason.clear()
-            self.say(tr("money.shift.moved_in" if kind == "cash_in" else "money.shift.moved_out",
-                        amount=rupiah(amount)))
+            if category is not None:
+                self.say(tr("money.shift.moved_expense", amount=rupiah(amount),
+                            what=category_name))
+                self.move_category.setCurrentIndex(0)
+            else:
+                self.say(tr("money.shift.moved_in" if kind == "cash_in"
+                            else "money.shift.moved_out", amount=rupiah(amount)))
             self.cash_moved.emit(kind)
 
         def refused(exc: Exception) -> None:
@@ -283,15 +316,14 @@ class ShiftDialog(QDialog):
                 return
             dialog = SupervisorPinDialog(
                 self._tasks, backend, tr("money.shift.cash_out_what", amount=rupiah(amount)),
-                action=lambda a: backend.money.move_cash(kind, amount, reason, a),
+                action=move,
                 parent=self)
             dialog.done_with.connect(moved)
             self.pin_dialog = dialog
             dialog.open()
 
         self._busy = True
-        self._tasks.run_in_background(lambda: backend.money.move_cash(kind, amount, reason),
-                                      lambda r: self._finish(moved, r), refused,
+        self._tasks.run_in_background(move, lambda r: self._finish(moved, r), refused,
                                       lane=Lane.WRITER, owner=self)
 
     # --- reports ----------------------------------------------------------------------

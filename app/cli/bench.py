@@ -16,9 +16,11 @@ from pathlib import Path
 from services.errors import Conflict
 
 BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "pull", "cold_start",
-              "shipments", "messages")
-#: ``--sales`` when not given: the verify database, and the push catch-up (issue 3).
-DEFAULT_SALES = {"verify": 200_000, "push": 20_000, "cold_start": 352_500}
+              "shipments", "messages", "analytics", "report_pdf")
+#: ``--sales`` when not given: the verify database, and the push catch-up (issue 3);
+#: analytics and the month's PDF read the cold-start shop (~1,000,000 sale lines).
+DEFAULT_SALES = {"verify": 200_000, "push": 20_000, "cold_start": 352_500,
+                 "analytics": 352_500, "report_pdf": 352_500}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -88,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
             kwargs.update(products=products)
         elif name in ("shipments", "messages"):
             pass  # their own fixed loads (issue 12: 200 parcels; issue 13: 1,000 messages)
+        elif name in ("analytics", "report_pdf"):
+            # The cold-start shop spread over a year (issue 14): analytics over ~1,000,000
+            # sale lines on SQLite and PostgreSQL, and November's 30,000 sales as a PDF.
+            kwargs.update(products=products, sales=given or DEFAULT_SALES[name],
+                          **({} if samples is None else {"samples": samples}))
         elif name == "cold_start":
             # 100,000 products and just over 1,000,000 sale lines (issue 5).
             kwargs.update(products=products, sales=given or DEFAULT_SALES["cold_start"],

@@ -15,6 +15,7 @@ that look like secrets are refused: API keys go into each till's keyring
 from __future__ import annotations
 
 import argparse
+import re
 import os
 
 from app.cli.output import emit
@@ -82,6 +83,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                    help="remove a courier.* setting")
     c.set_defaults(handler=run_couriers)
 
+    pp = cmd("period", "close (soft), lock (hard, after the PPN return is filed) or reopen a "
+                       "month of the tenant's books; every till takes it with the pull")
+    pp.add_argument("action", choices=["close", "lock", "reopen"])
+    pp.add_argument("--tenant", required=True, help="tenant id")
+    pp.add_argument("--period", required=True, help="the month, YYYY-MM")
+    pp.add_argument("--note", help="why (kept with the period)")
+    pp.add_argument("--by", help="who closed it (a name, kept with the period)")
+    pp.set_defaults(handler=run_period)
+
 
 _COURIER_FLAGS = (
     ("--enabled", "courier.enabled", "couriers in use: a comma list of biteship,jne,jnt,pos"),
@@ -125,6 +135,16 @@ def run_add_terminal(args: argparse.Namespace) -> int:
 
 def run_reissue(args: argparse.Namespace) -> int:
     emit(admin.reissue_code(_dsn(args), args.terminal, public_dsn=args.public_dsn).as_dict())
+    return 0
+
+
+def run_period(args: argparse.Namespace) -> int:
+    from sync.central.periods import set_period_state
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(args.period)):
+        raise BadInput("a month is YYYY-MM", field="period")
+    state = {"close": "soft", "lock": "hard", "reopen": "open"}[args.action]
+    emit(set_period_state(_dsn(args), args.tenant, args.period, state, closed_by=args.by,
+                          note=args.note, ppn_filed=args.action == "lock").as_dict())
     return 0
 
 

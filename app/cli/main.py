@@ -44,6 +44,10 @@ COMMAND_MODULES = [
     "ship",
     "messages",
     "devices",
+    "expenses",
+    "payables",
+    "export",
+    "period",
 ]
 
 log = logging.getLogger("warungin")

@@ -6,7 +6,10 @@
     warungin report products --from 2026-11-01 --to 2026-12-01 --central \\
         --dsn "host=pusat.example user=wati dbname=warungin"   # the whole tenant
 
-NAME is one of dashboard, sales, products, stock, kasbon. Dates are the shop's local dates;
+NAME is any report of the catalogue (``services.reports.catalogue``): dashboard, sales,
+products, stock, kasbon, the analytics (revenue, revenue-weekly, revenue-monthly, heatmap,
+basket, top-products, repeat-customers, cashiers) and the books' and tax reports when this
+build has them (``warungin report --help`` lists them). Dates are the shop's local dates;
 ``--to`` is the first day NOT included (default: the day after ``--from``; default
 ``--from``: today). ``--central`` runs the same report on the central PostgreSQL as the
 tenant's owner role (the login in ``--dsn`` must have been granted it; its password comes
@@ -32,14 +35,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from app.cli.common import acting_user, add_user_args
 from app.cli.output import emit
 from services.errors import BadInput
-from services.reports import REPORTS, Period, Report, local_source, report_for, run_report
+from services.reports import Period, Report, local_source, report_for, run_report
+from services.reports import catalogue
+from services.reports.values import REPORTS as BUILT_IN
+from services.reports.values import TableReport
 from services.reports.export import to_csv, to_data, to_html
 from services.reports.source import DEFAULT_TIMEZONE, zone
 
@@ -51,7 +57,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("report", parents=[common], help="owners' reports (this till or central)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("name", choices=sorted(REPORTS), help="which report")
+    # Not argparse choices: the catalogue imports every report module, which only a
+    # report needs (every other command starts without them); an unknown name is refused
+    # by run() with the list of names.
+    p.add_argument("name", metavar="NAME", help="which report: " + ", ".join(BUILT_IN)
+                   + " and the catalogue's others (a wrong name lists them all)")
     p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
     p.add_argument("--to", dest="end", help="first day NOT included, YYYY-MM-DD "
                                             "(default: the day after --from)")
@@ -75,7 +85,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def _period(args: argparse.Namespace, tz: str) -> Period | None:
-    spec = REPORTS[args.name]
+    spec = catalogue.spec_of(args.name)
     if not spec.takes_period:
         if args.start or args.end:
             raise BadInput(f"the {args.name} report is of now: it takes no dates",
@@ -86,12 +96,13 @@ def _period(args: argparse.Namespace, tz: str) -> Period | None:
     start = args.start or datetime.now(zone(tz)).date().isoformat()
     period = Period.parse(start, args.end)
     if spec.single_day and period.last != period.start:
-        raise BadInput("the dashboard is of one day: give only --from", field="to")
+        what = "the dashboard" if args.name == "dashboard" else f"the {args.name} report"
+        raise BadInput(f"{what} is of one day: give only --from", field="to")
     return period
 
 
 def _title(args: argparse.Namespace, period: Period | None, where: str = "") -> str:
-    spec = REPORTS[args.name]
+    spec = catalogue.spec_of(args.name)
     text = spec.title(args.lang)
     if period is not None:
         text += f" {period.label()}"
@@ -137,6 +148,7 @@ def _write(args: argparse.Namespace, report: Report, title: str, note: str | Non
 
 
 def run(args: argparse.Namespace) -> int:
+    catalogue.spec_of(args.name)  # an unknown name: refused with the names there are
     if args.central:
         return _run_central(args)
     for flag in ("dsn", "role", "tenant", "store", "terminal", "timezone"):
@@ -155,7 +167,10 @@ def run(args: argparse.Namespace) -> int:
         with shop.uow(write=False) as uow:
             source = local_source(uow.conn)
             period = _period(args, source.timezone)
-            if actor is None:
+            if args.name not in BUILT_IN:
+                report = catalogue.run_for(uow.conn, actor, args.name, period,
+                                           source=source)
+            elif actor is None:
                 report = run_report(uow.conn, args.name, period, source=source,
                                     decrypt_phone=decrypt_phone)
             else:
@@ -220,9 +235,19 @@ def _run_central(args: argparse.Namespace) -> int:
             return cipher.decrypt(token, record_id=customer_id, field="phone")
     with owner_connection(dsn, role=args.role, tenant_id=args.tenant) as conn:
         tenant = tenant_of(conn)
-        report = run_central_report(conn, args.name, period, timezone=tz,
-                                    store_id=args.store, terminal_id=args.terminal,
-                                    decrypt_name=decrypt, decrypt_phone=decrypt_phone)
+        if args.name in BUILT_IN:
+            report = run_central_report(conn, args.name, period, timezone=tz,
+                                        store_id=args.store, terminal_id=args.terminal,
+                                        decrypt_name=decrypt, decrypt_phone=decrypt_phone)
+        else:
+            from app.reports_central import central_report_source
+            source = central_report_source(timezone=tz, store_id=args.store,
+                                           terminal_id=args.terminal)
+            report = catalogue.run(conn, args.name, period, source=source)
+    if isinstance(report, TableReport) and report.as_of is None:
+        # What central held when it was read (one REPEATABLE READ snapshot).
+        from dataclasses import replace
+        report = replace(report, as_of=datetime.now(UTC).isoformat(timespec="seconds"))
     where = "pusat: " + str(tenant.get("name", "?"))
     if args.store:
         where += f" (toko {args.store[:8]})"

@@ -41,6 +41,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     m.add_argument("kind", choices=["in", "out", "no-sale"])
     m.add_argument("amount", nargs="?", default="0")
     m.add_argument("--reason", required=True)
+    m.add_argument("--category", help="a cash out that is an expense (listrik, es_batu...: "
+                   "'warungin expenses categories'); without it, a cash out is the owner's "
+                   "drawings")
+    m.add_argument("--payee", help="who was paid (an expense's payee; default the reason)")
     add_approver_args(m, "a cash out beyond the drawer or above the store's limit, or a "
                          "no-sale drawer opening")
     m.set_defaults(handler=run_cash)
@@ -84,6 +88,7 @@ def run_cash(args: argparse.Namespace) -> int:
         approval = approval_from(args, actor)
         with shop.uow() as uow:
             move_id = move_cash(uow, shop.config, actor, kind, amount, args.reason,
-                                approval=approval)
-        emit({"id": move_id, "kind": kind, "amount": amount})
+                                approval=approval, category=args.category,
+                                payee=args.payee)
+        emit({"id": move_id, "kind": kind, "amount": amount, "category": args.category})
         return 0

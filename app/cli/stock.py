@@ -32,6 +32,9 @@ Goods received from a supplier (a delivery note), as JSON on stdin, e.g.
   paid_from    how it is paid: payable (default: owed to the supplier), cash (from the
                open shift's drawer), bank, or capital (the owner's opening stock)
   document_no  the supplier's delivery note or invoice number (optional)
+  due_date     on credit until this day, YYYY-MM-DD (optional; paid_from payable)
+  faktur_no    the supplier's faktur pajak number (a PKP shop claiming input tax)
+  input_tax    the PPN on that faktur, in rupiah (booked to PPN masukan; PKP only)
   lines        1 to 1000 lines, each:
                  sku   the product's SKU
                  qty   how many, in the product's unit (fractional for kg/liter,
@@ -115,7 +118,7 @@ def parse_receipt(data: Any) -> tuple[str, str, str | None, list[ReceivedLine]]:
     (supplier, paid_from, document_no, lines); every field checked and named."""
     if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
         raise BadInput('goods received is {"supplier": ..., "lines": [...]}', field="lines")
-    unknown = set(data) - {"supplier", "paid_from", "document_no", "lines"}
+    unknown = set(data) - {"supplier", "paid_from", "document_no", "lines", *TERMS}
     if unknown:
         raise BadInput("unknown field", field=key_name(sorted(unknown)[0]))
     supplier = check_text(data.get("supplier") or "", field="supplier", max_len=120)
@@ -136,15 +139,33 @@ def parse_receipt(data: Any) -> tuple[str, str, str | None, list[ReceivedLine]]:
     return supplier, paid_from, document_no, lines
 
 
+#: Optional terms of a delivery: on credit until ``due_date`` (YYYY-MM-DD), and for a PKP
+#: shop the supplier's faktur pajak number and its PPN (input tax, rupiah).
+TERMS = ("due_date", "faktur_no", "input_tax")
+
+
+def receipt_terms(data: dict[str, Any]) -> tuple[str | None, str | None, int]:
+    due = data.get("due_date")
+    due_date = None if due is None else check_text(due, field="due_date", max_len=10)
+    faktur = data.get("faktur_no")
+    faktur_no = None if faktur is None else check_text(faktur, field="faktur_no", max_len=40)
+    input_tax = 0 if data.get("input_tax") is None else rupiah(data["input_tax"],
+                                                              field="input_tax")
+    return due_date or None, faktur_no or None, input_tax
+
+
 def run_receive(args: argparse.Namespace) -> int:
     data = read_json(read_stdin("receipt"), field="receipt")
     supplier, paid_from, document_no, lines = parse_receipt(data)
+    due_date, faktur_no, input_tax = receipt_terms(data)
     with opened_shop(args) as shop:
         actor = acting_user(shop, args)
         try:
             with shop.uow() as uow:
                 receipt_id = receive_goods(uow, actor, supplier=supplier, lines=lines,
-                                           paid_from=paid_from, document_no=document_no)
+                                           paid_from=paid_from, document_no=document_no,
+                                           due_date=due_date, faktur_no=faktur_no,
+                                           input_tax=input_tax)
         except ShopError as exc:  # lines[N].code -> lines[N].sku, as the JSON wrote it
             raise as_written(exc, data) from None
         emit({"id": receipt_id, "lines": len(lines)})

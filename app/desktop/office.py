@@ -24,6 +24,7 @@ from services.catalogue_csv import ImportSummary, import_catalogue_file
 from services.catalogue_query import ProductRow, list_products
 from services.credentials import SecretStore, SettingsView
 from services.reports import Dashboard, Period, ReportSpec
+from services.reports.scope import Scope, ScopedReport
 from services.stock import GoodsReceived, MovementResult, ReceiveLineForm
 from services.store_settings import StoreSettings, read_store_settings, save_store_settings
 from services.users import Actor, UserRow
@@ -141,24 +142,46 @@ class OfficeAdapter:
         with self._ctx.shop.uow(write=False) as uow:
             return reports.today(reports.local_source(uow.conn))
 
+    def _scoped(self, name: str, period: Period | None, scope: Scope | None) -> ScopedReport:
+        """A catalogue report for ``scope`` (services.reports.scope.run_scoped): this till's
+        database, or central as this till's own role for the shop or a store, falling back
+        to this till's figures (saying why) when central cannot be read. Owners only."""
+        from services.reports.access import READER_ROLE
+        from services.reports.scope import Scope as ScopeValue
+        from services.reports.scope import run_scoped
+        people.require(self._ctx.require_actor(), READER_ROLE, "reports")
+        scope = scope or ScopeValue.till()
+        opener = None
+        if scope.central:
+            from app.reports_central import till_opener
+            opener = till_opener(self._ctx.shop)
+        with self._ctx.shop.uow(write=False) as uow:
+            return run_scoped(uow.conn, name, period, scope, central=opener)
+
     @environment_faults
-    def dashboard(self, day: date | None = None) -> Dashboard:
-        return self._read(reports.dashboard_for, day)
+    def dashboard(self, day: date | None = None, scope: Scope | None = None) -> Dashboard:
+        if scope is None or not scope.central:
+            return self._read(reports.dashboard_for, day)
+        read = self._scoped("dashboard", None if day is None else Period.day(day), scope)
+        assert isinstance(read.report, Dashboard)
+        return read.report
 
     def report_kinds(self) -> list[ReportSpec]:
-        return list(reports.REPORTS.values())
+        from services.reports.catalogue import all_reports
+        return list(all_reports().values())
 
     @environment_faults
-    def report(self, key: str, start: date, end: date) -> ReportPreview:
-        report = self._read(reports.report_for, key, Period(start, end))
-        return ReportPreview(key, start, end, reports.tables_of(report))
+    def report(self, key: str, start: date, end: date,
+               scope: Scope | None = None) -> ReportPreview:
+        read = self._scoped(key, Period(start, end), scope)
+        return ReportPreview(key, start, end, reports.tables_of(read.report), read)
 
     @environment_faults
     def export_report(self, key: str, start: date, end: date, fmt: str, path: str,
                       lang: str = "id") -> str:
         office_files.check_export(fmt, path)
         period = Period(start, end)
-        report = self._read(reports.report_for, key, period)
+        report = self._scoped(key, period, None).report
         store = self._ctx.read(lambda uow: read_store_settings(uow.conn))
         return office_files.write_report(report, key, period, fmt, path, lang, store,
                                          self._ctx.info.timezone)

@@ -60,6 +60,494 @@
       <translation>Warungin — {store}</translation>
     </message>
     <message>
+      <source>books.all</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>books.an.chart</source>
+      <translation>Revenue {period}</translation>
+    </message>
+    <message>
+      <source>books.an.fig.basket</source>
+      <translation>Average basket</translation>
+    </message>
+    <message>
+      <source>books.an.fig.change</source>
+      <translation>Against before</translation>
+    </message>
+    <message>
+      <source>books.an.fig.count</source>
+      <translation>Sales</translation>
+    </message>
+    <message>
+      <source>books.an.fig.items</source>
+      <translation>Items per basket</translation>
+    </message>
+    <message>
+      <source>books.an.fig.net</source>
+      <translation>Net sales</translation>
+    </message>
+    <message>
+      <source>books.an.fig.repeat</source>
+      <translation>Customers returning</translation>
+    </message>
+    <message>
+      <source>books.an.last_days</source>
+      <translation>{n} days</translation>
+    </message>
+    <message>
+      <source>books.an.previous</source>
+      <translation>Previous period {period}: {net} ({diff})</translation>
+    </message>
+    <message>
+      <source>books.an.series.ma28</source>
+      <translation>28-day average</translation>
+    </message>
+    <message>
+      <source>books.an.series.ma7</source>
+      <translation>7-day average</translation>
+    </message>
+    <message>
+      <source>books.an.series.net</source>
+      <translation>Net per day</translation>
+    </message>
+    <message>
+      <source>books.an.tab.cashiers</source>
+      <translation>Per cashier</translation>
+    </message>
+    <message>
+      <source>books.an.tab.heat</source>
+      <translation>Busy hours</translation>
+    </message>
+    <message>
+      <source>books.an.tab.products</source>
+      <translation>Top &amp; bottom products</translation>
+    </message>
+    <message>
+      <source>books.an.title</source>
+      <translation>Analytics</translation>
+    </message>
+    <message>
+      <source>books.cat.add</source>
+      <translation>Add category</translation>
+    </message>
+    <message>
+      <source>books.cat.added</source>
+      <translation>Category {name} added.</translation>
+    </message>
+    <message>
+      <source>books.cat.code</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <source>books.cat.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>books.cat.new</source>
+      <translation>New category</translation>
+    </message>
+    <message>
+      <source>books.exp.col.amount</source>
+      <translation>Amount</translation>
+    </message>
+    <message>
+      <source>books.exp.col.category</source>
+      <translation>Category</translation>
+    </message>
+    <message>
+      <source>books.exp.col.day</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <source>books.exp.col.note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>books.exp.col.paid_from</source>
+      <translation>From</translation>
+    </message>
+    <message>
+      <source>books.exp.col.payee</source>
+      <translation>Paid to</translation>
+    </message>
+    <message>
+      <source>books.exp.field.amount</source>
+      <translation>Amount (Rp)</translation>
+    </message>
+    <message>
+      <source>books.exp.field.category</source>
+      <translation>Category</translation>
+    </message>
+    <message>
+      <source>books.exp.field.due_date</source>
+      <translation>Due date</translation>
+    </message>
+    <message>
+      <source>books.exp.field.note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>books.exp.field.paid_from</source>
+      <translation>Paid from</translation>
+    </message>
+    <message>
+      <source>books.exp.field.payee</source>
+      <translation>Paid to</translation>
+    </message>
+    <message>
+      <source>books.exp.field.receipt_photo</source>
+      <translation>Receipt photo</translation>
+    </message>
+    <message>
+      <source>books.exp.field.spent_on</source>
+      <translation>Date</translation>
+    </message>
+    <message>
+      <source>books.exp.new</source>
+      <translation>Record an expense</translation>
+    </message>
+    <message>
+      <source>books.exp.payee_hint</source>
+      <translation>e.g. PLN, Pak Joko (ice)</translation>
+    </message>
+    <message>
+      <source>books.exp.photo_pick</source>
+      <translation>Choose…</translation>
+    </message>
+    <message>
+      <source>books.exp.save</source>
+      <translation>Save expense</translation>
+    </message>
+    <message>
+      <source>books.exp.saved</source>
+      <translation>Saved: {amount} to {payee}.</translation>
+    </message>
+    <message>
+      <source>books.exp.title</source>
+      <translation>Expenses</translation>
+    </message>
+    <message>
+      <source>books.exp.total</source>
+      <translation>{n} expenses · {amount}</translation>
+    </message>
+    <message>
+      <source>books.jr.account</source>
+      <translation>Account</translation>
+    </message>
+    <message>
+      <source>books.jr.kind</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>books.jr.text_hint</source>
+      <translation>Search a memo or receipt number</translation>
+    </message>
+    <message>
+      <source>books.jr.title</source>
+      <translation>Journal</translation>
+    </message>
+    <message>
+      <source>books.paid_from.bank</source>
+      <translation>Bank</translation>
+    </message>
+    <message>
+      <source>books.paid_from.drawer</source>
+      <translation>Cash drawer</translation>
+    </message>
+    <message>
+      <source>books.paid_from.owed</source>
+      <translation>Owed (pay later)</translation>
+    </message>
+    <message>
+      <source>books.pay.amount</source>
+      <translation>Amount (Rp)</translation>
+    </message>
+    <message>
+      <source>books.pay.chosen</source>
+      <translation>{supplier}: {open} open</translation>
+    </message>
+    <message>
+      <source>books.pay.col.amount</source>
+      <translation>Amount</translation>
+    </message>
+    <message>
+      <source>books.pay.col.due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>books.pay.col.note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>books.pay.col.open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>books.pay.col.overdue</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <source>books.pay.col.paid</source>
+      <translation>Paid</translation>
+    </message>
+    <message>
+      <source>books.pay.col.source</source>
+      <translation>From</translation>
+    </message>
+    <message>
+      <source>books.pay.col.supplier</source>
+      <translation>Supplier / payee</translation>
+    </message>
+    <message>
+      <source>books.pay.days</source>
+      <translation>{n} days</translation>
+    </message>
+    <message>
+      <source>books.pay.from</source>
+      <translation>Paid from</translation>
+    </message>
+    <message>
+      <source>books.pay.open_only</source>
+      <translation>Only those not fully paid</translation>
+    </message>
+    <message>
+      <source>books.pay.paid</source>
+      <translation>{amount} paid to {supplier}; {open} open.</translation>
+    </message>
+    <message>
+      <source>books.pay.pay</source>
+      <translation>Pay</translation>
+    </message>
+    <message>
+      <source>books.pay.pay_title</source>
+      <translation>Pay a payable</translation>
+    </message>
+    <message>
+      <source>books.pay.pick_one</source>
+      <translation>Choose a payable in the list to pay it.</translation>
+    </message>
+    <message>
+      <source>books.pay.source.expense</source>
+      <translation>Expense</translation>
+    </message>
+    <message>
+      <source>books.pay.source.goods</source>
+      <translation>Goods received</translation>
+    </message>
+    <message>
+      <source>books.pay.source.other</source>
+      <translation>Other</translation>
+    </message>
+    <message>
+      <source>books.pay.title</source>
+      <translation>Payables</translation>
+    </message>
+    <message>
+      <source>books.pay.totals</source>
+      <translation>Open {open} · overdue {overdue}</translation>
+    </message>
+    <message>
+      <source>books.pay.whole</source>
+      <translation>Pay in full</translation>
+    </message>
+    <message>
+      <source>books.per.act</source>
+      <translation>The chosen month</translation>
+    </message>
+    <message>
+      <source>books.per.chosen</source>
+      <translation>{period}: {state}</translation>
+    </message>
+    <message>
+      <source>books.per.close</source>
+      <translation>Close this month's books</translation>
+    </message>
+    <message>
+      <source>books.per.close_caption</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <source>books.per.col.closed</source>
+      <translation>Closed</translation>
+    </message>
+    <message>
+      <source>books.per.col.late</source>
+      <translation>Late postings</translation>
+    </message>
+    <message>
+      <source>books.per.col.note</source>
+      <translation>Note</translation>
+    </message>
+    <message>
+      <source>books.per.col.period</source>
+      <translation>Month</translation>
+    </message>
+    <message>
+      <source>books.per.col.ppn_filed</source>
+      <translation>PPN return filed</translation>
+    </message>
+    <message>
+      <source>books.per.col.state</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source>books.per.done.close</source>
+      <translation>The books of {period} are closed.</translation>
+    </message>
+    <message>
+      <source>books.per.done.lock</source>
+      <translation>The books of {period} are locked.</translation>
+    </message>
+    <message>
+      <source>books.per.done.reopen</source>
+      <translation>The books of {period} are open again.</translation>
+    </message>
+    <message>
+      <source>books.per.explain</source>
+      <translation>Closing moves the month's income and expenses to retained earnings; after it only a supervisor can post into that month (audited), and the owner can reopen it with a reason. Once the PPN return is filed, lock the month: nothing more is accepted and it never reopens. Corrections go in a month that is still open.</translation>
+    </message>
+    <message>
+      <source>books.per.lock</source>
+      <translation>Lock</translation>
+    </message>
+    <message>
+      <source>books.per.lock_caption</source>
+      <translation>PPN return filed</translation>
+    </message>
+    <message>
+      <source>books.per.month</source>
+      <translation>Month</translation>
+    </message>
+    <message>
+      <source>books.per.pick_one</source>
+      <translation>Choose a month in the list or in the Month box.</translation>
+    </message>
+    <message>
+      <source>books.per.reason_hint</source>
+      <translation>Why it is reopened</translation>
+    </message>
+    <message>
+      <source>books.per.reopen</source>
+      <translation>Reopen</translation>
+    </message>
+    <message>
+      <source>books.per.reopen_caption</source>
+      <translation>Reopen</translation>
+    </message>
+    <message>
+      <source>books.per.state.hard</source>
+      <translation>Locked</translation>
+    </message>
+    <message>
+      <source>books.per.state.open</source>
+      <translation>Open</translation>
+    </message>
+    <message>
+      <source>books.per.state.soft</source>
+      <translation>Closed</translation>
+    </message>
+    <message>
+      <source>books.per.title</source>
+      <translation>Period close</translation>
+    </message>
+    <message>
+      <source>books.period</source>
+      <translation>Period</translation>
+    </message>
+    <message>
+      <source>books.rec.as_of</source>
+      <translation>As of</translation>
+    </message>
+    <message>
+      <source>books.rec.title</source>
+      <translation>Receivables</translation>
+    </message>
+    <message>
+      <source>books.scope.as_of</source>
+      <translation>as of {when}</translation>
+    </message>
+    <message>
+      <source>books.scope.caption</source>
+      <translation>Figures of:</translation>
+    </message>
+    <message>
+      <source>books.scope.central</source>
+      <translation>From central: {tenant}</translation>
+    </message>
+    <message>
+      <source>books.scope.offline</source>
+      <translation>Offline: showing this till's figures only ({why}).</translation>
+    </message>
+    <message>
+      <source>books.scope.oldest_push</source>
+      <translation>oldest till push {when}</translation>
+    </message>
+    <message>
+      <source>books.scope.store</source>
+      <translation>One store</translation>
+    </message>
+    <message>
+      <source>books.scope.tenant</source>
+      <translation>Whole shop</translation>
+    </message>
+    <message>
+      <source>books.scope.till</source>
+      <translation>This till</translation>
+    </message>
+    <message>
+      <source>books.show</source>
+      <translation>Show (F5)</translation>
+    </message>
+    <message>
+      <source>books.st.account</source>
+      <translation>Cash account</translation>
+    </message>
+    <message>
+      <source>books.st.export</source>
+      <translation>Save {fmt}</translation>
+    </message>
+    <message>
+      <source>books.st.exported</source>
+      <translation>Saved to {path}</translation>
+    </message>
+    <message>
+      <source>books.st.kind</source>
+      <translation>Statement</translation>
+    </message>
+    <message>
+      <source>books.st.kind.balance-sheet</source>
+      <translation>Balance sheet</translation>
+    </message>
+    <message>
+      <source>books.st.kind.cashbook</source>
+      <translation>Cash book</translation>
+    </message>
+    <message>
+      <source>books.st.kind.pnl</source>
+      <translation>Profit and loss</translation>
+    </message>
+    <message>
+      <source>books.st.kind.trial-balance</source>
+      <translation>Trial balance</translation>
+    </message>
+    <message>
+      <source>books.st.last_month</source>
+      <translation>Last month</translation>
+    </message>
+    <message>
+      <source>books.st.save_as</source>
+      <translation>Save the statement as</translation>
+    </message>
+    <message>
+      <source>books.st.this_month</source>
+      <translation>This month</translation>
+    </message>
+    <message>
+      <source>books.st.title</source>
+      <translation>Statements</translation>
+    </message>
+    <message>
       <source>cart.busy</source>
       <translation>One moment…</translation>
     </message>
@@ -1007,6 +1495,10 @@
       <translation>Cash out (F4)</translation>
     </message>
     <message>
+      <source>money.shift.cash_out_for</source>
+      <translation>For</translation>
+    </message>
+    <message>
       <source>money.shift.cash_out_what</source>
       <translation>Take {amount} out of the drawer (beyond the drawer or the store's limit)</translation>
     </message>
@@ -1035,8 +1527,16 @@
       <translation>Done (Esc)</translation>
     </message>
     <message>
+      <source>money.shift.drawings</source>
+      <translation>Owner's drawings (personal)</translation>
+    </message>
+    <message>
       <source>money.shift.expected</source>
       <translation>Expected</translation>
+    </message>
+    <message>
+      <source>money.shift.expense_of</source>
+      <translation>Expense: {name}</translation>
     </message>
     <message>
       <source>money.shift.float</source>
@@ -1045,6 +1545,10 @@
     <message>
       <source>money.shift.loading</source>
       <translation>Reading the shift…</translation>
+    </message>
+    <message>
+      <source>money.shift.moved_expense</source>
+      <translation>{amount} booked as {what}.</translation>
     </message>
     <message>
       <source>money.shift.moved_in</source>
@@ -1211,12 +1715,36 @@
       <translation>Loading…</translation>
     </message>
     <message>
+      <source>office.nav.analytics</source>
+      <translation>Analytics</translation>
+    </message>
+    <message>
       <source>office.nav.dashboard</source>
       <translation>Dashboard</translation>
     </message>
     <message>
+      <source>office.nav.expenses</source>
+      <translation>Expenses</translation>
+    </message>
+    <message>
+      <source>office.nav.journal</source>
+      <translation>Journal</translation>
+    </message>
+    <message>
+      <source>office.nav.payables</source>
+      <translation>Payables</translation>
+    </message>
+    <message>
+      <source>office.nav.periods</source>
+      <translation>Period close</translation>
+    </message>
+    <message>
       <source>office.nav.products</source>
       <translation>Products &amp; stock</translation>
+    </message>
+    <message>
+      <source>office.nav.receivables</source>
+      <translation>Receivables</translation>
     </message>
     <message>
       <source>office.nav.reports</source>
@@ -1229,6 +1757,10 @@
     <message>
       <source>office.nav.shipments</source>
       <translation>Shipments</translation>
+    </message>
+    <message>
+      <source>office.nav.statements</source>
+      <translation>Statements</translation>
     </message>
     <message>
       <source>office.nav.users</source>

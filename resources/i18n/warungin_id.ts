@@ -60,6 +60,494 @@
       <translation>Warungin — {store}</translation>
     </message>
     <message>
+      <source>books.all</source>
+      <translation>Semua</translation>
+    </message>
+    <message>
+      <source>books.an.chart</source>
+      <translation>Pendapatan {period}</translation>
+    </message>
+    <message>
+      <source>books.an.fig.basket</source>
+      <translation>Rata-rata belanja</translation>
+    </message>
+    <message>
+      <source>books.an.fig.change</source>
+      <translation>Dibanding sebelumnya</translation>
+    </message>
+    <message>
+      <source>books.an.fig.count</source>
+      <translation>Transaksi</translation>
+    </message>
+    <message>
+      <source>books.an.fig.items</source>
+      <translation>Barang per belanja</translation>
+    </message>
+    <message>
+      <source>books.an.fig.net</source>
+      <translation>Penjualan bersih</translation>
+    </message>
+    <message>
+      <source>books.an.fig.repeat</source>
+      <translation>Pelanggan kembali</translation>
+    </message>
+    <message>
+      <source>books.an.last_days</source>
+      <translation>{n} hari</translation>
+    </message>
+    <message>
+      <source>books.an.previous</source>
+      <translation>Periode sebelumnya {period}: {net} ({diff})</translation>
+    </message>
+    <message>
+      <source>books.an.series.ma28</source>
+      <translation>Rata-rata 28 hari</translation>
+    </message>
+    <message>
+      <source>books.an.series.ma7</source>
+      <translation>Rata-rata 7 hari</translation>
+    </message>
+    <message>
+      <source>books.an.series.net</source>
+      <translation>Bersih per hari</translation>
+    </message>
+    <message>
+      <source>books.an.tab.cashiers</source>
+      <translation>Per kasir</translation>
+    </message>
+    <message>
+      <source>books.an.tab.heat</source>
+      <translation>Jam ramai</translation>
+    </message>
+    <message>
+      <source>books.an.tab.products</source>
+      <translation>Produk teratas &amp; terbawah</translation>
+    </message>
+    <message>
+      <source>books.an.title</source>
+      <translation>Analitik</translation>
+    </message>
+    <message>
+      <source>books.cat.add</source>
+      <translation>Tambah kategori</translation>
+    </message>
+    <message>
+      <source>books.cat.added</source>
+      <translation>Kategori {name} ditambahkan.</translation>
+    </message>
+    <message>
+      <source>books.cat.code</source>
+      <translation>Kode</translation>
+    </message>
+    <message>
+      <source>books.cat.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>books.cat.new</source>
+      <translation>Kategori baru</translation>
+    </message>
+    <message>
+      <source>books.exp.col.amount</source>
+      <translation>Jumlah</translation>
+    </message>
+    <message>
+      <source>books.exp.col.category</source>
+      <translation>Kategori</translation>
+    </message>
+    <message>
+      <source>books.exp.col.day</source>
+      <translation>Tanggal</translation>
+    </message>
+    <message>
+      <source>books.exp.col.note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <source>books.exp.col.paid_from</source>
+      <translation>Dari</translation>
+    </message>
+    <message>
+      <source>books.exp.col.payee</source>
+      <translation>Dibayar ke</translation>
+    </message>
+    <message>
+      <source>books.exp.field.amount</source>
+      <translation>Jumlah (Rp)</translation>
+    </message>
+    <message>
+      <source>books.exp.field.category</source>
+      <translation>Kategori</translation>
+    </message>
+    <message>
+      <source>books.exp.field.due_date</source>
+      <translation>Jatuh tempo</translation>
+    </message>
+    <message>
+      <source>books.exp.field.note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <source>books.exp.field.paid_from</source>
+      <translation>Dibayar dari</translation>
+    </message>
+    <message>
+      <source>books.exp.field.payee</source>
+      <translation>Dibayar ke</translation>
+    </message>
+    <message>
+      <source>books.exp.field.receipt_photo</source>
+      <translation>Foto nota</translation>
+    </message>
+    <message>
+      <source>books.exp.field.spent_on</source>
+      <translation>Tanggal</translation>
+    </message>
+    <message>
+      <source>books.exp.new</source>
+      <translation>Catat pengeluaran</translation>
+    </message>
+    <message>
+      <source>books.exp.payee_hint</source>
+      <translation>mis. PLN, Pak Joko (es batu)</translation>
+    </message>
+    <message>
+      <source>books.exp.photo_pick</source>
+      <translation>Pilih…</translation>
+    </message>
+    <message>
+      <source>books.exp.save</source>
+      <translation>Simpan pengeluaran</translation>
+    </message>
+    <message>
+      <source>books.exp.saved</source>
+      <translation>Tersimpan: {amount} untuk {payee}.</translation>
+    </message>
+    <message>
+      <source>books.exp.title</source>
+      <translation>Pengeluaran</translation>
+    </message>
+    <message>
+      <source>books.exp.total</source>
+      <translation>{n} pengeluaran · {amount}</translation>
+    </message>
+    <message>
+      <source>books.jr.account</source>
+      <translation>Akun</translation>
+    </message>
+    <message>
+      <source>books.jr.kind</source>
+      <translation>Jenis</translation>
+    </message>
+    <message>
+      <source>books.jr.text_hint</source>
+      <translation>Cari memo atau nomor struk</translation>
+    </message>
+    <message>
+      <source>books.jr.title</source>
+      <translation>Jurnal</translation>
+    </message>
+    <message>
+      <source>books.paid_from.bank</source>
+      <translation>Bank</translation>
+    </message>
+    <message>
+      <source>books.paid_from.drawer</source>
+      <translation>Laci kasir</translation>
+    </message>
+    <message>
+      <source>books.paid_from.owed</source>
+      <translation>Utang (bayar nanti)</translation>
+    </message>
+    <message>
+      <source>books.pay.amount</source>
+      <translation>Jumlah (Rp)</translation>
+    </message>
+    <message>
+      <source>books.pay.chosen</source>
+      <translation>{supplier}: sisa {open}</translation>
+    </message>
+    <message>
+      <source>books.pay.col.amount</source>
+      <translation>Jumlah</translation>
+    </message>
+    <message>
+      <source>books.pay.col.due</source>
+      <translation>Jatuh tempo</translation>
+    </message>
+    <message>
+      <source>books.pay.col.note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <source>books.pay.col.open</source>
+      <translation>Sisa</translation>
+    </message>
+    <message>
+      <source>books.pay.col.overdue</source>
+      <translation>Terlambat</translation>
+    </message>
+    <message>
+      <source>books.pay.col.paid</source>
+      <translation>Dibayar</translation>
+    </message>
+    <message>
+      <source>books.pay.col.source</source>
+      <translation>Asal</translation>
+    </message>
+    <message>
+      <source>books.pay.col.supplier</source>
+      <translation>Pemasok / penerima</translation>
+    </message>
+    <message>
+      <source>books.pay.days</source>
+      <translation>{n} hari</translation>
+    </message>
+    <message>
+      <source>books.pay.from</source>
+      <translation>Dibayar dari</translation>
+    </message>
+    <message>
+      <source>books.pay.open_only</source>
+      <translation>Hanya yang belum lunas</translation>
+    </message>
+    <message>
+      <source>books.pay.paid</source>
+      <translation>{amount} dibayar ke {supplier}; sisa {open}.</translation>
+    </message>
+    <message>
+      <source>books.pay.pay</source>
+      <translation>Bayar</translation>
+    </message>
+    <message>
+      <source>books.pay.pay_title</source>
+      <translation>Bayar utang</translation>
+    </message>
+    <message>
+      <source>books.pay.pick_one</source>
+      <translation>Pilih utang di daftar untuk membayarnya.</translation>
+    </message>
+    <message>
+      <source>books.pay.source.expense</source>
+      <translation>Pengeluaran</translation>
+    </message>
+    <message>
+      <source>books.pay.source.goods</source>
+      <translation>Barang masuk</translation>
+    </message>
+    <message>
+      <source>books.pay.source.other</source>
+      <translation>Lain-lain</translation>
+    </message>
+    <message>
+      <source>books.pay.title</source>
+      <translation>Utang</translation>
+    </message>
+    <message>
+      <source>books.pay.totals</source>
+      <translation>Sisa utang {open} · terlambat {overdue}</translation>
+    </message>
+    <message>
+      <source>books.pay.whole</source>
+      <translation>Lunasi</translation>
+    </message>
+    <message>
+      <source>books.per.act</source>
+      <translation>Bulan terpilih</translation>
+    </message>
+    <message>
+      <source>books.per.chosen</source>
+      <translation>{period}: {state}</translation>
+    </message>
+    <message>
+      <source>books.per.close</source>
+      <translation>Tutup buku bulan ini</translation>
+    </message>
+    <message>
+      <source>books.per.close_caption</source>
+      <translation>Tutup</translation>
+    </message>
+    <message>
+      <source>books.per.col.closed</source>
+      <translation>Ditutup</translation>
+    </message>
+    <message>
+      <source>books.per.col.late</source>
+      <translation>Catatan terlambat</translation>
+    </message>
+    <message>
+      <source>books.per.col.note</source>
+      <translation>Catatan</translation>
+    </message>
+    <message>
+      <source>books.per.col.period</source>
+      <translation>Bulan</translation>
+    </message>
+    <message>
+      <source>books.per.col.ppn_filed</source>
+      <translation>SPT PPN dilaporkan</translation>
+    </message>
+    <message>
+      <source>books.per.col.state</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>books.per.done.close</source>
+      <translation>Buku {period} ditutup.</translation>
+    </message>
+    <message>
+      <source>books.per.done.lock</source>
+      <translation>Buku {period} dikunci.</translation>
+    </message>
+    <message>
+      <source>books.per.done.reopen</source>
+      <translation>Buku {period} dibuka lagi.</translation>
+    </message>
+    <message>
+      <source>books.per.explain</source>
+      <translation>Menutup buku memindahkan pendapatan dan beban bulan itu ke laba ditahan; sesudahnya hanya supervisor yang dapat mencatat ke bulan itu (tercatat di audit), dan pemilik dapat membukanya lagi dengan alasan. Setelah SPT PPN dilaporkan, kunci bulan itu: tidak ada lagi catatan yang diterima dan bulan itu tidak dapat dibuka lagi. Koreksi dicatat di bulan yang masih terbuka.</translation>
+    </message>
+    <message>
+      <source>books.per.lock</source>
+      <translation>Kunci</translation>
+    </message>
+    <message>
+      <source>books.per.lock_caption</source>
+      <translation>SPT PPN dilaporkan</translation>
+    </message>
+    <message>
+      <source>books.per.month</source>
+      <translation>Bulan</translation>
+    </message>
+    <message>
+      <source>books.per.pick_one</source>
+      <translation>Pilih bulan di daftar atau di kotak Bulan.</translation>
+    </message>
+    <message>
+      <source>books.per.reason_hint</source>
+      <translation>Alasan membuka lagi</translation>
+    </message>
+    <message>
+      <source>books.per.reopen</source>
+      <translation>Buka lagi</translation>
+    </message>
+    <message>
+      <source>books.per.reopen_caption</source>
+      <translation>Buka lagi</translation>
+    </message>
+    <message>
+      <source>books.per.state.hard</source>
+      <translation>Dikunci</translation>
+    </message>
+    <message>
+      <source>books.per.state.open</source>
+      <translation>Terbuka</translation>
+    </message>
+    <message>
+      <source>books.per.state.soft</source>
+      <translation>Ditutup</translation>
+    </message>
+    <message>
+      <source>books.per.title</source>
+      <translation>Tutup buku</translation>
+    </message>
+    <message>
+      <source>books.period</source>
+      <translation>Periode</translation>
+    </message>
+    <message>
+      <source>books.rec.as_of</source>
+      <translation>Per tanggal</translation>
+    </message>
+    <message>
+      <source>books.rec.title</source>
+      <translation>Piutang</translation>
+    </message>
+    <message>
+      <source>books.scope.as_of</source>
+      <translation>per {when}</translation>
+    </message>
+    <message>
+      <source>books.scope.caption</source>
+      <translation>Data:</translation>
+    </message>
+    <message>
+      <source>books.scope.central</source>
+      <translation>Dari pusat: {tenant}</translation>
+    </message>
+    <message>
+      <source>books.scope.offline</source>
+      <translation>Offline: menampilkan data kasir ini saja ({why}).</translation>
+    </message>
+    <message>
+      <source>books.scope.oldest_push</source>
+      <translation>kiriman kasir tertua {when}</translation>
+    </message>
+    <message>
+      <source>books.scope.store</source>
+      <translation>Satu toko</translation>
+    </message>
+    <message>
+      <source>books.scope.tenant</source>
+      <translation>Seluruh toko</translation>
+    </message>
+    <message>
+      <source>books.scope.till</source>
+      <translation>Kasir ini</translation>
+    </message>
+    <message>
+      <source>books.show</source>
+      <translation>Tampilkan (F5)</translation>
+    </message>
+    <message>
+      <source>books.st.account</source>
+      <translation>Akun kas</translation>
+    </message>
+    <message>
+      <source>books.st.export</source>
+      <translation>Simpan {fmt}</translation>
+    </message>
+    <message>
+      <source>books.st.exported</source>
+      <translation>Tersimpan di {path}</translation>
+    </message>
+    <message>
+      <source>books.st.kind</source>
+      <translation>Laporan</translation>
+    </message>
+    <message>
+      <source>books.st.kind.balance-sheet</source>
+      <translation>Neraca</translation>
+    </message>
+    <message>
+      <source>books.st.kind.cashbook</source>
+      <translation>Buku kas</translation>
+    </message>
+    <message>
+      <source>books.st.kind.pnl</source>
+      <translation>Laba rugi</translation>
+    </message>
+    <message>
+      <source>books.st.kind.trial-balance</source>
+      <translation>Neraca saldo</translation>
+    </message>
+    <message>
+      <source>books.st.last_month</source>
+      <translation>Bulan lalu</translation>
+    </message>
+    <message>
+      <source>books.st.save_as</source>
+      <translation>Simpan laporan sebagai</translation>
+    </message>
+    <message>
+      <source>books.st.this_month</source>
+      <translation>Bulan ini</translation>
+    </message>
+    <message>
+      <source>books.st.title</source>
+      <translation>Laporan keuangan</translation>
+    </message>
+    <message>
       <source>cart.busy</source>
       <translation>Tunggu sebentar…</translation>
     </message>
@@ -1007,6 +1495,10 @@
       <translation>Kas keluar (F4)</translation>
     </message>
     <message>
+      <source>money.shift.cash_out_for</source>
+      <translation>Untuk</translation>
+    </message>
+    <message>
       <source>money.shift.cash_out_what</source>
       <translation>Ambil uang {amount} dari laci (melebihi isi laci atau batas toko)</translation>
     </message>
@@ -1035,8 +1527,16 @@
       <translation>Selesai (Esc)</translation>
     </message>
     <message>
+      <source>money.shift.drawings</source>
+      <translation>Prive pemilik (ambil pribadi)</translation>
+    </message>
+    <message>
       <source>money.shift.expected</source>
       <translation>Seharusnya</translation>
+    </message>
+    <message>
+      <source>money.shift.expense_of</source>
+      <translation>Pengeluaran: {name}</translation>
     </message>
     <message>
       <source>money.shift.float</source>
@@ -1045,6 +1545,10 @@
     <message>
       <source>money.shift.loading</source>
       <translation>Membaca shift…</translation>
+    </message>
+    <message>
+      <source>money.shift.moved_expense</source>
+      <translation>{amount} dicatat sebagai {what}.</translation>
     </message>
     <message>
       <source>money.shift.moved_in</source>
@@ -1211,12 +1715,36 @@
       <translation>Memuat…</translation>
     </message>
     <message>
+      <source>office.nav.analytics</source>
+      <translation>Analitik</translation>
+    </message>
+    <message>
       <source>office.nav.dashboard</source>
       <translation>Ringkasan</translation>
     </message>
     <message>
+      <source>office.nav.expenses</source>
+      <translation>Pengeluaran</translation>
+    </message>
+    <message>
+      <source>office.nav.journal</source>
+      <translation>Jurnal</translation>
+    </message>
+    <message>
+      <source>office.nav.payables</source>
+      <translation>Utang</translation>
+    </message>
+    <message>
+      <source>office.nav.periods</source>
+      <translation>Tutup buku</translation>
+    </message>
+    <message>
       <source>office.nav.products</source>
       <translation>Produk &amp; stok</translation>
+    </message>
+    <message>
+      <source>office.nav.receivables</source>
+      <translation>Piutang</translation>
     </message>
     <message>
       <source>office.nav.reports</source>
@@ -1229,6 +1757,10 @@
     <message>
       <source>office.nav.shipments</source>
       <translation>Pengiriman</translation>
+    </message>
+    <message>
+      <source>office.nav.statements</source>
+      <translation>Laporan keuangan</translation>
     </message>
     <message>
       <source>office.nav.users</source>

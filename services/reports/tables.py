@@ -16,6 +16,7 @@ from services.reports.values import (
     SalesSummary,
     StockLevels,
     Table,
+    TableReport,
 )
 
 SKU = Column("sku", "SKU", "SKU")
@@ -156,4 +157,6 @@ def tables_of(report: Report) -> tuple[Table, ...]:
         return stock_levels_tables(report)
     if isinstance(report, KasbonOutstanding):
         return kasbon_tables(report)
+    if isinstance(report, TableReport):
+        return report.tables
     raise TypeError(f"not a report: {type(report).__name__}")

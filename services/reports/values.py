@@ -257,7 +257,26 @@ class KasbonOutstanding:
     customers: int
 
 
-Report = Dashboard | SalesSummary | ProductSales | StockLevels | KasbonOutstanding
+@dataclass(frozen=True, slots=True)
+class TableReport:
+    """A report that is its tables: the books' statements, tax, analytics. Statement values
+    keep their figures as fields (for tests and screens) and give one of these for export,
+    PDF and previews. ``as_of``: when the figures are as of (central reads say so)."""
+
+    name: str
+    title_id: str
+    title_en: str
+    period: Period | None
+    tables: tuple[Table, ...]
+    as_of: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def title(self, lang: str = "id") -> str:
+        return self.title_en if lang == "en" else self.title_id
+
+
+Report = (Dashboard | SalesSummary | ProductSales | StockLevels | KasbonOutstanding
+          | TableReport)
 
 
 # --- the registry the Reports screen and the CLI use ----------------------------------

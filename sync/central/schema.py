@@ -58,6 +58,16 @@ central's last commit, and ``product_price`` keeps every version.
 change_log rows are written by triggers (``change_log_trigger``) on the tables that come
 down to terminals (``PULLED_TABLES``), in the writer's own transaction.
 
+The owner's books (migration c0006)
+-----------------------------------
+Every journal entry of every till reaches ``journal_entry``/``journal_line`` (with its event,
+or by the push's journal sweep for entries no event carries), so a tenant's statements are
+the sum of its tills'. ``expense``, ``payable`` and ``payable_payment`` are history like
+sales; ``expense_category`` is upserted like the catalogue. ``accounting_period`` is written
+by the administrator for the owner (``sync.central.periods``) and pulled by the tills;
+``journal_entry.received_at`` and the view ``late_posting`` list what arrived for a period
+after it was closed here (booked, never refused).
+
 Event schema versions
 ---------------------
 ``central.event_schema_max()`` (migration c0002; replaced by each migration that brings a
@@ -349,8 +359,13 @@ journal_entry = Table(
     _uuid("ref_id", nullable=True),
     Column("memo", Text, nullable=False),
     _ts("created_at"),
+    # When central took the entry (migration c0006; older rows: the migration's time). An
+    # entry whose created_at falls in a period closed at central before it arrived is a
+    # LATE POSTING (``central.late_posting``): booked, never refused, listed.
+    _ts("received_at", now=True),
     PrimaryKeyConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "ref_id"),
+    Index(None, "tenant_id", "created_at"),
 )
 
 journal_line = Table(
@@ -501,6 +516,102 @@ device_token = Table(
     CheckConstraint("platform IN ('android', 'ios', 'web')", name="known_platform"),
 )
 
+# --- the owner's books (migration c0006) ----------------------------------------------------
+
+# Expense categories as the tills know them (code -> expense account). Upserted by the push
+# from ``expense.recorded`` payloads (a till may add a category offline); the account code is
+# what the books use, the name is for reports.
+expense_category = Table(
+    "expense_category", metadata,
+    _uuid("tenant_id"),
+    Column("code", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("account_code", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _ts("updated_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "code"),
+)
+
+# Money owed to suppliers and payees (an expense on credit, goods received on credit). The
+# open amount is derived: amount - sum of its payments.
+payable = Table(
+    "payable", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    Column("supplier", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_id", Text, nullable=True),
+    Column("amount", Money, nullable=False),
+    Column("due_date", Text, nullable=True),  # YYYY-MM-DD, the store's day
+    Column("note", Text, nullable=True),
+    _uuid("user_id", nullable=True),
+    _ts("created_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "created_at"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+expense = Table(
+    "expense", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    Column("category_code", Text, nullable=False),
+    Column("payee", Text, nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("paid_from", Text, nullable=False),
+    _uuid("shift_id", nullable=True),
+    _uuid("payable_id", nullable=True),
+    _uuid("entry_id"),
+    Column("spent_on", Text, nullable=False),  # YYYY-MM-DD, the store's day
+    _uuid("user_id", nullable=True),
+    _ts("created_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "created_at"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("paid_from IN ('drawer', 'bank', 'owed')", name="known_source"),
+)
+
+payable_payment = Table(
+    "payable_payment", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    _uuid("payable_id"),  # no FK: checked by the push engine (quarantine if unknown)
+    Column("amount", Money, nullable=False),
+    Column("paid_from", Text, nullable=False),
+    _uuid("shift_id", nullable=True),
+    _uuid("entry_id"),
+    _uuid("user_id", nullable=True),
+    _ts("created_at"),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "payable_id"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("paid_from IN ('drawer', 'bank')", name="known_source"),
+)
+
+# The tenant's accounting periods (a store-local month; starts_at/ends_at are its UTC
+# bounds). Written by the administrator for the owner (``admin.close_period``), pulled down
+# to every till of the tenant, whose database then refuses non-sale postings into it. A
+# till's entry that arrives for a period after it was closed here is kept and listed as a
+# late posting (view ``central.late_posting``).
+accounting_period = Table(
+    "accounting_period", metadata,
+    _uuid("tenant_id"),
+    Column("period", Text, nullable=False),  # YYYY-MM
+    _ts("starts_at"), _ts("ends_at"),
+    Column("state", Text, nullable=False),
+    # Always NULL here (central posts no entries): each till posts its own closing entry
+    # when it pulls the close; the column keeps the till's and central's rows one shape.
+    _uuid("closing_entry_id", nullable=True),
+    _ts("closed_at", nullable=True),
+    Column("closed_by", Text, nullable=True),  # who closed it (a person's name or login)
+    _ts("ppn_filed_at", nullable=True),
+    Column("note", Text, nullable=True),
+    _ts("updated_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "period"),
+    CheckConstraint("state IN ('open', 'soft', 'hard')", name="known_state"),
+    CheckConstraint("starts_at < ends_at", name="has_length"),
+    CheckConstraint("period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'", name="month"),
+)
+
+
 change_log = Table(
     "change_log", metadata,
     _uuid("tenant_id"),
@@ -521,17 +632,19 @@ change_log = Table(
 #: Sales history: terminals INSERT (their own terminal_id only) and SELECT; never UPDATE or
 #: DELETE. The push upserts these with ``ON CONFLICT (tenant_id, id) DO NOTHING``.
 HISTORY_TABLES = ("sale", "sale_line", "payment", "refund", "refund_line", "stock_movement",
-                  "journal_entry", "journal_line")
+                  "journal_entry", "journal_line", "expense", "payable", "payable_payment")
 
 #: Terminals INSERT and UPDATE these within their tenant (offline catalogue and customer
 #: edits); the push upserts them ``ON CONFLICT (tenant_id, ...) DO UPDATE``.
-TERMINAL_UPSERT_TABLES = ("customer", "product", "category", "barcode", "device_token")
+TERMINAL_UPSERT_TABLES = ("customer", "product", "category", "barcode", "device_token",
+                          "expense_category")
 
 #: Terminals INSERT only (append-only logs within their tenant).
 TERMINAL_APPEND_TABLES = ("product_price", "change_log")
 
 #: Terminals only read these: administration, users and PINs, settings come from central.
-TERMINAL_READ_ONLY = ("tenant", "store", "terminal", "principal", "users", "store_setting")
+TERMINAL_READ_ONLY = ("tenant", "store", "terminal", "principal", "users", "store_setting",
+                      "accounting_period")
 
 #: Where a terminal may write only rows naming itself (terminal_id = its own).
 OWN_TERMINAL_INSERT = ("event", "quarantine", *HISTORY_TABLES)
@@ -541,7 +654,7 @@ OWN_TERMINAL_INSERT = ("event", "quarantine", *HISTORY_TABLES)
 PULLED_TABLES: dict[str, tuple[str, ...]] = {
     "category": ("id",), "product": ("id",), "product_price": ("id",),
     "barcode": ("code",), "users": ("id",), "store_setting": ("store_id", "key"),
-    "customer": ("id",), "device_token": ("id",),
+    "customer": ("id",), "device_token": ("id",), "accounting_period": ("period",),
 }
 
 #: Every table with tenant data: RLS is ENABLEd and FORCEd on each, each has policies.
@@ -563,4 +676,4 @@ def secret_looking(key: str) -> bool:
 
 
 #: Bumped with each central migration; ``central init`` upgrades to it.
-HEAD_REVISION = "c0005"
+HEAD_REVISION = "c0006"

@@ -200,8 +200,10 @@ def serve_in_foreground(start: Callable[[int], str], stop: Callable[[], None],
                         port: int) -> int:
     """Start, print the base URL as the first line (scripts read it), serve until Ctrl-C."""
     url = start(port)
-    print(url, flush=True)
     try:
+        # Inside the try: a Ctrl-C may arrive the moment the line is out (a script read it
+        # and is done), before this thread even returns from print.
+        print(url, flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

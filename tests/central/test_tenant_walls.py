@@ -8,6 +8,7 @@ same harness inserting A1's own rows succeeds (so failures are the walls, not th
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from collections.abc import Iterator
@@ -34,6 +35,9 @@ OWN_TERMINAL_ONLY = (*schema.OWN_TERMINAL_INSERT, "product_price", "change_log")
 TERMINAL_COLUMN = {"change_log": "origin_terminal_id"}
 
 
+_PERIODS = itertools.count(1)  # one accounting period per seeded terminal, never the same
+
+
 def _id() -> str:
     return str(uuid.uuid4())
 
@@ -43,7 +47,7 @@ def seed(db: CentralDB, term: Terminal) -> None:
     where terminals write, else by the administrator."""
     tid, me, st = term.tenant_id, term.terminal_id, term.store_id
     ids = {k: _id() for k in ("event", "sale", "line", "pay", "refund", "rline", "move",
-                              "entry", "cust", "cat", "prod", "price", "user")}
+                              "entry", "cust", "cat", "prod", "price", "user", "payable")}
     now = "2026-12-01T03:00:00+00:00"
     with db.connect(term.role, term.password) as c:
         ins = _inserter(c)
@@ -88,12 +92,25 @@ def seed(db: CentralDB, term: Terminal) -> None:
         ins("device_token", tenant_id=tid, id=_id(), owner_type="customer",
             owner_id=ids["cust"], token=f"fcm-{me}", platform="android", last_seen_at=now,
             updated_at=now)
+        ins("expense_category", tenant_id=tid, code=f"listrik{me[-8:]}", name="Listrik",
+            account_code="6-1101")
+        ins("payable", tenant_id=tid, id=ids["payable"], terminal_id=me, store_id=st,
+            supplier="PLN", source="expense", amount=50000, created_at=now)
+        ins("expense", tenant_id=tid, id=_id(), terminal_id=me, store_id=st,
+            category_code=f"listrik{me[-8:]}", payee="PLN", amount=50000, paid_from="owed",
+            payable_id=ids["payable"], entry_id=_id(), spent_on="2026-12-01", created_at=now)
+        ins("payable_payment", tenant_id=tid, id=_id(), terminal_id=me, store_id=st,
+            payable_id=ids["payable"], amount=20000, paid_from="bank", entry_id=_id(),
+            created_at=now)
         c.commit()
     with db.connect() as c:
         ins = _inserter(c)
         ins("users", tenant_id=tid, id=ids["user"], name=f"Sari {me[-8:]}", role="cashier",
             pin_hash="scrypt$...")
         ins("store_setting", tenant_id=tid, store_id=st, key=f"rounding_unit.{me[-8:]}", value="100")
+        ins("accounting_period", tenant_id=tid, period=f"{2000 + next(_PERIODS)}-11",
+            starts_at="2026-10-31T17:00:00+00:00", ends_at="2026-11-30T17:00:00+00:00",
+            state="soft", closed_at=now)
         c.commit()
 
 
@@ -312,7 +329,8 @@ def test_no_terminal_rewrites_its_own_sales_history(world: World,
     money = {"sale": "total = 0", "sale_line": "qty_milli = 0", "payment": "amount = 0",
              "refund": "gross = 0", "refund_line": "gross = 0", "stock_movement":
              "qty_milli = 0", "journal_entry": "memo = 'x'", "journal_line": "debit = 0",
-             "event": "schema_version = 0"}[table]
+             "event": "schema_version = 0", "expense": "amount = 1", "payable": "amount = 1",
+             "payable_payment": "amount = 1"}[table]
     _refused(a1, sql.SQL("UPDATE central.{} SET " + money + " WHERE terminal_id = %s")
              .format(t), (me,))
     _refused(a1, sql.SQL("DELETE FROM central.{} WHERE terminal_id = %s").format(t), (me,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -64,7 +65,9 @@ def test_newcomer_demo_with_simulators(tmp_path: Path) -> None:
     try:
         assert sim.stderr is not None
         first = sim.stderr.readline()
-        assert "Midtrans simulator listening on http://127.0.0.1:" in first
+        assert first.startswith("Simulators on 127.0.0.1"), first
+        midtrans = sim.stderr.readline()
+        assert re.match(r"\s+midtrans\s+http://127\.0\.0\.1:\d+", midtrans), midtrans
         proc = subprocess.run([exe, "sale", "--wait", "20", "--data-dir", folder],
                               input=json.dumps(QRIS), capture_output=True, text=True,
                               timeout=60, check=False)

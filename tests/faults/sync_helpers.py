@@ -380,6 +380,9 @@ def tenant_labels(db: CentralDB, tenant_id: str) -> dict[str, str]:
 #: WHAT arrived, and differ between two databases even for the same delivery.
 CENTRAL_SIDE = {
     "event": {"received_at"},
+    "journal_entry": {"received_at"},
+    "expense_category": {"updated_at"},
+    "accounting_period": {"updated_at", "closed_at"},
     "quarantine": {"quarantined_at"},
     "tenant": {"created_at"},
     "store": {"created_at"},

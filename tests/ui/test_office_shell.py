@@ -69,7 +69,8 @@ def test_owner_sees_todays_sales_on_the_dashboard(qtbot: QtBot, window: MainWind
     assert value.text() == "Rp 17.500"
     # Every owner screen is listed, with its Ctrl+number.
     assert list(page.nav_buttons) == ["dashboard", "reports", "products", "users", "settings",
-                                      "shipments"]
+                                      "shipments", "expenses", "payables", "receivables",
+                                      "journal", "statements", "periods", "analytics"]
     assert page.nav_buttons["users"].text() == "Pengguna && PIN\nCtrl+4"  # && shows "&"
     # Ctrl+O again: back to the till, the scan box has the focus.
     qtbot.keyClick(dash, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
@@ -99,7 +100,8 @@ def test_a_supervisor_sees_products_stock_and_shipments(qtbot: QtBot, window: Ma
                                                    backend: GuiBackend) -> None:
     log_in(qtbot, window, "Budi", "5678")
     open_office(qtbot, window, "products")
-    assert list(window.office.page.nav_buttons) == ["products", "shipments"]
+    assert list(window.office.page.nav_buttons) == ["products", "shipments", "expenses",
+                                                    "payables"]
     backend.core.login("Budi", "5678")
     with pytest.raises(Refused):
         backend.office.dashboard()
@@ -124,12 +126,12 @@ def test_later_issues_register_their_screens(qtbot: QtBot) -> None:
 
     before = screens()
     try:
-        register_screen(OfficeScreen("expenses", "office.nav.reports",
-                                     lambda _ctx: QLabel("expenses")),
+        register_screen(OfficeScreen("campaigns", "office.nav.reports",
+                                     lambda _ctx: QLabel("campaigns")),
                         before="users")
         keys = [s.key for s in screens_for("owner")]
-        assert keys.index("expenses") == keys.index("users") - 1
-        assert "expenses" not in [s.key for s in screens_for("supervisor")]
+        assert keys.index("campaigns") == keys.index("users") - 1
+        assert "campaigns" not in [s.key for s in screens_for("supervisor")]
     finally:
         from ui.office import shell
         shell._SCREENS[:] = list(before)

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from services.reports import ReportSpec, Table
+from ui.backend_books import Scoped
 from ui.backend_office import EXPORT_FORMATS, ReportPreview
+from ui.books_common import ScopeBar
 from ui.i18n import language, tr
 from ui.office.common import (
     ERROR_STYLE,
@@ -104,6 +106,9 @@ class ReportsScreen(QWidget):
         self.message.setWordWrap(True)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reportTabs")
+        # Whose figures: this till, the whole shop or one store (read from central).
+        self.scope_bar = ScopeBar(ctx)
+        self.scope_bar.changed.connect(self.show_report)
 
         row1 = QHBoxLayout()
         row1.addWidget(self.title)
@@ -126,6 +131,7 @@ class ReportsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.scope_bar)
         layout.addWidget(self.note)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(row3)
@@ -226,7 +232,9 @@ class ReportsScreen(QWidget):
         seq = self._seq
         self.message.clear()
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(lambda: backend.office.report(k.name, start, end),
+        scope = self.scope_bar.scope()
+        self._ctx.tasks.run_in_background(lambda: backend.office.report(k.name, start, end,
+                                                                        scope),
                                           lambda p: self._show(seq, p), self._failed,
                                           lane=Lane.POOL, owner=self)
 
@@ -234,6 +242,8 @@ class ReportsScreen(QWidget):
         if seq != self._seq:
             return
         self.preview = preview
+        if preview.scoped is not None:
+            self.scope_bar.show_scoped(Scoped(preview, preview.scoped))
         self.tabs.clear()
         lang = language()
         for i, table in enumerate(preview.tables):
@@ -310,6 +320,7 @@ class ReportsScreen(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(tr("reports.title"))
+        self.scope_bar.retranslate()
         self.kind_caption.setText(tr("reports.kind"))
         self.from_caption.setText(tr("reports.from"))
         self.to_caption.setText(tr("reports.to"))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -116,12 +117,56 @@ def _shipments(ctx: OfficeContext) -> QWidget:
     return ShipmentsScreen(ctx)
 
 
+# --- the owner's books (issue 14): ui/books_*.py -----------------------------------------
+
+def _expenses(ctx: OfficeContext) -> QWidget:
+    from ui.books_expenses import ExpensesScreen
+    return ExpensesScreen(ctx)
+
+
+def _payables(ctx: OfficeContext) -> QWidget:
+    from ui.books_payables import PayablesScreen
+    return PayablesScreen(ctx)
+
+
+def _receivables(ctx: OfficeContext) -> QWidget:
+    from ui.books_receivables import ReceivablesScreen
+    return ReceivablesScreen(ctx)
+
+
+def _journal(ctx: OfficeContext) -> QWidget:
+    from ui.books_journal import JournalScreen
+    return JournalScreen(ctx)
+
+
+def _statements(ctx: OfficeContext) -> QWidget:
+    from ui.books_statements import StatementsScreen
+    return StatementsScreen(ctx)
+
+
+def _periods(ctx: OfficeContext) -> QWidget:
+    from ui.books_periods import PeriodsScreen
+    return PeriodsScreen(ctx)
+
+
+def _analytics(ctx: OfficeContext) -> QWidget:
+    from ui.books_analytics import AnalyticsScreen
+    return AnalyticsScreen(ctx)
+
+
 for _screen in (OfficeScreen("dashboard", "office.nav.dashboard", _dashboard),
                 OfficeScreen("reports", "office.nav.reports", _reports),
                 OfficeScreen("products", "office.nav.products", _products, SUPERVISOR_UP),
                 OfficeScreen("users", "office.nav.users", _users),
                 OfficeScreen("settings", "office.nav.settings", _settings),
-                OfficeScreen("shipments", "office.nav.shipments", _shipments, SUPERVISOR_UP)):
+                OfficeScreen("shipments", "office.nav.shipments", _shipments, SUPERVISOR_UP),
+                OfficeScreen("expenses", "office.nav.expenses", _expenses, SUPERVISOR_UP),
+                OfficeScreen("payables", "office.nav.payables", _payables, SUPERVISOR_UP),
+                OfficeScreen("receivables", "office.nav.receivables", _receivables),
+                OfficeScreen("journal", "office.nav.journal", _journal),
+                OfficeScreen("statements", "office.nav.statements", _statements),
+                OfficeScreen("periods", "office.nav.periods", _periods),
+                OfficeScreen("analytics", "office.nav.analytics", _analytics)):
     register_screen(_screen)
 
 
@@ -155,7 +200,7 @@ class OfficePage(QWidget):
         nav = QFrame()
         nav.setObjectName("officeNav")
         nav.setFixedWidth(250)
-        nav.setStyleSheet("#officeNav { background: #eef2f7; }"
+        nav.setStyleSheet("#officeNav, #officeNavButtons { background: #eef2f7; }"
                           "#officeNav QPushButton { text-align: left; padding: 6px 12px; }"
                           "#officeNav QPushButton:checked { background: #12355b; "
                           "color: white; border-radius: 4px; }")
@@ -163,8 +208,21 @@ class OfficePage(QWidget):
         nav_layout.addWidget(self.heading)
         nav_layout.addWidget(self.who)
         nav_layout.addSpacing(8)
-        nav_layout.addLayout(self.nav_box)
-        nav_layout.addStretch(1)
+        # Thirteen screens are taller than a 768-high window: the buttons scroll.
+        buttons = QWidget()
+        buttons.setObjectName("officeNavButtons")
+        self.nav_box.setContentsMargins(0, 0, 0, 0)
+        buttons_layout = QVBoxLayout(buttons)
+        buttons_layout.setContentsMargins(0, 0, 0, 0)
+        buttons_layout.addLayout(self.nav_box)
+        buttons_layout.addStretch(1)
+        self.nav_scroll = QScrollArea()
+        self.nav_scroll.setObjectName("officeNavScroll")
+        self.nav_scroll.setWidgetResizable(True)
+        self.nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav_scroll.setWidget(buttons)
+        nav_layout.addWidget(self.nav_scroll, 1)
         nav_layout.addWidget(self.back)
 
         self.stack = QStackedWidget()
@@ -246,6 +304,7 @@ class OfficePage(QWidget):
             self.stack.addWidget(widget)
         self.current_key = key
         self.nav_buttons[key].setChecked(True)
+        self.nav_scroll.ensureWidgetVisible(self.nav_buttons[key])
         self.stack.setCurrentWidget(widget)
         activate = getattr(widget, "activate", None)
         if callable(activate):
