@@ -39,7 +39,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -48,8 +48,11 @@ from app import demo_plan as plan
 from app.demo import DEMO_USERS
 from app.demo_plan import DEMO_TIMEZONE
 from app.shop import Shop
-from local_db.ids import seeding_clock
+from local_db.ids import now_iso, seeding_clock
 from local_db.models import Payable, PayablePayment, Sale
+from services import accounts as acc
+from services.bank import balance as bank_balance
+from services.bank import move_money
 from services.books.periods import close_period
 from services.expenses import record_expense
 from services.formatting import zone
@@ -174,12 +177,19 @@ class DemoBooks:
     payments: int
     payments_total: int
     closed_month: str | None
+    transfers: int = 0  # takings banked: the safe's (weekly) and the card takings (daily)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 # --- the plan (pure) ---------------------------------------------------------------------
+
+#: What stays in the safe when the owner banks the week's takings.
+SAFE_RESERVE = 2_000_000
+#: The owner's own money in the shop's bank account on the history's first morning.
+OPENING_BANK = 5_000_000
+
 
 def _rng(seed: int, *key: object) -> random.Random:
     return random.Random(":".join(map(str, (seed, "books", *key))))
@@ -387,6 +397,19 @@ def add_demo_books(shop: Shop, *, seed: int, now: datetime) -> DemoBooks:
             events.append((max(p.at, d.at + timedelta(minutes=1)), 2, "pay_delivery", (i, j)))
     for pid, at, amount in _history_payables(shop, seed, now, tz):
         events.append((at, 2, "pay_history", (pid, amount)))
+    # The owner banks the takings: the safe (less a reserve) every Monday, the card (EDC)
+    # takings every weekday, so the bank pays the suppliers and salaries from real money.
+    # The shop's bank account opens with the owner's own money on the first morning.
+    opened = datetime.combine(first_day, time(7, 0), tz).astimezone(UTC)
+    events.append((opened, 0, "capital", OPENING_BANK))
+    day = first_day + timedelta(days=1)
+    while day < last_day:
+        at = datetime.combine(day, time(9, 30), tz).astimezone(UTC)
+        if at < now and day.weekday() < 5:
+            events.append((at, 0, "settle_edc", None))
+        if at < now and day.weekday() == 0:
+            events.append((at + timedelta(minutes=15), 0, "deposit", None))
+        day += timedelta(days=1)
     if books.closed_month is not None and books.close_at is not None:
         events.append((books.close_at, 9, "close", books.closed_month))
     events.sort(key=lambda ev: (ev[0], ev[1]))
@@ -394,12 +417,20 @@ def add_demo_books(shop: Shop, *, seed: int, now: datetime) -> DemoBooks:
     expense_payables: dict[int, str] = {}
     delivery_payables: dict[int, str] = {}
     by_category: dict[str, int] = {}
-    counts = {"expenses": 0, "owed": 0, "deliveries": 0, "payments": 0}
+    counts = {"expenses": 0, "owed": 0, "deliveries": 0, "payments": 0, "transfers": 0}
     totals = {"expenses": 0, "payments": 0, "input_tax": 0}
     closed: str | None = None
     for at, _order, what, data in events:
+        needed = _from_bank(books, what, data)
+        if needed:
+            # Paid from the bank: the owner first banks enough of the safe, if it is short.
+            with seeding_clock(at), shop.uow() as uow:
+                counts["transfers"] += _cover(uow, actors["owner"], needed)
         with seeding_clock(at), shop.uow() as uow:
-            if what == "expense":
+            if what == "capital":
+                move_money(uow, actors["owner"], "capital", data)
+                counts["transfers"] += 1
+            elif what == "expense":
                 e = books.expenses[data]
                 view = record_expense(
                     uow, actors["owner" if e.category == "gaji" else "supervisor"],
@@ -451,6 +482,15 @@ def add_demo_books(shop: Shop, *, seed: int, now: datetime) -> DemoBooks:
                                 paid_from="bank")
                     counts["payments"] += 1
                     totals["payments"] += amount
+            elif what in ("deposit", "settle_edc"):
+                source = acc.CASH_SAFE if what == "deposit" else acc.EDC_CLEARING
+                held = bank_balance(uow.conn, source, as_of=now_iso())
+                amount = (held - SAFE_RESERVE) // 100_000 * 100_000 if what == "deposit" \
+                    else held
+                if amount > 0:
+                    move_money(uow, actors["owner"],
+                               "deposit" if what == "deposit" else "edc_settlement", amount)
+                    counts["transfers"] += 1
             elif what == "close":
                 close_period(uow, actors["owner"], data)
                 closed = data
@@ -464,7 +504,34 @@ def add_demo_books(shop: Shop, *, seed: int, now: datetime) -> DemoBooks:
         payables_open=sum(1 for v in views if v.open_amount > 0),
         payables_overdue=sum(1 for v in views if v.open_amount > 0 and v.overdue_days > 0),
         payables_part_paid=sum(1 for v in views if 0 < v.paid < v.amount),
-        payments=counts["payments"], payments_total=totals["payments"], closed_month=closed)
+        payments=counts["payments"], payments_total=totals["payments"], closed_month=closed,
+        transfers=counts["transfers"])
+
+
+def _from_bank(books: BooksPlan, what: str, data: Any) -> int:
+    """What an event pays from the bank (0: nothing, or not known before it runs)."""
+    if what == "expense":
+        e = books.expenses[data]
+        return e.amount if e.paid_from == "bank" else 0
+    if what in ("pay_expense", "pay_delivery"):
+        i, j = data
+        p = (books.expenses if what == "pay_expense" else books.deliveries)[i].payments[j]
+        return (p.amount or 0) if p.paid_from == "bank" else 0
+    if what == "pay_history":
+        return int(data[1])
+    return 0
+
+
+def _cover(uow: Any, owner: Actor, needed: int) -> int:
+    """Bank enough of the safe (whole Rp 100.000s) for a payment of ``needed``; 1 when a
+    deposit was made. What the safe does not hold stays unpaid by it."""
+    short = needed - bank_balance(uow.conn, acc.BANK, as_of=now_iso())
+    held = bank_balance(uow.conn, acc.CASH_SAFE, as_of=now_iso())
+    amount = min(-(-short // 100_000) * 100_000, held // 100_000 * 100_000)
+    if short <= 0 or amount <= 0:
+        return 0
+    move_money(uow, owner, "deposit", amount)
+    return 1
 
 
 def _actors(shop: Shop) -> dict[str, Actor]:

@@ -44,6 +44,7 @@ COMMAND_MODULES = [
     "ship",
     "messages",
     "devices",
+    "bank",
     "expenses",
     "payables",
     "export",

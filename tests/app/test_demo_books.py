@@ -255,6 +255,27 @@ def test_the_books_balance_and_verify_is_clean(books: tuple[Shop, dict[str, Any]
     assert report.ok, report.first_failure
 
 
+def test_the_takings_are_banked_so_the_bank_never_goes_below_zero(
+        books: tuple[Shop, dict[str, Any]]) -> None:
+    """The suppliers and salaries are paid from the bank: the owner banks the safe weekly
+    and the card takings daily, so the bank is never overdrawn along the way. (The safe
+    starts below zero by the first day's float: the bare demo shop has no opening cash.)"""
+    from sqlalchemy import text
+    shop, figures = books
+    with shop.uow(write=False) as uow:
+        for account in ("1-1200",):
+            rows = uow.conn.execute(text(
+                "SELECT l.debit - l.credit FROM journal_line l JOIN journal_entry e "
+                "ON e.id = l.entry_id WHERE l.account_code = :a "
+                "ORDER BY e.created_at, l.id"), {"a": account}).all()
+            running, lowest = 0, 0
+            for (amount,) in rows:
+                running += int(amount)
+                lowest = min(lowest, running)
+            assert lowest >= 0, f"{account} went to {lowest}"
+    assert figures.get("transfers", 1) > 0
+
+
 def test_the_closed_months_pnl_shows_the_expenses_by_category(
         books: tuple[Shop, dict[str, Any]]) -> None:
     from services.books.statements import profit_and_loss
