@@ -25,6 +25,7 @@ from services.catalogue_query import ProductRow
 from services.credentials import SettingsView
 from services.reports import Dashboard, ReportSpec, Table
 from services.reports.scope import Scope, ScopedReport
+from ui.backend_books import Scoped
 from services.stock import GoodsReceived, MovementResult, ReceiveLineForm
 from services.store_settings import StoreSettings
 from services.users import UserRow
@@ -94,6 +95,11 @@ class OfficeBackend(Protocol):
     def dashboard(self, day: date | None = None, scope: Scope | None = None) -> Dashboard:
         """The dashboard of ``day`` for ``scope`` (default this till; the whole shop or a
         store read from central, this till's figures when central cannot be read)."""
+        ...
+
+    def dashboard_scoped(self, day: date | None, scope: Scope) -> Scoped[Dashboard]:
+        """The dashboard for ``scope`` with where its figures come from and as of when
+        (this till's, with the reason, when central cannot be read)."""
         ...
 
     def report_kinds(self) -> list[ReportSpec]:

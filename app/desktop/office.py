@@ -28,6 +28,7 @@ from services.reports.scope import Scope, ScopedReport
 from services.stock import GoodsReceived, MovementResult, ReceiveLineForm
 from services.store_settings import StoreSettings, read_store_settings, save_store_settings
 from services.users import Actor, UserRow
+from ui.backend_books import Scoped
 from ui.backend_office import ReportPreview
 
 P = ParamSpec("P")
@@ -165,6 +166,12 @@ class OfficeAdapter:
         read = self._scoped("dashboard", None if day is None else Period.day(day), scope)
         assert isinstance(read.report, Dashboard)
         return read.report
+
+    @environment_faults
+    def dashboard_scoped(self, day: date | None, scope: Scope) -> Scoped[Dashboard]:
+        read = self._scoped("dashboard", None if day is None else Period.day(day), scope)
+        assert isinstance(read.report, Dashboard)
+        return Scoped(read.report, read)
 
     def report_kinds(self) -> list[ReportSpec]:
         from services.reports.catalogue import all_reports

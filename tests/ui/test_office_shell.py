@@ -67,6 +67,14 @@ def test_owner_sees_todays_sales_on_the_dashboard(qtbot: QtBot, window: MainWind
     with qtbot.waitSignal(dash.loaded, timeout=10_000):  # type: ignore[attr-defined]
         qtbot.keyClick(dash, Qt.Key.Key_F5)
     assert value.text() == "Rp 17.500"
+    # The whole shop's figures asked on a till with no central: this till's, and it says so.
+    from services.reports.scope import Scope
+    with qtbot.waitSignal(dash.loaded, timeout=10_000):  # type: ignore[attr-defined]
+        dash.scope_bar.set_scope(Scope.tenant())  # type: ignore[attr-defined]
+        dash.reload()  # type: ignore[attr-defined]
+    assert value.text() == "Rp 17.500"
+    assert dash.scope_bar.note.text()  # type: ignore[attr-defined]
+    assert dash.scope_bar.as_of.text()  # type: ignore[attr-defined]
     # Every owner screen is listed, with its Ctrl+number.
     assert list(page.nav_buttons) == ["dashboard", "reports", "products", "users", "settings",
                                       "shipments", "expenses", "payables", "receivables",

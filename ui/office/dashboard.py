@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 
 from services.formatting import ratio_bp
 from services.reports import Dashboard
+from ui.backend_books import Scoped
+from ui.books_common import ScopeBar
 from ui.i18n import method_name, number, percent, rupiah, tr
 from ui.office.common import (
     ERROR_STYLE,
@@ -165,6 +167,9 @@ class DashboardScreen(QWidget):
             for col in (1, 2):
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
+        # Whose figures: this till, the whole shop or one store (read from central).
+        self.scope_bar = ScopeBar(ctx)
+        self.scope_bar.changed.connect(self.reload)
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
@@ -193,6 +198,7 @@ class DashboardScreen(QWidget):
         grid.setColumnStretch(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addWidget(self.scope_bar)
         layout.addLayout(tiles)
         layout.addWidget(self.message)
         layout.addLayout(grid, 1)
@@ -221,8 +227,14 @@ class DashboardScreen(QWidget):
     def reload(self) -> None:
         day = self.chosen_day()
         backend = self._ctx.backend
-        self._ctx.tasks.run_in_background(lambda: backend.office.dashboard(day), self._show,
-                                          self._failed, lane=Lane.POOL, owner=self)
+        scope = self.scope_bar.scope()
+        self._ctx.tasks.run_in_background(
+            lambda: backend.office.dashboard_scoped(day, scope), self._got, self._failed,
+            lane=Lane.POOL, owner=self)
+
+    def _got(self, scoped: Scoped[Dashboard]) -> None:
+        self.scope_bar.show_scoped(scoped)
+        self._show(scoped.value)
 
     def _failed(self, exc: Exception) -> None:
         self.message.setText(describe_error(exc))
@@ -321,6 +333,7 @@ class DashboardScreen(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(tr("dash.title"))
+        self.scope_bar.retranslate()
         self.day_caption.setText(tr("dash.day"))
         self.today.setText(tr("dash.today"))
         self.refresh.setText(tr("dash.refresh"))
