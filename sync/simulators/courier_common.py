@@ -30,7 +30,6 @@ draw (if the endpoint is in ``apply_to``): ``rate_limit`` (one 429 with the head
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
 import math
 import random
 import threading
@@ -375,7 +374,7 @@ def form_body(raw: bytes) -> dict[str, str]:
                                            keep_blank_values=True).items()}
 
 
-class CourierSimulator(ABC):
+class CourierSimulator:
     """Thread-safe: state is read and changed under ``self._lock``."""
 
     NAME: ClassVar[str] = "courier"
@@ -488,10 +487,9 @@ class CourierSimulator(ABC):
 
     # --- inspection (subclasses) -----------------------------------------------------
 
-    @abstractmethod
     def orders(self) -> list[dict[str, Any]]:
         """Every order/parcel created, oldest first."""
-        ...
+        raise NotImplementedError
 
     def creates(self, reference: str) -> int:
         """How many orders exist with this merchant reference (2+ = a duplicate label)."""
@@ -499,9 +497,8 @@ class CourierSimulator(ABC):
 
     # --- subclass hooks --------------------------------------------------------------
 
-    @abstractmethod
     def _route(self, request: Request) -> Route | Answer:
-        ...
+        raise NotImplementedError
 
     def _too_many(self, headers: dict[str, str]) -> Answer:
         return Answer(429, {"error": "Too Many Requests"}, headers=headers)
