@@ -14,7 +14,7 @@ from pathlib import Path
 from local_db.engine import Database, open_database
 
 #: The newest migration; tests check it equals Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0008"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

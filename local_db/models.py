@@ -666,3 +666,18 @@ class PostingPermit(Base):
     approver_id: Mapped[str] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+# --- per-day sales summary for analytics (migration 0004) ---------------------------------
+
+
+# --- loyalty (migration 0005) ---------------------------------------------------------------
+
+
+# --- segments, campaigns, promo codes (migration 0006) -------------------------------------
+
+
+# --- stock alerts and scheduled emails (migration 0007) ------------------------------------
+
+
+# --- personal data: consent log, tombstones (migration 0008) -------------------------------

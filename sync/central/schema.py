@@ -627,6 +627,18 @@ change_log = Table(
     CheckConstraint("op IN ('insert', 'update', 'delete')", name="known_op"),
 )
 
+# --- per-day sales summary (migration c0007) ---
+
+
+# --- loyalty (migration c0008) ---
+
+
+# --- scheduled emails (migration c0009) ---
+
+
+# --- personal data (migration c0010) ---
+
+
 # --- groups of tables the security rules are written over ---------------------------------
 
 #: Sales history: terminals INSERT (their own terminal_id only) and SELECT; never UPDATE or
@@ -676,4 +688,4 @@ def secret_looking(key: str) -> bool:
 
 
 #: Bumped with each central migration; ``central init`` upgrades to it.
-HEAD_REVISION = "c0006"
+HEAD_REVISION = "c0010"
