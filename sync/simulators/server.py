@@ -12,6 +12,7 @@ optionally after hanging. :func:`serve_in_foreground` runs one as its own proces
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import threading
 import time
@@ -198,7 +199,13 @@ class LocalServer:
 
 def serve_in_foreground(start: Callable[[int], str], stop: Callable[[], None],
                         port: int) -> int:
-    """Start, print the base URL as the first line (scripts read it), serve until Ctrl-C."""
+    """Start, print the base URL as the first line (scripts read it), serve until Ctrl-C
+    (SIGINT) or SIGTERM."""
+    # A process started in the background by a non-interactive shell inherits SIGINT as
+    # *ignored*, and Python then installs no KeyboardInterrupt handler: Ctrl-C sent by a
+    # script (or a test) would never stop the simulator. Install both handlers explicitly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     url = start(port)
     try:
         # Inside the try: a Ctrl-C may arrive the moment the line is out (a script read it
