@@ -53,6 +53,10 @@ def seed_demo(shop: Shop) -> DemoShop:
     DEMO-T01-000001 comes next). ``app.demo_history.seed_history`` is the one with months
     of trading."""
     base = seed_base(shop)
+    # The owner's opening cash in the safe first: the float comes from it, so the safe
+    # never shows -Rp 200.000. Imported here: app.demo_books imports this module.
+    from app.demo_books import open_the_safe
+    open_the_safe(shop)
     with shop.uow() as uow:
         shift_id = open_shift(uow, shop.config, base.actors["cashier"], DEMO_FLOAT)
     return DemoShop(DEMO_USERS, base.products, shift_id)

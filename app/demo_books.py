@@ -189,6 +189,24 @@ class DemoBooks:
 SAFE_RESERVE = 2_000_000
 #: The owner's own money in the shop's bank account on the history's first morning.
 OPENING_BANK = 5_000_000
+#: The owner's own cash in the safe before the till first opens: the first float and the
+#: first morning's change come from it, so the safe never goes below zero.
+OPENING_SAFE = 1_000_000
+
+
+def open_the_safe(shop: Shop, amount: int = OPENING_SAFE) -> int:
+    """The owner's opening cash in the safe, through the real use cases: capital paid into
+    the shop's bank (``services.bank.move_money`` ``capital``), drawn at once into the safe
+    (``withdraw``), so the books say where the cash came from (owner's capital) and no cash
+    account is ever negative. Run at the shop's set-up, before the first shift opens (the
+    caller's ``seeding_clock`` dates it). Returns the safe's balance after it."""
+    owner = _actors(shop)["owner"]
+    with shop.uow() as uow:
+        move_money(uow, owner, "capital", amount, note="modal awal pemilik")
+    with shop.uow() as uow:
+        move_money(uow, owner, "withdraw", amount, note="modal awal ke kas besar")
+    with shop.uow(write=False) as uow:
+        return bank_balance(uow.conn, acc.CASH_SAFE)
 
 
 def _rng(seed: int, *key: object) -> random.Random:

@@ -645,6 +645,8 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
         # seeded just after midnight).
         with seeding_clock(min(plan.at(first_day, tz, 5), now - timedelta(hours=2, minutes=30))):
             base = seed_base(shop, opening=plan.opening_stock(products))
+            from app.demo_books import open_the_safe
+            open_the_safe(shop)  # the owner's opening cash: the first float comes from it
         cipher = cipher_for(shop)
         items, codes, levels = _scanned(shop)
         pick = random.Random(f"{seed}:run-low")
@@ -667,6 +669,14 @@ def seed_history(shop: Shop, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SE
     from app.demo_books import add_demo_books
     from app.demo_outward import add_demo_outward
     outward = add_demo_outward(shop, seed=seed, now=now)
+    from app.demo_alerts import add_demo_alerts
+    add_demo_alerts(shop, seed=seed, now=now)  # after the messages: the owner's channel
+    from app.demo_loyalty import add_demo_loyalty
+    loyalty = add_demo_loyalty(shop, seed=seed, now=now)  # members earn on the history
+    st.sales += loyalty.sales  # a few of today's members paid part with points
+    st.sales_today += loyalty.sales_today
+    from app.demo_campaigns import add_demo_campaigns
+    add_demo_campaigns(shop, seed=seed, now=now)  # segments, a finished campaign
     # Last: it closes a month, after which nothing may be written into the past.
     books = add_demo_books(shop, seed=seed, now=now)
     summary = HistorySummary(days, first_day.isoformat(), last_day.isoformat(), st.sales,

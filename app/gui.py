@@ -17,13 +17,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.desktop.alerts import AlertsAdapter
 from app.desktop.books import BooksAdapter
+from app.desktop.campaigns import CampaignsAdapter
 from app.desktop.cart import CartAdapter
 from app.desktop.context import DesktopContext
 from app.desktop.core import CoreAdapter
 from app.desktop.messages import MessagesAdapter
 from app.desktop.money import MoneyAdapter
 from app.desktop.office import OfficeAdapter
+from app.desktop.personal_data import PersonalDataAdapter
 from app.desktop.shipping import ShippingAdapter
 from app.desktop.sync import SyncAdapter
 from app.paths import data_dir
@@ -50,6 +53,9 @@ class GuiBackend:
         self.shipping = ShippingAdapter(self.ctx)
         self.messages = MessagesAdapter(self.ctx)
         self.books = BooksAdapter(self.ctx)
+        self.alerts = AlertsAdapter(self.ctx)
+        self.campaigns = CampaignsAdapter(self.ctx)
+        self.personal_data = PersonalDataAdapter(self.ctx)
 
     def close(self) -> None:
         # The sync worker and provider jobs first: they use the database. (A charge still

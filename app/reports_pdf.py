@@ -18,23 +18,27 @@ in words, the time it was made on the store's clock with WIB/WITA/WIT). What a p
 - a report made of tables (``TableReport``: the books, tax, analytics) says when its figures
   are as of (central reads) and carries its notes under the title; revenue by day gets a
   line chart (net sales and its 7- and 28-day moving averages) above its table, and the
-  hour-of-week heatmap a shaded grid (days down, hours across, darker = more sold).
+  hour-of-week heatmap a shaded grid (days down, hours across, darker = more sold); sales
+  by day and the daily Z report a bar chart of each day's sales above their table.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from services import formatting as fmt
 from services.reports import Report, Table, tables_of
 from services.reports.export import TOTAL_EN, TOTAL_ID, display_value
-from services.reports.values import Column, TableReport
+from services.reports.values import Column, TableReport, Words
 
 #: Table keys drawn as a chart above the table (services.analytics).
 LINE_CHART_KEY = "revenue_day"
+#: Tables by day drawn as a bar chart of one of their columns above the table: sales by
+#: day (what was paid), the daily Z report (net sales).
+DAY_BARS = {"sales_by_day": "sales", "z_days": "net"}
 HEATMAP_KEY = "heatmap"
 WEEKDAYS = {"id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
             "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
@@ -47,6 +51,14 @@ def revenue_series(table: Table) -> tuple[list[str], list[list[int]]]:
     day, net, ma7, ma28 = (keys.index(k) for k in ("start", "net", "ma7", "ma28"))
     labels = [r[day].strftime("%d-%m") for r in table.rows]
     return labels, [[int(r[i]) for r in table.rows] for i in (net, ma7, ma28)]
+
+
+def day_series(table: Table, key: str) -> tuple[list[str], list[int]]:
+    """(day labels ``dd-mm``, amounts of column ``key``) of a table by day."""
+    keys = [c.key for c in table.columns]
+    day, amount = keys.index("day"), keys.index(key)
+    return ([r[day].strftime("%d-%m") for r in table.rows],
+            [int(r[amount] or 0) for r in table.rows])
 
 
 def heat_grid(table: Table) -> list[list[int]]:
@@ -186,6 +198,7 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import (
+        CondPageBreak,
         KeepTogether,
         LongTable,
         Paragraph,
@@ -236,14 +249,17 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
     made_word = "Made" if lang == "en" else "Dibuat"
     as_of = None
     if isinstance(report, TableReport) and report.as_of:
-        as_of_time = datetime.fromisoformat(report.as_of)
-        as_of = (("Figures as of " if lang == "en" else "Angka per ")
-                 + fmt.datetime_text(as_of_time, zone_name, lang))
+        # A statement as of a day (the balance sheet: ``2026-10-31``) says the day; a
+        # central read says the moment, on the store's clock.
+        as_of = ("Figures as of " if lang == "en" else "Angka per ") + (
+            fmt.date_text(date.fromisoformat(report.as_of), lang) if len(report.as_of) == 10
+            else fmt.datetime_text(datetime.fromisoformat(report.as_of), zone_name, lang))
     sub = " · ".join(x for x in (where, note, as_of, f"{made_word} {made}") if x)
     flow.append(Paragraph(escape(sub), small))
     if isinstance(report, TableReport):
         for line in report.notes:
-            flow.append(Paragraph(escape(line), small))
+            text = line.text(lang) if isinstance(line, Words) else line
+            flow.append(Paragraph(escape(text), small))
 
     def rl_table(table: Table, texts: list[list[str]], width: float) -> Any:
         widths, _ = column_widths(table, texts, lang, width)
@@ -331,6 +347,28 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
         d.add(legend)
         return d
 
+    def day_bars(table: Table, key: str, width: float) -> Any:
+        labels, amounts = day_series(table, key)
+        height = 150.0
+        d = Drawing(width, height)
+        chart = VerticalBarChart()
+        chart.x, chart.y = 62, 22
+        chart.width, chart.height = width - 72, height - 34
+        chart.data = [amounts]
+        step = max(1, len(labels) // 12)  # about a dozen dates under the axis
+        chart.categoryAxis.categoryNames = [x if i % step == 0 else ""
+                                            for i, x in enumerate(labels)]
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 6.5
+        chart.valueAxis.valueMin = min(0, *amounts)
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.labelTextFormat = lambda v: fmt.money(int(v), lang)
+        chart.bars[0].fillColor = colors.Color(0.18, 0.45, 0.7)
+        chart.bars[0].strokeColor = None
+        d.add(chart)
+        return d
+
     def heatmap(table: Table, width: float) -> Any:
         from reportlab.graphics.shapes import Rect, String
         grid = heat_grid(table)
@@ -356,6 +394,9 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
     for i, (table, texts) in enumerate(zip(tables, cells, strict=True)):
         heading = None
         if i > 0:  # the first table is what the title names: not titled again
+            # A table's title never ends a page without rows of its table under it (a
+            # long table still starts on the page it is titled on).
+            flow.append(CondPageBreak(30 * mm))
             heading = Paragraph(escape(table.title(lang)), styles["Heading3"])
         else:
             flow.append(Spacer(1, 4 * mm))
@@ -379,6 +420,9 @@ def to_pdf(report: Report, title: str, lang: str = "id", note: str | None = None
             flow += [line_chart(table, min(avail, 180 * mm)), Spacer(1, 3 * mm)]
         elif table.key == HEATMAP_KEY and table.rows:
             flow += [heatmap(table, min(avail, 180 * mm)), Spacer(1, 3 * mm)]
+        elif table.key in DAY_BARS and len(table.rows) > 1:
+            flow += [day_bars(table, DAY_BARS[table.key], min(avail, 180 * mm)),
+                     Spacer(1, 3 * mm)]
         if not texts:  # a sentence, not a grid of empty cells
             flow.append(Paragraph("No data." if lang == "en" else "Tidak ada data.", small))
             continue

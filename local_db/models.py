@@ -669,15 +669,393 @@ class PostingPermit(Base):
 
 
 # --- per-day sales summary for analytics (migration 0004) ---------------------------------
+# Kept by triggers in the sale's own transaction (local_db.sales_summary says how); days and
+# hours are the store's local ones, ``YYYY-MM-DD`` / ``YYYY-MM`` text.
+
+class SalesSummaryState(Base):
+    """The one row saying which zone the summaries are in and whether they may be read
+    (``stale`` = 1 after a change the triggers cannot follow, until a rebuild)."""
+
+    __tablename__ = "sales_summary_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    timezone: Mapped[str] = mapped_column(String(64))
+    offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    shift: Mapped[str | None] = mapped_column(String(24))  # '+420 minutes' for date()
+    stale: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SalesHourSummary(Base):
+    __tablename__ = "sales_hour_summary"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sales_count: Mapped[int] = mapped_column(BigInteger)
+    sales_amount: Mapped[int] = mapped_column(Money)
+    line_count: Mapped[int] = mapped_column(BigInteger)
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    refund_count: Mapped[int] = mapped_column(BigInteger)
+    refund_amount: Mapped[int] = mapped_column(Money)
+
+
+class SalesProductDay(Base):
+    __tablename__ = "sales_product_day"
+    product_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(12))
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(Money)
+    line_count: Mapped[int] = mapped_column(BigInteger)
+    sales_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class SalesProductMonth(Base):
+    __tablename__ = "sales_product_month"
+    product_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(12))
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(Money)
+    line_count: Mapped[int] = mapped_column(BigInteger)
+    sales_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class SalesCustomerDay(Base):
+    __tablename__ = "sales_customer_day"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    customer_key: Mapped[str] = mapped_column(Uuid, primary_key=True)  # '' for none
+    sales_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class SalesCashierDay(Base):
+    __tablename__ = "sales_cashier_day"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    cashier_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    sales_count: Mapped[int] = mapped_column(BigInteger)
+    sales_amount: Mapped[int] = mapped_column(Money)
 
 
 # --- loyalty (migration 0005) ---------------------------------------------------------------
 
+LOYALTY_KINDS = ("earn", "redeem", "expire", "adjust", "refund")
+
+
+class LoyaltyEntry(Base):
+    """One row of a customer's points ledger (the balance is the sum of ``points`` over the
+    tenant's tills: rows of other tills come down by the pull). No personal data: the only
+    free text is an adjustment's ``reason`` (blanked on erasure). ``spend`` is the eligible
+    pre-tax spend an earn row counted (negative on its refund reversal), so tiers by spend
+    need no sales of other tills. ``expires_at``: when a positive lot lapses (UTC ISO of the
+    end of its month in the store's zone). The database allows one earn row per sale."""
+
+    __tablename__ = "loyalty_entry"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    points: Mapped[int] = mapped_column(BigInteger)
+    spend: Mapped[int] = mapped_column(Money, default=0)
+    value: Mapped[int] = mapped_column(Money, default=0)  # rupiah of a redemption
+    sale_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    refund_id: Mapped[str | None] = mapped_column(String(36))
+    expires_at: Mapped[str | None] = mapped_column(String(32))
+    lot_expiry: Mapped[str | None] = mapped_column(String(32))  # an expire row's lot moment
+    terminal_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    approver_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    __table_args__ = (
+        # Exactly one accrual per sale, whatever retries or second tills do.
+        Index("loyalty_one_earn_per_sale", "sale_id", unique=True,
+              sqlite_where=text("kind = 'earn'")),
+        # One expiry row per customer and lapse moment (made the same on every till).
+        Index("loyalty_one_expiry_per_lot", "customer_id", "lot_expiry", unique=True,
+              sqlite_where=text("kind = 'expire'")),
+        CheckConstraint("kind IN ('earn','redeem','expire','adjust','refund')",
+                        name="known_loyalty_kind"),
+        CheckConstraint("(kind = 'earn' AND points >= 0) OR (kind IN ('redeem','expire') "
+                        "AND points < 0) OR kind IN ('adjust','refund')",
+                        name="loyalty_sign"),
+        CheckConstraint("kind != 'adjust' OR approver_id IS NOT NULL",
+                        name="adjust_approved"),
+    )
+
+
+class LoyaltyTier(Base):
+    """The tier each member holds now (a cache of the rule over the ledger: moved up after a
+    sale, moved up or down by the nightly job)."""
+
+    __tablename__ = "loyalty_tier"
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(24))
+    measure: Mapped[int] = mapped_column(BigInteger)  # spend or points over 12 months
+    since: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
 
 # --- segments, campaigns, promo codes (migration 0006) -------------------------------------
+
+#: RFM segments (services.segments), in the order their rules are tried.
+SEGMENT_CODES = ("juara", "setia", "baru", "perlu_perhatian", "berisiko", "hilang",
+                 "belum_belanja")
+CAMPAIGN_STATUSES = ("draft", "scheduled", "sent", "cancelled")
+
+
+class CustomerSegment(Base):
+    """A customer's RFM scores and segment as the nightly job last computed them (a cache
+    of the rule over the sales: ``services.segments.recompute_segments`` rewrites it)."""
+
+    __tablename__ = "customer_segment"
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(24), index=True)
+    r: Mapped[int] = mapped_column(Integer)
+    f: Mapped[int] = mapped_column(Integer)
+    m: Mapped[int] = mapped_column(Integer)
+    recency_days: Mapped[int | None] = mapped_column(Integer)
+    purchases: Mapped[int] = mapped_column(Integer)  # in the frequency window
+    spend: Mapped[int] = mapped_column(Money)  # in the monetary window, refunds taken off
+    first_purchase_at: Mapped[str | None] = mapped_column(String(32))
+    last_purchase_at: Mapped[str | None] = mapped_column(String(32))
+    computed_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("segment IN ('" + "','".join(SEGMENT_CODES) + "')",
+                        name="known_segment"),
+        CheckConstraint("r BETWEEN 0 AND 3 AND f BETWEEN 0 AND 3 AND m BETWEEN 0 AND 3",
+                        name="rfm_scores"),
+    )
+
+
+class Campaign(Base):
+    """A marketing campaign: channel, audience (filters as canonical JSON), the text, its
+    cost, schedule and holdout. ``seed`` draws the holdout (recorded so the draw can be
+    repeated); the sizes are frozen when it is sent."""
+
+    __tablename__ = "campaign"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12))
+    audience: Mapped[str] = mapped_column(Text)
+    message_text: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(5))
+    cost: Mapped[int] = mapped_column(Money, default=0)
+    holdout_share: Mapped[str] = mapped_column(String(8))  # Decimal as text, "0.10"
+    seed: Mapped[int] = mapped_column(BigInteger)
+    scheduled_at: Mapped[str | None] = mapped_column(String(32), index=True)
+    sent_at: Mapped[str | None] = mapped_column(String(32))
+    bulk_id: Mapped[str] = mapped_column(String(40), unique=True)
+    audience_size: Mapped[int | None] = mapped_column(Integer)
+    send_size: Mapped[int | None] = mapped_column(Integer)
+    holdout_size: Mapped[int | None] = mapped_column(Integer)
+    excluded_no_consent: Mapped[int | None] = mapped_column(Integer)
+    excluded_opted_out: Mapped[int | None] = mapped_column(Integer)
+    excluded_no_address: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("channel IN ('" + "','".join(MESSAGE_CHANNELS) + "')",
+                        name="known_campaign_channel"),
+        CheckConstraint("status IN ('" + "','".join(CAMPAIGN_STATUSES) + "')",
+                        name="known_campaign_status"),
+        CheckConstraint("cost >= 0", name="campaign_cost_not_negative"),
+    )
+
+
+class CampaignRecipient(Base):
+    """One member of a sent campaign's audience and the arm the seeded draw put them in:
+    ``send`` (their message row: message.bulk_id = campaign.bulk_id and the customer) or
+    ``holdout`` (never sent). ``draw`` is the member's place in the seeded shuffle."""
+
+    __tablename__ = "campaign_recipient"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), primary_key=True,
+                                             index=True)
+    arm: Mapped[str] = mapped_column(String(8))
+    draw: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        CheckConstraint("arm IN ('send','holdout')", name="known_campaign_arm"),
+    )
+
+
+class PromoCode(Base):
+    """A discount code for the till (a percentage or an amount off the order), valid from/
+    until (UTC ISO), at most ``per_customer_limit`` uses per customer (a trigger on
+    promo_redemption enforces it), usually one per campaign."""
+
+    __tablename__ = "promo_code"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaign.id"), unique=True)
+    percent: Mapped[str | None] = mapped_column(String(8))  # Decimal as text
+    amount: Mapped[int | None] = mapped_column(Money)
+    min_spend: Mapped[int] = mapped_column(Money, default=0)
+    valid_from: Mapped[str] = mapped_column(String(32))
+    valid_until: Mapped[str] = mapped_column(String(32))
+    per_customer_limit: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("(percent IS NULL) != (amount IS NULL)", name="promo_one_kind"),
+        CheckConstraint("amount IS NULL OR amount > 0", name="promo_amount_positive"),
+        CheckConstraint("per_customer_limit >= 1", name="promo_limit_positive"),
+        CheckConstraint("valid_from < valid_until", name="promo_has_validity"),
+    )
+
+
+class PromoRedemption(Base):
+    """A sale that used a promo code (written in the sale's transaction): the attribution
+    of that sale to the code's campaign."""
+
+    __tablename__ = "promo_redemption"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    promo_code_id: Mapped[str] = mapped_column(ForeignKey("promo_code.id"))
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sale.id"), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
+    discount: Mapped[int] = mapped_column(Money)
+    created_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        Index("promo_redemption_per_customer", "promo_code_id", "customer_id"),
+    )
 
 
 # --- stock alerts and scheduled emails (migration 0007) ------------------------------------
 
+class StockAlert(Base):
+    """One crossing of a product's level to at or below its threshold (``low_stock_milli``).
+
+    Written by the triggers of migration 0007 on ``stock_level`` (every stock change goes
+    through that cache) and ``product`` (a threshold edit): fired when the level falls to
+    or below the threshold while no alert of the product is open, re-armed (``rearmed_at``)
+    when the level rises above it again. At most one open alert per product (the partial
+    UNIQUE index), so a product sliding down sale by sale is one alert, not one per sale.
+    ``notified_at``/``digest_id``: the owner's digest that carried it (services.stock_alerts).
+    The trigger stamps with SQLite's clock (UTC)."""
+
+    __tablename__ = "stock_alert"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"))
+    threshold_milli: Mapped[int] = mapped_column(BigInteger)
+    level_milli: Mapped[int] = mapped_column(BigInteger)
+    fired_at: Mapped[str] = mapped_column(String(32))
+    rearmed_at: Mapped[str | None] = mapped_column(String(32))
+    notified_at: Mapped[str | None] = mapped_column(String(32))
+    digest_id: Mapped[str | None] = mapped_column(String(40))
+    __table_args__ = (
+        Index("stock_alert_one_open", "product_id", unique=True,
+              sqlite_where=text("rearmed_at IS NULL")),
+        Index("stock_alert_product", "product_id", "fired_at"),
+    )
+
+
+class ReorderSetting(Base):
+    """A product's reorder terms (services.reorder); a missing row or NULL means the default
+    (the supplier's lead time, the shop's ``reorder.lead_days``, safety stock = the alert
+    threshold, a pack of one unit)."""
+
+    __tablename__ = "reorder_setting"
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"), primary_key=True)
+    supplier: Mapped[str | None] = mapped_column(String(120))
+    lead_days: Mapped[int | None] = mapped_column(Integer)
+    pack_milli: Mapped[int | None] = mapped_column(BigInteger)
+    safety_milli: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("lead_days IS NULL OR lead_days BETWEEN 0 AND 365",
+                        name="reorder_lead_days_range"),
+        CheckConstraint("pack_milli IS NULL OR pack_milli > 0", name="reorder_pack_positive"),
+        CheckConstraint("safety_milli IS NULL OR safety_milli >= 0",
+                        name="reorder_safety_not_negative"),
+    )
+
+
+class SupplierTerms(Base):
+    """A supplier's lead time in days (suppliers are named as on goods received)."""
+
+    __tablename__ = "supplier_terms"
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    lead_days: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("lead_days BETWEEN 0 AND 365", name="supplier_lead_days_range"),
+    )
+
+
+EMAIL_LOG_STATUSES = ("queued", "skipped", "failed")
+
+
+class EmailLog(Base):
+    """A scheduled email of one store, day and recipient (services.daily_summary): queued
+    (its message row says sent/delivered/failed), skipped (missed beyond the misfire window,
+    sent by another till, ...) or failed to queue, with the reason. UNIQUE per kind, store,
+    day and recipient, written in the transaction that queues the message: one email per
+    store, day and recipient from this till, whatever re-runs. ``recipient_key`` is a hash,
+    the address itself lives (encrypted) on the message row."""
+
+    __tablename__ = "email_log"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    store_id: Mapped[str] = mapped_column(String(36))
+    day: Mapped[str] = mapped_column(String(10))  # the store's day, YYYY-MM-DD
+    recipient_key: Mapped[str] = mapped_column(String(64))
+    recipient_hint: Mapped[str] = mapped_column(String(80))
+    scheduled_for: Mapped[str] = mapped_column(String(32))  # UTC
+    status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(36))
+    claimed_by: Mapped[str | None] = mapped_column(String(36))  # the till that sent it
+    created_at: Mapped[str] = mapped_column(String(32), index=True)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        UniqueConstraint("kind", "store_id", "day", "recipient_key",
+                         name="email_log_one_per_day"),
+        CheckConstraint("status IN ('" + "','".join(EMAIL_LOG_STATUSES) + "')",
+                        name="known_email_log_status"),
+    )
+
 
 # --- personal data: consent log, tombstones (migration 0008) -------------------------------
+
+#: Where a consent change came from: the till's customer dialog, the CLI, the back office,
+#: an unsubscribe link, a STOP reply, an import, or the erasure itself.
+CONSENT_SOURCES = ("till", "cli", "office", "unsubscribe", "stop", "import", "erasure")
+
+
+class ConsentEvent(Base):
+    """One change of a customer's marketing consent (UU PDP: the shop must show when and
+    how consent was given or withdrawn). ``actor`` is a user id, or ``customer`` when the
+    person withdrew it themself (unsubscribe link, STOP). No personal data: the row names
+    the customer by id only, so it stays after an erasure as the record of the withdrawal."""
+
+    __tablename__ = "consent_event"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(Uuid, index=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(12))
+    actor: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("source IN ('" + "','".join(CONSENT_SOURCES) + "')",
+                        name="known_consent_source"),
+    )
+
+
+class CustomerTombstone(Base):
+    """A customer erased here or at central. The pull never re-creates or un-erases a
+    tombstoned customer, and the outbox may then redact that customer's old upserts (the
+    only change trigger ``outbox_content_frozen`` allows), so a till never pushes a
+    non-erased copy. No foreign key: a till may learn of an erasure of a customer it
+    never had."""
+
+    __tablename__ = "customer_tombstone"
+    customer_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    erased_at: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(8))  # local | central
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("origin IN ('local','central')", name="known_tombstone_origin"),
+    )

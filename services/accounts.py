@@ -24,6 +24,7 @@ EXPENSES = "6-1000"
 CASH_OVER_SHORT = "6-2000"
 STOCK_ADJUSTMENT = "6-3000"
 PAYMENT_FEES = "6-4000"
+LOYALTY_REDEMPTION = "6-5000"  # beban program loyalitas (migration 0005)
 
 
 def account_for_method(method: str) -> str:
@@ -34,4 +35,6 @@ def account_for_method(method: str) -> str:
         return KASBON_RECEIVABLE
     if method == "edc":
         return EDC_CLEARING
+    if method == "points":
+        return LOYALTY_REDEMPTION
     return MIDTRANS_CLEARING

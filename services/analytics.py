@@ -17,6 +17,11 @@ till's SQLite and the central PostgreSQL (over a :class:`ReportSource`, like
 Every value is frozen and gives its tables with ``.report()``; :data:`REPORTS` lists them
 for the report catalogue (``services.reports.catalogue``).
 
+Speed: every query first asks :func:`services.analytics_summary.summaries_for` whether
+the per-day summaries (kept by triggers, migrations 0004 and c0007) may answer for the
+period, scope and zone; they give the very same figures as the raw rows (tests compare
+both on generated histories), a year in milliseconds. Otherwise the raw rows are read.
+
 Rounding: averages are integer rupiah rounded half up once, from integer sums the database
 made (window SUMs, never AVGs in floating point); shares and changes are basis points
 (``services.formatting.ratio_bp``). A change is 0 when either side is 0
@@ -47,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FromClause
 
+from services.analytics_summary import Indexed, Summaries, summaries_for, whole_months
 from services.errors import BadInput
 from services.formatting import ratio_bp
 from services.reports.source import ReportSource, local_source
@@ -180,24 +186,29 @@ class RevenueTrend:
                            (trend, compare))
 
 
+def _in_days(col: ColumnElement[Any], start: date, end: date) -> ColumnElement[bool]:
+    """A summary's ``YYYY-MM-DD`` (or ``YYYY-MM``) key inside ``[start, end)``."""
+    width = 7 if getattr(col, "name", "") == "month" else 10
+    return and_(col >= start.isoformat()[:width], col < end.isoformat()[:width])
+
+
+def _daily_from_summary(src: ReportSource, sm: Summaries, start: date, end: date
+                        ) -> FromClause:
+    h = sm.hour
+    return (select(h.c.day.label("day"), func.sum(h.c.sales_amount).label("sales"),
+                   func.sum(h.c.refund_amount).label("refunds"),
+                   func.sum(h.c.sales_count).label("n"))
+            .where(src.scope(h), _in_days(h.c.day, start, end))
+            .group_by(h.c.day)).subquery("daily")
+
+
 def _daily_rows(conn: Connection, src: ReportSource, start: date, end: date,
                 shown_from: date) -> list[tuple[date, int, int, int, int, int]]:
     """(day, sales count, sales, refunds, 7-day net sum, 28-day net sum) for every day
     in ``[shown_from, end)``, the windows fed from ``start``."""
-    s, r = src.sale, src.refund
-    money = BigInteger()
-    sold = (select(src.local_day(s.c.created_at, start, end).label("day"),
-                   cast(s.c.payable, money).label("sales"),
-                   cast(literal(0), money).label("refunds"),
-                   cast(literal(1), money).label("n"))
-            .where(_sales_in(src, start, end)))
-    back = (select(src.local_day(r.c.created_at, start, end),
-                   cast(literal(0), money), cast(r.c.gross, money), cast(literal(0), money))
-            .where(src.scope(r), src.in_range(r.c.created_at, start, end)))
-    both = union_all(sold, back).subquery("moves")
-    daily = (select(both.c.day, func.sum(both.c.sales).label("sales"),
-                    func.sum(both.c.refunds).label("refunds"), func.sum(both.c.n).label("n"))
-             .group_by(both.c.day)).subquery("daily")
+    sm = summaries_for(conn, src, start, end)
+    daily = (_daily_from_summary(src, sm, start, end) if sm is not None
+             else _daily_from_rows(src, start, end))
     cal = _calendar(start, end)
     sales = func.coalesce(daily.c.sales, 0)
     refunds = func.coalesce(daily.c.refunds, 0)
@@ -212,6 +223,23 @@ def _daily_rows(conn: Connection, src: ReportSource, start: date, end: date,
          .order_by(windowed.c.day))
     return [(date.fromisoformat(str(d)), int(n), int(sa), int(rf), int(w7), int(w28))
             for d, n, sa, rf, w7, w28 in conn.execute(q)]
+
+
+def _daily_from_rows(src: ReportSource, start: date, end: date) -> FromClause:
+    s, r = src.sale, src.refund
+    money = BigInteger()
+    sold = (select(src.local_day(s.c.created_at, start, end).label("day"),
+                   cast(s.c.payable, money).label("sales"),
+                   cast(literal(0), money).label("refunds"),
+                   cast(literal(1), money).label("n"))
+            .where(_sales_in(src, start, end)))
+    back = (select(src.local_day(r.c.created_at, start, end),
+                   cast(literal(0), money), cast(r.c.gross, money), cast(literal(0), money))
+            .where(src.scope(r), src.in_range(r.c.created_at, start, end)))
+    both = union_all(sold, back).subquery("moves")
+    return (select(both.c.day, func.sum(both.c.sales).label("sales"),
+                   func.sum(both.c.refunds).label("refunds"), func.sum(both.c.n).label("n"))
+            .group_by(both.c.day)).subquery("daily")
 
 
 def _calendar(start: date, end: date) -> Any:
@@ -312,12 +340,19 @@ def hour_heatmap(conn: Connection, period: Period, *, source: ReportSource | Non
     day), so both engines share one query."""
     src = _src(conn, source)
     s = src.sale
-    day = src.local_day(s.c.created_at, period.start, period.end).label("day")
-    hour = src.local_hour(s.c.created_at, period.start).label("hour")
+    sm = summaries_for(conn, src, period.start, period.end)
+    if sm is not None:
+        hs = sm.hour
+        q = (select(hs.c.day, hs.c.hour, _sum(hs.c.sales_count), _sum(hs.c.sales_amount))
+             .where(src.scope(hs), _in_days(hs.c.day, period.start, period.end))
+             .group_by(hs.c.day, hs.c.hour))
+    else:
+        day = src.local_day(s.c.created_at, period.start, period.end).label("day")
+        hour = src.local_hour(s.c.created_at, period.start).label("hour")
+        q = (select(day, hour, func.count(), _sum(s.c.payable))
+             .where(_sales_in(src, period.start, period.end)).group_by(day, hour))
     grid = [[0, 0] for _ in range(7 * 24)]
-    for d, h, n, a in conn.execute(
-            select(day, hour, func.count(), _sum(s.c.payable))
-            .where(_sales_in(src, period.start, period.end)).group_by(day, hour)):
+    for d, h, n, a in conn.execute(q):
         cell = grid[date.fromisoformat(str(d)).weekday() * 24 + int(h)]
         cell[0] += int(n)
         cell[1] += int(a)
@@ -362,10 +397,19 @@ def basket_stats(conn: Connection, period: Period, *, source: ReportSource | Non
                  ) -> BasketStats:
     src = _src(conn, source)
     s, ln = src.sale, src.sale_line
-    in_period = _sales_in(src, period.start, period.end)
-    n, amount = conn.execute(select(func.count(), _sum(s.c.payable)).where(in_period)).one()
-    lines, qty = conn.execute(select(func.count(), _sum(ln.c.qty_milli))
-                              .select_from(_lines_of_sales(src)).where(in_period)).one()
+    sm = summaries_for(conn, src, period.start, period.end)
+    if sm is not None:
+        hs = sm.hour
+        n, amount, lines, qty = conn.execute(
+            select(_sum(hs.c.sales_count), _sum(hs.c.sales_amount), _sum(hs.c.line_count),
+                   _sum(hs.c.qty_milli))
+            .where(src.scope(hs), _in_days(hs.c.day, period.start, period.end))).one()
+    else:
+        in_period = _sales_in(src, period.start, period.end)
+        n, amount = conn.execute(select(func.count(), _sum(s.c.payable))
+                                 .where(in_period)).one()
+        lines, qty = conn.execute(select(func.count(), _sum(ln.c.qty_milli))
+                                  .select_from(_lines_of_sales(src)).where(in_period)).one()
     n, amount, lines, qty = int(n), int(amount), int(lines), int(qty)
     return BasketStats(period, n, amount, average(amount, n), lines, qty,
                        average(lines * 1000, n), average(qty, n))
@@ -415,12 +459,16 @@ class ProductRanking:
 
 def product_ranking(conn: Connection, period: Period, *, limit: int = 10,
                     source: ReportSource | None = None) -> ProductRanking:
-    """The ``limit`` products with the largest and with the smallest amount sold, ranked
-    by two window functions over one grouping (ties broken by SKU)."""
+    """The ``limit`` products with the largest and with the smallest amount sold (ties
+    broken by SKU): from the summaries when they may answer (two steps, see
+    :func:`_ranking_from_summary`), else by two window functions over the raw lines."""
     if limit < 1:
         raise BadInput("must be at least 1", field="limit")
     src = _src(conn, source)
     ln, s = src.sale_line, src.sale
+    sm = summaries_for(conn, src, period.start, period.end)
+    if sm is not None:
+        return _ranking_from_summary(conn, src, sm, period, limit)
     amount = func.sum(ln.c.gross)
     sku = func.max(ln.c.sku)
     per = (select(ln.c.product_id.label("product_id"), sku.label("sku"),
@@ -450,6 +498,115 @@ def product_ranking(conn: Connection, period: Period, *, limit: int = 10,
     top.sort(key=lambda x: x.rank)
     bottom.sort(key=lambda x: x.rank)
     return ProductRanking(period, tuple(top), tuple(bottom), products)
+
+
+def _product_parts(conn: Connection, src: ReportSource, sm: Summaries, period: Period
+                   ) -> list[tuple[FromClause, FromClause, str, date, date]]:
+    """(table as summed, table as named, key column, start, end): whole calendar months from the monthly rows, the
+    days around them from the daily rows (a sale lies in one day, so its counts add up
+    exactly across days and months). On the till, which index each part reads by: the
+    day index for days; for months the index when they are a small part of the table's
+    months, else none (product order, see :class:`Indexed`)."""
+    pd, pm = sm.product_day, sm.product_month
+    local = src.engine == "local"
+    days = Indexed(pd, "ix_sales_product_day_day") if local else pd
+    months = whole_months(period.start, period.end)
+    if months is None:
+        return [(days, pd, "day", period.start, period.end)]
+    month_table: FromClause = pm
+    if local:
+        first, last = conn.execute(select(func.min(pm.c.month), func.max(pm.c.month))).one()
+        span = 1 if first is None else _months_between(str(first), str(last)) + 1
+        wanted = _months_between(months[0].isoformat(), months[1].isoformat())
+        month_table = Indexed(pm, None if wanted * 4 >= span else
+                              "ix_sales_product_month_month")
+    parts: list[tuple[FromClause, FromClause, str, date, date]] = [
+        (month_table, pm, "month", months[0], months[1])]
+    if period.start < months[0]:
+        parts.append((days, pd, "day", period.start, months[0]))
+    if months[1] < period.end:
+        parts.append((days, pd, "day", months[1], period.end))
+    return parts
+
+
+def _key(table: FromClause, key: str) -> ColumnElement[Any]:
+    """The day or month column to bound; on a table to be read whole in product order,
+    ``key || ''`` so SQLite cannot take the range through the index instead (it
+    overlooks ``NOT INDEXED`` in a grouped subquery, and would sort 200,000 rows)."""
+    col: ColumnElement[Any] = table.c[key]
+    if isinstance(table, Indexed) and table.index is None:
+        return col.concat("").label(key)
+    return col
+
+
+def _months_between(a: str, b: str) -> int:
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7])
+
+
+def _ranking_from_summary(conn: Connection, src: ReportSource, sm: Summaries,
+                          period: Period, limit: int) -> ProductRanking:
+    """The ranking over the summaries, in two steps so the long pass stays small: the
+    amount per product (one sum, no text); then the candidates (amount at least the
+    ``limit``-th largest, or at most the ``limit``-th smallest: ties included) get their
+    quantity, sales, SKU, name and unit (``max`` over their rows, as the raw query takes
+    them), found by product key, and are ordered here by (amount, SKU) as the raw
+    query's windows do."""
+    parts = _product_parts(conn, src, sm, period)
+    if src.engine == "central":
+        # A year's products (~90,000) grouped and ranked: in memory, not in temporary
+        # files (4 MB is PostgreSQL's default); for this transaction only.
+        conn.execute(select(func.set_config("work_mem", "64MB", True)))
+
+    def union(*cols: str, only: Any = None) -> FromClause:
+        # the candidates' texts read by the plain table: found by product key
+        sels = [select(*(t.c[c] for c in ("product_id", *cols)))
+                .where(src.scope(t), _in_days(_key(t, key), lo, hi),
+                       *([] if only is None else [t.c.product_id.in_(only)]))
+                for t, key, lo, hi in ((a if only is None else b, k, x, y)
+                                       for a, b, k, x, y in parts)]
+        if len(sels) == 1:
+            return sels[0].subquery("rows")
+        return union_all(*sels).subquery("rows")
+
+    # One part is read straight from its table: SQLite drops a NOT INDEXED when it
+    # flattens a subquery into the grouping.
+    if len(parts) == 1:
+        t, _plain, key, lo0, hi0 = parts[0]
+        nums: FromClause = t
+        where: list[ColumnElement[bool]] = [src.scope(t), _in_days(_key(t, key), lo0, hi0)]
+    else:
+        nums, where = union("amount"), []
+    per = (select(nums.c.product_id.label("product_id"),
+                  func.sum(nums.c.amount).label("amount"))
+           .where(*where).group_by(nums.c.product_id)).cte("per")
+    hi = (select(per.c.amount).order_by(per.c.amount.desc()).limit(1).offset(limit - 1)
+          .scalar_subquery())
+    lo = (select(per.c.amount).order_by(per.c.amount.asc()).limit(1).offset(limit - 1)
+          .scalar_subquery())
+    products = select(func.count()).select_from(per).scalar_subquery()
+    cand = (select(per.c.product_id, per.c.amount)
+            .where(hi.is_(None) | (per.c.amount >= hi) | (per.c.amount <= lo))
+            ).cte("cand")
+    texts = union("sku", "name", "unit", "qty_milli", "sales_count",
+                  only=select(cand.c.product_id))
+    named = (select(texts.c.product_id.label("product_id"),
+                    func.max(texts.c.sku).label("sku"), func.max(texts.c.name).label("name"),
+                    func.max(texts.c.unit).label("unit"),
+                    func.sum(texts.c.qty_milli).label("qty"),
+                    func.sum(texts.c.sales_count).label("n"))
+             .group_by(texts.c.product_id)).subquery("named")
+    q = (select(cand.c.product_id, named.c.sku, named.c.name, named.c.unit, named.c.qty,
+                cand.c.amount, named.c.n, products.label("products"))
+         .select_from(cand.join(named, named.c.product_id == cand.c.product_id)))
+    rows = conn.execute(q).all()
+    got = [(str(pid), str(sku), str(name), str(unit), int(qty), int(amount), int(n))
+           for pid, sku, name, unit, qty, amount, n, _p in rows]
+    count = int(rows[0][7]) if rows else 0  # a product sold is always a candidate
+    top = sorted(got, key=lambda r: (-r[5], r[1]))[:limit]
+    bottom = sorted(got, key=lambda r: (r[5], r[1]))[:limit]
+    return ProductRanking(
+        period, tuple(RankedProduct(i, *r) for i, r in enumerate(top, 1)),
+        tuple(RankedProduct(i, *r) for i, r in enumerate(bottom, 1)), count)
 
 
 # --- repeat customers ------------------------------------------------------------------
@@ -487,13 +644,25 @@ def repeat_customers(conn: Connection, period: Period, *,
     src = _src(conn, source)
     s = src.sale
     in_period = _sales_in(src, period.start, period.end)
-    per = (select(s.c.customer_id.label("customer_id"), func.count().label("n"))
-           .where(in_period, s.c.customer_id.is_not(None))
-           .group_by(s.c.customer_id)).subquery("visits")
+    sm = summaries_for(conn, src, period.start, period.end)
+    if sm is not None:
+        cd, hs = sm.customer_day, sm.hour
+        per = (select(cd.c.customer_key.label("customer_id"),
+                      func.sum(cd.c.sales_count).label("n"))
+               .where(src.scope(cd), _in_days(cd.c.day, period.start, period.end),
+                      cd.c.customer_key != "")
+               .group_by(cd.c.customer_key)).subquery("visits")
+        count_all = (select(_sum(hs.c.sales_count))
+                     .where(src.scope(hs), _in_days(hs.c.day, period.start, period.end)))
+    else:
+        per = (select(s.c.customer_id.label("customer_id"), func.count().label("n"))
+               .where(in_period, s.c.customer_id.is_not(None))
+               .group_by(s.c.customer_id)).subquery("visits")
+        count_all = select(func.count()).where(in_period)
     customers, repeat, with_customer = conn.execute(
         select(func.count(), _sum(case((per.c.n >= 2, 1), else_=0)), _sum(per.c.n))
     ).one()
-    (total,) = conn.execute(select(func.count()).where(in_period)).one()
+    (total,) = conn.execute(count_all).one()
     customers, repeat, with_customer, total = (int(customers), int(repeat),
                                                int(with_customer), int(total))
     return RepeatCustomers(period, total, with_customer, customers, repeat,
@@ -538,8 +707,46 @@ class CashierSales:
 def cashier_sales(conn: Connection, period: Period, *, source: ReportSource | None = None
                   ) -> CashierSales:
     src = _src(conn, source)
-    s = src.sale
     users = _sibling(src, "user") if src.engine == "local" else _sibling(src, "users")
+    sm = summaries_for(conn, src, period.start, period.end)
+    if sm is not None:
+        got = _cashiers_from_summary(conn, src, sm, users, period)
+    else:
+        got = _cashiers_from_rows(conn, src, users, period)
+    total = sum(int(r[3]) for r in got)
+    rows = [CashierRow(str(cid), str(name) if name is not None else "?", int(n), int(a),
+                       average(int(a), int(n)), ratio_bp(int(a), total))
+            for cid, name, n, a in got]
+    rows.sort(key=lambda r: (-r.amount, r.name))
+    return CashierSales(period, tuple(rows), sum(r.sales_count for r in rows), total)
+
+
+def _cashiers_from_summary(conn: Connection, src: ReportSource, sm: Summaries,
+                           users: FromClause | None, period: Period) -> list[Any]:
+    """(cashier, name, sales, amount): grouped over the daily rows, then named."""
+    cd = sm.cashier_day
+    per = (select(cd.c.cashier_id.label("cashier_id"),
+                  *([cd.c.tenant_id.label("tenant_id")] if src.engine == "central" else []),
+                  func.sum(cd.c.sales_count).label("n"),
+                  func.sum(cd.c.sales_amount).label("amount"))
+           .where(src.scope(cd), _in_days(cd.c.day, period.start, period.end))
+           .group_by(cd.c.cashier_id,
+                     *([cd.c.tenant_id] if src.engine == "central" else []))
+           ).subquery("per")
+    if users is None:
+        q = select(per.c.cashier_id, literal(None), per.c.n, per.c.amount)
+    else:
+        on = and_(users.c.id == per.c.cashier_id,
+                  *([users.c.tenant_id == per.c.tenant_id] if src.engine == "central"
+                    else []))
+        q = (select(per.c.cashier_id, users.c.name, per.c.n, per.c.amount)
+             .select_from(per.outerjoin(users, on)))
+    return list(conn.execute(q).all())
+
+
+def _cashiers_from_rows(conn: Connection, src: ReportSource, users: FromClause | None,
+                        period: Period) -> list[Any]:
+    s = src.sale
     amount = _sum(s.c.payable)
     if users is not None:
         on = and_(users.c.id == s.c.cashier_id,
@@ -548,14 +755,8 @@ def cashier_sales(conn: Connection, period: Period, *, source: ReportSource | No
              .select_from(s.outerjoin(users, on)))
     else:
         q = select(s.c.cashier_id, literal(None), func.count(), amount)
-    got = conn.execute(q.where(_sales_in(src, period.start, period.end))
-                       .group_by(s.c.cashier_id)).all()
-    total = sum(int(r[3]) for r in got)
-    rows = [CashierRow(str(cid), str(name) if name is not None else "?", int(n), int(a),
-                       average(int(a), int(n)), ratio_bp(int(a), total))
-            for cid, name, n, a in got]
-    rows.sort(key=lambda r: (-r.amount, r.name))
-    return CashierSales(period, tuple(rows), sum(r.sales_count for r in rows), total)
+    return list(conn.execute(q.where(_sales_in(src, period.start, period.end))
+                             .group_by(s.c.cashier_id)).all())
 
 
 # --- the catalogue's entries -----------------------------------------------------------

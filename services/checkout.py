@@ -29,6 +29,7 @@ from services.cart import Cart
 from services.discounts import DiscountGrant, covering_approver
 from services.errors import BadInput, Refused
 from services.payments import RecordedPayments
+from services.promo_till import promo_of, without_promo
 from services.selling import (
     Approval,
     LineRequest,
@@ -73,7 +74,11 @@ def sale_request(config: ShopConfig, actor: Actor, cart: Cart,
     """The till's cart and tenders as the request every checkout takes. ``grants``: the
     discount approvals given at the till for this cart; matched here, against the till's
     own cart lines, to the approver who covers every discount above ``actor``'s limit (the
-    request then carries them as ``approved_by``; the commit checks the role again)."""
+    request then carries them as ``approved_by``; the commit checks the role again).
+    A promo code on the cart (``services.promo_till``) goes as ``promo_code``, not as a
+    discount: the checkout applies the code again, as the owner set it."""
+    promo = promo_of(cart)
+    cart = without_promo(cart)
     approver: Actor | None = None
     if grants:
         try:
@@ -87,7 +92,7 @@ def sale_request(config: ShopConfig, actor: Actor, cart: Cart,
                     for line in cart.lines),
         payments=tuple(PaymentRequest(t.method, t.amount) for t in tenders),
         discount=cart.discount, customer_id=cart.customer_id, approval=approval,
-        approved_by=approver)
+        approved_by=approver, promo_code=promo.code if promo is not None else None)
 
 
 def _provider_payment(req: SaleRequest) -> tuple[int, PaymentRequest] | None:

@@ -38,6 +38,10 @@ class CustomerCard:
     phone: str | None  # masked but for the last digits, e.g. "+62 ••• 7890"
     kasbon_balance: int  # what they owe now
     credit_limit: int
+    # Loyalty (issue 15): None when the programme is off.
+    points: int | None = None
+    points_value: int = 0  # rupiah the points pay at the till
+    tier: str | None = None  # the tier's name
 
     @property
     def kasbon_available(self) -> int:
@@ -92,5 +96,9 @@ def customer_card(uow: UnitOfWork, cipher: FieldCipher | None,
         raise BadInput("this customer's data was erased", field="customer")
     balance = customer_balance(uow, customer_id)
     phone = None if cipher is None else get_customer(uow, cipher, customer_id).phone
+    from services.loyalty import member_points
+    member = member_points(uow.conn, customer_id)
     return CustomerCard(customer_id, balance.name, mask_phone(phone), balance.balance,
-                        balance.credit_limit)
+                        balance.credit_limit,
+                        member.balance if member.enabled else None, member.value,
+                        member.tier_name if member.enabled else None)

@@ -24,14 +24,16 @@ from local_db.ids import now_iso, uuid7
 from local_db.models import Customer, Message, Setting, Shipment
 from local_db.store import append_audit, append_outbox, write_settings
 from local_db.uow import UnitOfWork
+from services.consents import write_consent
 from services.crypto import FieldCipher
 from services.errors import BadInput, Conflict, NotFound
 from services.kasbon_query import kasbon_balance
 from services.money import format_rupiah, rupiah
+from services.personal_data_erasure import ERASED_NAME as ERASED_NAME
+from services.personal_data_erasure import anonymise_row, forget_everywhere
 from services.users import Actor, authorize
 
 DEFAULT_REGION = "ID"
-ERASED_NAME = "Dihapus"
 #: Setting that names the active data key (the id only; the key lives in the secret store).
 DATA_KEY_SETTING = "data_key_id"
 ENCRYPTED_FIELDS = ("phone", "email", "address")
@@ -215,7 +217,8 @@ def _write_values(c: Customer) -> dict[str, Any]:
 def create_customer(uow: UnitOfWork, cipher: FieldCipher, actor: Actor, *, name: str,
                     phone: str | None = None, email: str | None = None,
                     address: str | None = None, consent_marketing: bool = False,
-                    credit_limit: int = 0) -> CustomerView:
+                    credit_limit: int = 0, consent_source: str = "till") -> CustomerView:
+    """``consent_source`` names where a consent given at creation came from (consent log)."""
     conn = uow.conn
     clean_name = _name(name)
     clean_phone = _optional(phone, normalise_phone)
@@ -246,6 +249,8 @@ def create_customer(uow: UnitOfWork, cipher: FieldCipher, actor: Actor, *, name:
                      actor_id=actor.id, details={"from": 0, "to": limit}, created_at=stamp)
     append_outbox(conn, "customer.upserted", _upserted_payload(cipher, c),
                   aggregate_id=customer_id, created_at=stamp)
+    if consent_marketing:
+        write_consent(conn, customer_id, True, source=consent_source, actor=actor.id, at=stamp)
     uow.commit()
     return CustomerView(customer_id, clean_name, clean_phone, clean_email, clean_address,
                         bool(consent_marketing), limit, stamp, stamp, None)
@@ -257,9 +262,11 @@ def update_customer(uow: UnitOfWork, cipher: FieldCipher, actor: Actor, customer
                     email: str | None | Literal[_Keep.KEEP] = KEEP,
                     address: str | None | Literal[_Keep.KEEP] = KEEP,
                     consent_marketing: bool | Literal[_Keep.KEEP] = KEEP,
-                    credit_limit: int | Literal[_Keep.KEEP] = KEEP) -> CustomerView:
+                    credit_limit: int | Literal[_Keep.KEEP] = KEEP,
+                    consent_source: str = "till") -> CustomerView:
     """Change the given fields (``KEEP`` leaves one alone, ``None`` clears it). Every
-    personal field is re-encrypted under the active key, so an edited row never mixes keys."""
+    personal field is re-encrypted under the active key, so an edited row never mixes keys.
+    A change of consent is logged with ``consent_source`` (services.consents)."""
     conn = uow.conn
     c = _load(conn, customer_id)
     if c.erased_at is not None:
@@ -297,6 +304,9 @@ def update_customer(uow: UnitOfWork, cipher: FieldCipher, actor: Actor, customer
                      created_at=stamp)
     append_outbox(conn, "customer.upserted", _upserted_payload(cipher, c),
                   aggregate_id=customer_id, created_at=stamp)
+    if new_consent != current.consent_marketing:
+        write_consent(conn, customer_id, new_consent, source=consent_source, actor=actor.id,
+                      at=stamp)
     uow.commit()
     return CustomerView(customer_id, new_name, new_phone, new_email, new_address, new_consent,
                         new_limit, c.created_at, stamp, None)
@@ -335,7 +345,8 @@ def search_customers(uow: UnitOfWork, text: str, *, limit: int = 20) -> tuple[
 def erase_customer(uow: UnitOfWork, actor: Actor, customer_id: str, *,
                    allow_outstanding_kasbon: bool = False) -> Erasure:
     """Anonymise a customer (UU PDP / GDPR erasure). Sales and kasbon entries keep only the
-    customer's id, so every total stays intact; the erasure is audited and sent to central."""
+    customer's id, so every total stays intact; the erasure is audited and sent to central.
+    What else it clears, and the tombstone it leaves: services.personal_data_erasure."""
     authorize(uow, actor, "owner", "erasing a customer's personal data")
     conn = uow.conn
     c = _load(conn, customer_id)
@@ -346,21 +357,17 @@ def erase_customer(uow: UnitOfWork, actor: Actor, customer_id: str, *,
         # After erasure nobody could tell whom to ask for the money: the owner decides.
         raise Conflict(f"this customer still owes {format_rupiah(owed)} kasbon; settle it "
                        "first or erase anyway on purpose", field="customer")
-    # Defence in depth: zero the bytes SQLite frees, so the clear name cannot linger in a
-    # page's free space after the next checkpoint.
-    # (Set back afterwards: the pooled writer connection is shared by every use case.)
-    before = int(conn.exec_driver_sql("PRAGMA secure_delete").scalar() or 0)
-    conn.exec_driver_sql("PRAGMA secure_delete=ON")
     stamp = now_iso()
-    try:
-        conn.execute(update(Customer).where(Customer.id == customer_id).values(
-            name=ERASED_NAME, phone_enc=None, phone_index=None, email_enc=None,
-            address_enc=None, key_id=None, consent_marketing=False, credit_limit=0,
-            updated_at=stamp, erased_at=stamp))
-    finally:
-        conn.exec_driver_sql(f"PRAGMA secure_delete={'ON' if before else 'OFF'}")
+    # Defence in depth: the row is blanked with secure_delete on, so the clear name cannot
+    # linger in a page's free space after the next checkpoint.
+    anonymise_row(conn, customer_id, stamp)
+    if c.consent_marketing:
+        write_consent(conn, customer_id, False, source="erasure", actor=actor.id, at=stamp)
+    # Messages, device tokens, points free text, old outbox copies; and the tombstone.
+    cleared = forget_everywhere(conn, customer_id, erased_at=stamp, origin="local")
     append_audit(conn, "customer.erase", entity="customer", entity_id=customer_id,
-                 actor_id=actor.id, details={"kasbon_outstanding": owed}, created_at=stamp)
+                 actor_id=actor.id, details={"kasbon_outstanding": owed, **cleared},
+                 created_at=stamp)
     append_outbox(conn, "customer.erased", {"id": customer_id, "erased_at": stamp},
                   aggregate_id=customer_id, created_at=stamp)
     uow.commit()

@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_of": "Dari struk", "reason": "Alasan", "approved_by": "Disetujui",
         "npwp": "NPWP", "items": "item", "shipped": "Dikirim", "waybill": "No. resi",
         "waybill_pending": "menunggu", "delivered": "Diterima", "returned_parcel": "Kembali",
+        "promo_code": "Kode promo",
     },
     "en": {
         "receipt_no": "Receipt", "refund_no": "Refund no.", "date": "Date",
@@ -46,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refund_of": "Of receipt", "reason": "Reason", "approved_by": "Approved by",
         "npwp": "NPWP", "items": "items", "shipped": "Shipped by", "waybill": "Airway bill",
         "waybill_pending": "pending", "delivered": "Delivered", "returned_parcel": "Returned",
+        "promo_code": "Promo code",
     },
 }
 
@@ -196,6 +198,8 @@ def layout_receipt(receipt: Receipt, width: int) -> tuple[LaidLine, ...]:
                     width)
         if receipt.discount_total:
             out += pair(t["discount"], money(-receipt.discount_total, lang), width)
+        if receipt.promo_code:  # the order discount is the code's
+            out += pair(t["promo_code"], receipt.promo_code, width, indent=2)
         if receipt.tax_added:
             out += pair(t["tax_added"], money(receipt.tax_added, lang), width)
         if receipt.rounding:

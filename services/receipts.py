@@ -30,6 +30,8 @@ from local_db.models import (
     JournalLine,
     KasbonEntry,
     Payment,
+    PromoCode,
+    PromoRedemption,
     ProviderJob,
     Refund,
     RefundLine,
@@ -122,6 +124,8 @@ class Receipt:
     approved_by: str | None = None  # a refund's approving supervisor
     #: The sale's parcels (not the cancelled or failed ones), read at each (re)print.
     shipments: tuple[ReceiptShipment, ...] = ()
+    #: The promo code the sale used (its discount is the order discount), if any.
+    promo_code: str | None = None
 
     @property
     def tax_included(self) -> int:
@@ -252,7 +256,10 @@ def receipt_for(uow: UnitOfWork, config: ShopConfig, receipt_no: str, *,
         line_discounts=line_discounts, order_discount=order_discount, tax=s.tax_total,
         tax_added=tax_added, total=s.total, rounding=s.rounding, payable=s.payable,
         tenders=tenders, change=s.change, customer=_customer_name(conn, s.customer_id),
-        kasbon=kasbon, copy=copy, language=store.language, shipments=parcels)
+        kasbon=kasbon, copy=copy, language=store.language, shipments=parcels,
+        promo_code=conn.execute(select(PromoCode.code).join(
+            PromoRedemption, PromoRedemption.promo_code_id == PromoCode.id)
+            .where(PromoRedemption.sale_id == s.id)).scalar())
 
 
 def refund_receipt_for(uow: UnitOfWork, config: ShopConfig, refund_no: str, *,

@@ -46,6 +46,7 @@ from services import accounts as acc
 from services.catalogue import WEIGHED_UNITS
 from services.errors import BadInput, Conflict, NotFound, Refused
 from services.kasbon_query import add_kasbon_entry, kasbon_balance
+from services.loyalty import LOYALTY_REDEMPTION, plan_refund, record_refund
 from services.money import MAX_QTY_MILLI, round_cash, to_rupiah
 from services.selling import Approval
 from services.shifts_query import require_open_shift
@@ -96,6 +97,9 @@ class RefundResult:
     cash_paid: int  # handed out of the drawer
     to_provider: int = 0  # refunded through Midtrans (queued provider jobs)
     provider_jobs: tuple[str, ...] = ()
+    to_points: int = 0  # rupiah given back as the member's points (services.loyalty)
+    points_back: int = 0  # those points
+    points_taken: int = 0  # earned points the refund took back
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -332,14 +336,16 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     owed = kasbon_balance(conn, str(sale.customer_id)) if sale.customer_id else 0
     to_kasbon = min(gross, max(0, _kasbon_left(conn, sale.id)), max(0, owed))
     provider_parts: list[tuple[str, str, int]] = []
-    left = gross - to_kasbon
+    # Points the sale was paid with go back as points, before Midtrans and cash.
+    points = plan_refund(conn, sale.id, sale.customer_id, gross - to_kasbon, net)
+    left = gross - to_kasbon - points.to_points
     for order_id, pay_method, refundable in _provider_left(conn, sale.id):
         part = min(left, max(0, refundable))
         if part:
             provider_parts.append((order_id, pay_method, part))
             left -= part
     to_provider = sum(p[2] for p in provider_parts)
-    cash_due = gross - to_kasbon - to_provider
+    cash_due = gross - to_kasbon - to_provider - points.to_points
     va_paid = conn.execute(select(func.count()).select_from(Payment).where(
         Payment.sale_id == sale.id, Payment.method.like("va_%"))).scalar()
     # The sale's own rounding rule, so a full refund of a cash sale hands back exactly the
@@ -347,7 +353,11 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     cash_paid = round_cash(cash_due, config.rounding_unit, config.rounding_mode)
     rounding = cash_paid - cash_due
     method = _method(to_kasbon, to_provider, cash_due)
+    if points.to_points:  # part (or all) went back as the member's points
+        method = "points" if method == "cash" and not cash_due else "mixed"
     journal = _journal_lines(net, tax, cash_paid, to_kasbon, to_provider, rounding, cost)
+    if points.to_points:
+        journal.append((LOYALTY_REDEMPTION, 0, points.to_points))
 
     # --- the write: one transaction ----------------------------------------------------
     stamp = now_iso()
@@ -371,6 +381,7 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     if to_kasbon:
         add_kasbon_entry(conn, str(sale.customer_id), -to_kasbon, "refund", refund_id, KASBON,
                          shift_id, stamp)
+    record_refund(conn, points, sale.id, refund_id, config.terminal_id, actor.id, stamp)
     jobs = tuple(
         add_provider_job(conn, provider="midtrans", kind="refund", ref_id=refund_id,
                          idempotency_key=f"refund:{refund_id}:{n}",
@@ -393,7 +404,8 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
     # central needs first.
     append_outbox(conn, "sale.refunded", {
         "refund": {**refund_row, "terminal_id": config.terminal_id, "to_kasbon": to_kasbon,
-                   "to_provider": to_provider, "cash_paid": cash_paid, "rounding": rounding},
+                   "to_provider": to_provider, "cash_paid": cash_paid, "rounding": rounding,
+                   "to_points": points.to_points},
         "sale_id": sale.id, "receipt_no": sale.receipt_no, "lines": line_rows,
         "stock_movements": [{"id": m["id"], "product_id": m["product_id"],
                              "qty_milli": m["qty_milli"]} for m in moves],
@@ -409,7 +421,9 @@ def refund_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, receipt_no: s
         lines=tuple(RefundedLine(p.sold.line_no, p.sold.sku, p.sold.name, p.sold.unit,
                                  p.qty_milli, p.gross, p.net, p.tax, p.cost) for p in pieces),
         gross=gross, net=net, tax=tax, cost=cost, to_kasbon=to_kasbon, cash_due=cash_due,
-        rounding=rounding, cash_paid=cash_paid, to_provider=to_provider, provider_jobs=jobs)
+        rounding=rounding, cash_paid=cash_paid, to_provider=to_provider, provider_jobs=jobs,
+        to_points=points.to_points, points_back=points.points_back,
+        points_taken=points.take_back)
 
 
 __all__ = ["Approval", "RefundResult", "RefundedLine", "refund_sale"]

@@ -6,7 +6,8 @@ Shape::
                 "discount": {"percent": 10}, "price": 12000}],
      "discount": {"amount": 500},
      "payments": [{"method": "cash", "tendered": 50000}],
-     "customer_id": "...", "approval": {"user": "Sari", "pin": "2222"}}
+     "customer_id": "...", "approval": {"user": "Sari", "pin": "2222"},
+     "promo_code": "HEMAT10"}
 
 Every problem is reported with the path of the field that caused it, as the input wrote it
 (a line's product is ``lines[N].sku`` or ``lines[N].barcode``, whichever the line used: see
@@ -23,16 +24,19 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from local_db.ids import now_iso
 from services.cart import NO_DISCOUNT, Discount, price_cart
 from services.errors import BadInput, ShopError
 from services.inputs import check_text, key_name
 from services.money import decimal_value, qty_to_milli, rupiah
+from services.promo_codes import apply_promo, normalise_code
 from services.selling import Approval, LineRequest, PaymentRequest, SaleRequest, build_cart
 from services.shop import ShopConfig
 from services.tender import CASH
 
 _LINE_KEYS = {"sku", "barcode", "code", "qty", "price", "discount"}
-_TOP_KEYS = {"lines", "payments", "discount", "customer_id", "customer", "approval"}
+_TOP_KEYS = {"lines", "payments", "discount", "customer_id", "customer", "approval",
+             "promo_code"}
 _PAYMENT_KEYS = {"method", "amount", "tendered", "provider_ref", "customer_id"}
 #: The longest SKU, barcode, customer id, user name, PIN or provider reference read.
 MAX_CODE = 64
@@ -82,8 +86,12 @@ def as_written(exc: ShopError, data: Any) -> ShopError:
 
 def amount_due(conn: Connection, config: ShopConfig, req: SaleRequest) -> int:
     """What ``req``'s lines cost (after discounts and tax), the amount a sale's only
-    non-cash payment stands for when it gives none. Refusals name the line's field."""
-    return price_cart(build_cart(conn, req), config.tax_rules, pkp=config.pkp).total
+    non-cash payment stands for when it gives none (with its promo code's discount).
+    Refusals name the line's field (or ``promo_code``)."""
+    cart = build_cart(conn, req)
+    if req.promo_code:
+        cart, _ = apply_promo(conn, cart, req.promo_code, at=now_iso())
+    return price_cart(cart, config.tax_rules, pkp=config.pkp).total
 
 
 def parse_sale(data: Any, *,
@@ -163,9 +171,13 @@ def parse_sale(data: Any, *,
             raise BadInput('approval is {"user": NAME, "pin": PIN}', field="approval")
         approval = Approval(check_text(a["user"], field="approval.user", max_len=MAX_CODE),
                             check_text(a["pin"], field="approval.pin", max_len=MAX_CODE))
+    promo_code = None
+    if data.get("promo_code") is not None:  # checked against the shop by the checkout
+        promo_code = normalise_code(check_text(data["promo_code"], field="promo_code",
+                                               max_len=MAX_CODE))
     req = SaleRequest(tuple(lines), tuple(payments),
                       parse_discount(data.get("discount"), field="discount"), customer,
-                      approval)
+                      approval, promo_code=promo_code)
     if due_missing and amount_due is not None:
         req = replace(req, payments=(replace(payments[0], amount=amount_due(req)),))
     return req

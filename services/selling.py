@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from local_db.fastpath import hot_execute, insert_sql
 from local_db.ids import now_iso, uuid7
-from local_db.models import Customer, Payment, Sale, SaleLine, StockMovement
+from local_db.models import Payment, Sale, SaleLine, StockMovement
 from local_db.store import append_audit, append_outbox, next_counter, post_journal
 from local_db.uow import UnitOfWork
 from services import accounts as acc
@@ -23,7 +23,9 @@ from services.cart import Cart, Discount, PricedCart, price_cart
 from services.catalogue import WEIGHED_UNITS, lookup_item
 from services.errors import BadInput, NotFound, Refused
 from services.money import MAX_QTY_MILLI
+from services.promo_codes import PromoUse, apply_promo, record_use
 from services.kasbon_query import add_kasbon_entry, kasbon_balance
+from services.loyalty import LoyaltyPlan, plan_sale, record_sale
 from services.ports import PaymentPort, ProviderPayment
 from services.shifts_query import require_open_shift
 from services.shop import ShopConfig
@@ -43,6 +45,7 @@ from services.users import Actor, approve, authorize_approver, may_sell
 # was most of a sale's CPU time. The INSERTs come from the models.
 _LEVEL_CHANGE = ("UPDATE stock_level SET qty_milli = qty_milli + ? WHERE product_id = ? "
                  "RETURNING qty_milli")
+_CUSTOMER = "SELECT name, credit_limit, erased_at FROM customer WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class SaleRequest:
     # An approval already given as a value (a supervisor's grants at the till, matched to
     # the till's cart by services.checkout.sale_request); used if the role covers the need.
     approved_by: Actor | None = None
+    promo_code: str | None = None  # services.promo_codes: the order discount it gives
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +192,8 @@ class CheckedSale:
     over: tuple[dict[str, Any], ...]  # each is audited with the sale
     needed: str | None  # the role that must approve ``over`` (None: nothing to approve)
     kasbon_amount: int
+    promo: PromoUse | None = None  # the promo code the sale uses (written with it)
+    loyalty: LoyaltyPlan | None = None  # the member's points (services/loyalty.py)
 
 
 def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
@@ -203,10 +209,15 @@ def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
     actor = may_sell(conn, actor)
     rights = actor if actor.pin_checked else Actor(actor.id, actor.name, "cashier")
     cart = build_cart(conn, req)
+    promo = None
+    if req.promo_code:
+        cart, promo = apply_promo(conn, cart, req.promo_code, at=now_iso())
     priced = price_cart(cart, config.tax_rules, pkp=config.pkp)
     tender = settle(priced.total, [TenderInput(p.method, p.amount) for p in req.payments],
                     rounding_unit=config.rounding_unit, rounding_mode=config.rounding_mode)
     over = _needs_approval(config, rights, priced)
+    if promo is not None:  # the owner set the code's order discount: no cashier limit
+        over = [r for r in over if r["sku"] is not None or r["what"] != "discount.over_limit"]
     needed: str | None = None
     if over:
         needed = "owner" if any(
@@ -219,8 +230,8 @@ def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
     if req.customer_id is not None or kasbon_amount:
         if req.customer_id is None:
             raise BadInput("a kasbon sale needs a customer", field="customer")
-        row = conn.execute(select(Customer.name, Customer.credit_limit, Customer.erased_at)
-                           .where(Customer.id == req.customer_id)).first()
+        # On the sale path of every member's sale (loyalty, issue 15): the fast path.
+        row = hot_execute(conn, _CUSTOMER, (req.customer_id,))
         if row is None or row[2] is not None:
             raise NotFound(f"no customer {req.customer_id}", field="customer")
         if kasbon_amount:
@@ -229,7 +240,10 @@ def check_sale(conn: Connection, config: ShopConfig, actor: Actor,
                 raise Refused(f"kasbon limit of {row[0]} exceeded: owes {balance}, "
                               f"limit {row[1]}, this sale adds {kasbon_amount}",
                               field="customer")
-    return CheckedSale(shift_id, priced, tender, tuple(over), needed, kasbon_amount)
+    loyalty = plan_sale(conn, req.customer_id, priced,
+                        [(p.method, p.amount) for p in tender.payments])
+    return CheckedSale(shift_id, priced, tender, tuple(over), needed, kasbon_amount, promo,
+                       loyalty=loyalty)
 
 
 def sale_approver(uow: UnitOfWork, actor: Actor, checked: CheckedSale,
@@ -322,6 +336,11 @@ def complete_sale(uow: UnitOfWork, config: ShopConfig, actor: Actor, req: SaleRe
     if kasbon_amount:
         add_kasbon_entry(conn, str(req.customer_id), kasbon_amount, "sale", sale_id, KASBON,
                          shift_id, stamp)
+    if checked.loyalty is not None:  # one accrual per sale, in the sale's transaction
+        record_sale(conn, checked.loyalty, sale_id, config.terminal_id, actor.id, stamp)
+    if checked.promo is not None:
+        record_use(conn, checked.promo, sale_id=sale_id,
+                   discount=sum(p.order_discount for p in priced.lines), at=stamp)
     if payments_port is not None:
         for pay in req.payments:
             if pay.method in PROVIDER_METHODS and pay.provider_ref:

@@ -20,7 +20,9 @@ MANUAL_METHODS = frozenset({"edc"})
 PROVIDER_METHODS = frozenset({
     "qris", "gopay", "shopeepay", "va_bca", "va_bni", "va_bri", "va_permata",
 })
-ALL_METHODS = frozenset({CASH, KASBON}) | MANUAL_METHODS | PROVIDER_METHODS
+#: A member's loyalty points, worth points x the point value (services/loyalty.py).
+POINTS = "points"
+ALL_METHODS = frozenset({CASH, KASBON, POINTS}) | MANUAL_METHODS | PROVIDER_METHODS
 
 
 @dataclass(frozen=True, slots=True)

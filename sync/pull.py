@@ -53,7 +53,8 @@ from local_db.ids import now_iso
 from local_db.store import append_audit, post_journal, read_settings, write_settings
 from local_db.uow import UnitOfWork
 from services.crypto import FieldCipher
-from services.customers import DATA_KEY_SETTING, ERASED_NAME
+from services.customers import DATA_KEY_SETTING
+from services.personal_data_erasure import apply_central_erasure, is_tombstoned
 from services.errors import Conflict
 from sync.central.connect import CentralUnavailable
 from sync.central.schema import secret_looking
@@ -242,6 +243,9 @@ def _read_page(cur: Cur, ctx: Context, after: PullCursor, limit: int,
             "key_id, consent_marketing, credit_limit, created_at, updated_at, erased_at "
             "FROM central.customer WHERE tenant_id = %s AND id = ANY(%s::uuid[])",
             (t, list(ids)))
+    if (ids := wanted.get("loyalty_entry")) and cur.execute(  # issue 15, central c0008
+            "SELECT to_regclass('central.loyalty_entry') IS NOT NULL").fetchone() == (True,):
+        got["loyalty_entry"] = _rows(cur, _LOYALTY_SQL, (t, list(ids)))
     for table, rows in got.items():
         page.rows[table] = {_key_of(table, r): r for r in rows}
     needed = {str(r["product_id"]) for r in got.get("barcode", [])} - wanted.get("product", set())
@@ -344,13 +348,15 @@ def _setting(c: Connection, row: Row | None, key: str) -> bool:
 def _customer(c: Connection, row: Row | None, customer_id: str, cipher: FieldCipher) -> bool:
     if row is None:
         return False  # central never deletes customers (erasure is an update)
+    # --- personal data (issue 15): an erasure clears everything naming the person here
+    # too and leaves the tombstone; a tombstoned customer is never re-created nor
+    # un-erased, whatever central's copy says (services.personal_data_erasure).
     if row["erased_at"] is not None:
-        c.execute(text(
-            "UPDATE customer SET name = :erased, phone_enc = NULL, phone_index = NULL, "
-            "email_enc = NULL, address_enc = NULL, key_id = NULL, consent_marketing = 0, "
-            "credit_limit = 0, updated_at = :at, erased_at = :at WHERE id = :id"),
-            {"erased": ERASED_NAME, "at": _ts(row["erased_at"]), "id": customer_id})
-        return True
+        stamp = _ts(row["erased_at"])
+        assert stamp is not None
+        return apply_central_erasure(c, customer_id, stamp)
+    if is_tombstoned(c, customer_id):
+        return False
     # The name travels encrypted (it is personal); the till keeps a clear copy for search.
     name = (cipher.decrypt(str(row["name_enc"]), record_id=customer_id, field="name")
             if row["name_enc"] is not None else "")
@@ -536,7 +542,7 @@ def _set_aside_collisions(c: Connection, codes: list[str], skus: list[str]) -> i
 
 
 _KNOWN = ("category", "product", "barcode", "users", "store_setting", "customer",
-          "device_token", "accounting_period")
+          "device_token", "accounting_period", "loyalty_entry")
 
 
 _STRICTNESS = {"open": 0, "soft": 1, "hard": 2}
@@ -598,6 +604,38 @@ def _closing_entry(c: Connection, period: str, starts: datetime, ends: datetime
         timespec="microseconds")
     return post_journal(c, kind=CLOSING_KIND, ref_id=None, memo=f"tutup buku {period}",
                         lines=lines, created_at=last)
+
+
+# --- loyalty (issue 15): the tenant's points ledger rows of the other tills -----------------
+
+_LOYALTY_COLS = ("id", "customer_id", "kind", "points", "spend", "value", "sale_id",
+                 "refund_id", "expires_at", "lot_expiry", "terminal_id", "user_id",
+                 "approver_id", "reason", "created_at")
+_LOYALTY_TIMES = ("expires_at", "lot_expiry", "created_at")
+_LOYALTY_SQL = (
+    "SELECT id::text, customer_id::text, kind, points, spend, value, sale_id::text, "
+    "refund_id::text, expires_at, lot_expiry, terminal_id::text, user_id::text, "
+    "approver_id::text, reason, created_at FROM central.loyalty_entry "
+    "WHERE tenant_id = %s AND id = ANY(%s::uuid[])")
+_LOYALTY_PUT = (
+    f"INSERT INTO loyalty_entry ({', '.join(_LOYALTY_COLS)}) "
+    f"SELECT {', '.join(':' + k for k in _LOYALTY_COLS)} WHERE NOT EXISTS ("
+    # The same accrual or lapse under another id (cannot come from central, whose indexes
+    # hold the same rule): the till keeps its own; one earn per sale stays true here.
+    "SELECT 1 FROM loyalty_entry o WHERE o.id <> :id AND ((o.kind = 'earn' AND :kind = 'earn' "
+    "AND o.sale_id = :sale_id) OR (o.kind = 'expire' AND :kind = 'expire' "
+    "AND o.customer_id = :customer_id AND o.lot_expiry = :lot_expiry))) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{k} = excluded.{k}" for k in _LOYALTY_COLS if k != "id"))
+
+
+def _loyalty_entry(c: Connection, row: Row | None, entry_id: str) -> bool:
+    """A ledger row as central holds it (central's copy wins: an expire row two tills made
+    for the same lapse takes central's amount). History is never deleted at central."""
+    if row is None:
+        return False
+    values = {k: (_ts(row[k]) if k in _LOYALTY_TIMES else row[k]) for k in _LOYALTY_COLS}
+    return bool(c.execute(text(_LOYALTY_PUT), values).rowcount)
 
 
 def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | None,
@@ -666,6 +704,8 @@ def apply_page(c: Connection, ctx: Context, page: Page, cipher: FieldCipher | No
         outcome.append(_device_token(c, row, token_id))
     for period, row in todo["accounting_period"].items():
         outcome.append(_period(c, row, period))
+    for entry_id, row in todo["loyalty_entry"].items():
+        outcome.append(_loyalty_entry(c, row, entry_id))
     report.applied += sum(outcome)
     report.not_for_this_till += len(outcome) - sum(outcome)
 

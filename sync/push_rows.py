@@ -528,6 +528,8 @@ _CUSTOMER_COLS = ("name_enc", "phone_enc", "phone_index", "email_enc", "address_
 
 def customer_upserted(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
     p = ev.payload
+    if p.get("erased") is True:
+        return  # redacted at the till by the customer's erasure: nothing left to apply
     sets = ", ".join(f"{c} = excluded.{c}" for c in _CUSTOMER_COLS if c != "created_at")
     # An erasure that central already holds wins over an older edit arriving later.
     cur.execute(
@@ -548,6 +550,44 @@ def customer_erased(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) 
         "address_enc = NULL, key_id = NULL, consent_marketing = false, credit_limit = 0, "
         "updated_at = excluded.updated_at, erased_at = excluded.erased_at",
         (ctx.tenant_id, p["id"], stamp, stamp, stamp))
+    _customer_tombstone(cur, ctx, ev)
+    forget_loyalty_reasons(cur, ctx, str(p["id"]))  # issue 15: the points ledger's text
+
+
+# --- personal data (issue 15): erasure tombstones, consent history ---------------------------
+
+def _customer_tombstone(cur: Cursor, ctx: Context, ev: OutboxRow) -> None:
+    """The tombstone (central c0010) that keeps the person erased against any till that
+    was offline, and the redaction of the person's earlier upsert events. On a central
+    below c0010 the erasure of the row above is all there is."""
+    if cur.execute(f"SELECT to_regclass('{S}.customer_tombstone') IS NOT NULL"
+                   ).fetchone() != (True,):
+        return
+    p = ev.payload
+    cur.execute(
+        f"INSERT INTO {S}.customer_tombstone (tenant_id, customer_id, terminal_id, event_id, "
+        "erased_at) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (tenant_id, customer_id) "
+        "DO NOTHING", (ctx.tenant_id, p["id"], ctx.terminal_id, ev.event_id, p["erased_at"]))
+    cur.execute(
+        f"UPDATE {S}.event SET payload = jsonb_build_object('erased', true, 'id', "
+        "payload ->> 'id') WHERE tenant_id = %s AND type = 'customer.upserted' "
+        "AND payload ->> 'id' = %s AND payload ->> 'erased' IS NULL", (ctx.tenant_id, p["id"]))
+
+
+_CONSENT_COLS = ("id", "customer_id", "granted", "source", "actor", "created_at")
+
+
+def customer_consent(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """History row; then the customer's flag follows its latest change (trigger
+    ``customer_guard`` recomputes it on any write of the row)."""
+    p = ev.payload
+    cur.execute(
+        f"INSERT INTO {S}.consent_event (tenant_id, terminal_id, {_cols(_CONSENT_COLS)}) "
+        f"VALUES (%s, %s, {_marks(len(_CONSENT_COLS))}) ON CONFLICT (tenant_id, id) DO NOTHING",
+        (ctx.tenant_id, ctx.terminal_id, *(p[c] for c in _CONSENT_COLS)))
+    cur.execute(f"UPDATE {S}.customer SET consent_marketing = %s WHERE tenant_id = %s "
+                "AND id = %s AND erased_at IS NULL", (p["granted"], ctx.tenant_id,
+                                                      p["customer_id"]))
 
 
 def stock_event(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
@@ -710,6 +750,58 @@ def goods_received(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -
     stock_event(cur, ctx, ev, local)
 
 
+# --- loyalty (issue 15, migration c0008) -------------------------------------------------
+
+_LOYALTY_COLS = ("id", "customer_id", "kind", "points", "spend", "value", "sale_id",
+                 "refund_id", "expires_at", "lot_expiry", "user_id", "approver_id", "reason",
+                 "created_at")
+_LOYALTY_KINDS = frozenset({"earn", "redeem", "expire", "adjust", "refund"})
+
+
+def loyalty_recorded(cur: Cursor, ctx: Context, ev: OutboxRow, local: LocalRows) -> None:
+    """loyalty.recorded: a till's points ledger rows. History: ``ON CONFLICT DO NOTHING``
+    on any key, so a replay, or a second till's earn row for the same sale or expire row
+    for the same lapse, adds nothing (central's unique indexes; never doubled)."""
+    entries = ev.payload.get("entries")
+    if not isinstance(entries, list) or not entries:
+        raise Rejected("a loyalty event without ledger rows")
+    rows = []
+    erased = _erased_members(cur, ctx, {str(e.get("customer_id")) for e in entries
+                                        if isinstance(e, dict)})
+    for e in entries:
+        if not isinstance(e, dict) or e.get("kind") not in _LOYALTY_KINDS:
+            raise Rejected("a loyalty ledger row of an unknown kind",
+                           {"kind": e.get("kind") if isinstance(e, dict) else None})
+        if str(e.get("customer_id")) in erased:
+            e = {**e, "reason": None}  # an offline till's row of a member erased since
+        rows.append((ctx.tenant_id, ctx.terminal_id, ctx.store_id,
+                     *(e.get(c) for c in _LOYALTY_COLS)))
+    cur.executemany(
+        f"INSERT INTO {S}.loyalty_entry (tenant_id, terminal_id, store_id, "
+        f"{_cols(_LOYALTY_COLS)}) VALUES (%s, %s, %s, {_marks(len(_LOYALTY_COLS))}) "
+        "ON CONFLICT DO NOTHING", rows)
+
+
+def _erased_members(cur: Cursor, ctx: Context, ids: set[str]) -> set[str]:
+    if not ids or cur.execute(f"SELECT to_regclass('{S}.customer_tombstone') IS NOT NULL"
+                              ).fetchone() != (True,):
+        return set()
+    return {str(r[0]) for r in cur.execute(
+        f"SELECT customer_id::text FROM {S}.customer_tombstone WHERE tenant_id = %s "
+        "AND customer_id::text = ANY(%s)", (ctx.tenant_id, sorted(ids)))}
+
+
+def forget_loyalty_reasons(cur: Cursor, ctx: Context, customer_id: str) -> int:
+    """Erasure at central: blank the member's adjustment reasons (the ledger's only free
+    text); the points stay. The change comes down to every till by the pull."""
+    if cur.execute(f"SELECT to_regclass('{S}.loyalty_entry') IS NOT NULL").fetchone() \
+            != (True,):
+        return 0
+    cur.execute(f"UPDATE {S}.loyalty_entry SET reason = NULL WHERE tenant_id = %s "
+                "AND customer_id = %s AND reason IS NOT NULL", (ctx.tenant_id, customer_id))
+    return cur.rowcount
+
+
 #: Event types that need a central table a central below some migration lacks. The push
 #: keeps such events at central unapplied (as "too new") until ``central init`` made it.
 NEEDS_TABLE: dict[str, str] = {
@@ -719,6 +811,8 @@ NEEDS_TABLE: dict[str, str] = {
     "expense_category.added": "expense_category",
     "payable.created": "payable",
     "payable.paid": "payable_payment",
+    "loyalty.recorded": "loyalty_entry",
+    "customer.consent": "consent_event",
 }
 
 
@@ -753,6 +847,8 @@ HANDLERS: dict[str, Handler] = {
     "expense_category.added": expense_category_added,
     "payable.created": payable_created,
     "payable.paid": payable_paid,
+    "loyalty.recorded": loyalty_recorded,
+    "customer.consent": customer_consent,
 }
 
 

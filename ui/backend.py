@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ui.backend_alerts import AlertsBackend
 from ui.backend_books import BooksBackend
+from ui.backend_campaigns import CampaignsBackend
 from ui.backend_cart import CartBackend
 from ui.backend_core import CoreBackend, ShopInfo, Unavailable
 from ui.backend_messages import MessagesBackend
 from ui.backend_money import MoneyBackend
 from ui.backend_office import OfficeBackend
+from ui.backend_personal_data import PersonalDataBackend
 from ui.backend_shipping import ShippingBackend
 from ui.backend_sync import SyncBackend
 
@@ -49,10 +52,19 @@ class TillBackend(Protocol):
     @property
     def books(self) -> BooksBackend: ...
 
+    @property
+    def alerts(self) -> AlertsBackend: ...
+
+    @property
+    def campaigns(self) -> CampaignsBackend: ...
+
+    @property
+    def personal_data(self) -> PersonalDataBackend: ...
+
     def close(self) -> None:
         """Stop the sync, close open payment clients, close the shop (blocking)."""
         ...
 
 
-__all__ = ["BooksBackend", "CartBackend", "CoreBackend", "MessagesBackend", "MoneyBackend",
-           "OfficeBackend", "ShippingBackend", "ShopInfo", "SyncBackend", "TillBackend", "Unavailable"]
+__all__ = ["AlertsBackend", "BooksBackend", "CartBackend", "CoreBackend", "MessagesBackend", "MoneyBackend",
+           "OfficeBackend", "PersonalDataBackend", "ShippingBackend", "ShopInfo", "SyncBackend", "TillBackend", "Unavailable"]

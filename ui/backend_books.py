@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 #: The statements the statements screen offers (``account``: the cash book's).
 STATEMENTS = ("pnl", "balance-sheet", "trial-balance", "cashbook")
-#: Formats a statement is exported to (``services.reports.export``).
-STATEMENT_FORMATS = ("csv", "html")
+#: Formats a statement is exported to (``services.reports.export``; the PDF as the
+#: Reports screen makes it, ``app.reports_pdf``).
+STATEMENT_FORMATS = ("csv", "html", "pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,7 @@ class BooksBackend(Protocol):
 
     def export_statement(self, report: TableReport, fmt: str, path: str,
                          lang: str = "id") -> str:
-        """Write a statement's tables as csv or html to ``path``; returns the path."""
+        """Write a statement's tables as csv, html or pdf to ``path``; returns the path."""
         ...
 
     def analytics(self, period: Period, scope: Scope) -> Scoped[AnalyticsView]: ...

@@ -21,6 +21,7 @@ from services.cart import Cart, Discount
 from services.categories import CategoryRow, ProductTile
 from services.discounts import DiscountCheck, DiscountGrant
 from services.held_carts import HeldCartRow, PriceChange, UnavailableLine
+from services.promo_till import PromoDiscount
 from services.selling import Approval
 from services.users import Actor
 
@@ -54,6 +55,13 @@ class CartBackend(Protocol):
         """``discount`` on line ``line_no`` (None: the whole order) against the logged-in
         person's limit. Raises BadInput (field "discount") for a discount that cannot be
         given. Pure value code over the configuration loaded at start-up."""
+        ...
+
+    # --- a promo code (pool lane: read only) --------------------------------------------
+    def promo_discount(self, cart: Cart, code: str) -> PromoDiscount:
+        """The order discount the promo ``code`` gives ``cart`` now
+        (``services.promo_till.till_promo``); the till puts it on the cart. Refused naming
+        "promo_code" (unknown, expired, used up by the cart's customer, no customer...)."""
         ...
 
     # --- approvals (DB-writer lane: a wrong PIN is a write) ------------------------------

@@ -17,6 +17,9 @@ from typing import Protocol
 from services.cart import Cart
 from services.discounts import DiscountGrant
 from services.kasbon import KasbonBalance
+from services.loyalty import MemberPoints
+from services.loyalty_ledger import LedgerRow
+from services.loyalty_settings import LoyaltySettings
 from services.payments import PaymentsState
 from services.refunds import RefundableSale, RefundResult
 from services.selling import SaleResult
@@ -82,6 +85,22 @@ class MoneyBackend(Protocol):
         ...
 
     def kasbon_room(self, customer_id: str) -> KasbonBalance: ...
+
+    def member_points(self, customer_id: str) -> MemberPoints:
+        """The member's loyalty points, their value and tier (issue 15). Pool lane."""
+        ...
+
+    def loyalty_settings(self) -> LoyaltySettings:
+        """The loyalty programme's settings. Pool lane."""
+        ...
+
+    def save_loyalty_settings(self, changes: dict[str, object]) -> LoyaltySettings:
+        """Change the programme's settings (field -> value; the owner). DB-writer lane."""
+        ...
+
+    def loyalty_ledger(self, customer_id: str) -> tuple[MemberPoints, tuple[LedgerRow, ...]]:
+        """A member's points and their ledger, oldest first. Pool lane."""
+        ...
 
     # --- receipts ---
     def print_receipt(self, receipt_no: str, copy: bool) -> PrintResult:

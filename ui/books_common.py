@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from services.errors import ShopError
 from services.reports.scope import Scope
-from services.reports.values import Period, Table, TableReport
+from services.reports.values import Period, Table, TableReport, Words
 from ui.backend_books import BooksBackend, ScopeChoices, Scoped
 from ui.i18n import language, tr, when
 from ui.office.common import (
@@ -84,7 +84,10 @@ def fill_table(widget: QTableWidget, table: Table) -> None:
     widget.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, (column, value) in enumerate(zip(table.columns, row, strict=False)):
-            item = cell(value_text(column.kind, value), right=column.kind in NUMERIC)
+            # A label that knows its English (a statement's line) in the screen's language.
+            shown = (value.text(lang) if isinstance(value, Words)
+                     else value_text(column.kind, value))
+            item = cell(shown, right=column.kind in NUMERIC)
             if table.totals is not None and r == len(rows) - 1:
                 f = item.font()
                 f.setBold(True)

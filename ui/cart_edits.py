@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from services.cart import Cart, CartItem, Discount
 from services.customer_card import CustomerCard
 from services.discounts import DiscountCheck, DiscountGrant
+from services.promo_till import promo_of, without_promo
 from ui.cart_actions import CartActions
 from ui.cart_view import CartTable
 from ui.customer_dialog import CustomerDialog
@@ -117,6 +118,11 @@ class CartEdits(CartActions):
             self._say(tr("till.empty_cart"), error=True)
             self.focus_scan.emit()
             return
+        promo = promo_of(self._model.cart)
+        if promo is not None:  # a code and a manual order discount do not stack
+            self._say(tr("promo.remove_first", code=promo.code), error=True)
+            self.focus_scan.emit()
+            return
         self._discount(None)
 
     def _discount(self, line_no: int | None) -> None:
@@ -198,8 +204,12 @@ class CartEdits(CartActions):
     def detach_customer(self) -> None:
         """Shift+F7: the sale goes on without a customer."""
         if self._model.cart.customer_id is not None:
+            promo = promo_of(self._model.cart)
+            if promo is not None:  # a code is for a named customer: it goes with them
+                self._model.set(without_promo(self._model.cart))
             self._model.with_customer(None)
-            self._say(tr("cart.customer_detached"))
+            self._say(tr("cart.customer_detached") if promo is None
+                      else tr("promo.detached", code=promo.code))
         self.focus_scan.emit()
 
 

@@ -106,5 +106,8 @@ class CustomerBadge(QLabel):
         kasbon = (tr("cart.customer_kasbon", balance=rupiah(card.kasbon_balance),
                      available=rupiah(card.kasbon_available)) if card.credit_limit
                   else tr("cart.customer_no_kasbon", balance=rupiah(card.kasbon_balance)))
-        self.setText(tr("cart.customer_line", name=card.name) + "   ·   " + kasbon)
+        points = ("" if card.points is None else "   ·   " + tr(
+            "loyalty.badge", tier=card.tier or "", points=card.points,
+            value=rupiah(card.points_value)))
+        self.setText(tr("cart.customer_line", name=card.name) + "   ·   " + kasbon + points)
         self.show()

@@ -18,6 +18,7 @@ from services.cart import Cart
 from services.errors import ShopError
 from services.formatting import local
 from services.held_carts import HeldCartRow
+from services.promo_till import without_promo
 from services.selling import Approval
 from ui.backend_cart import ResumedCartInfo
 from ui.cart_actions import CartActions
@@ -124,8 +125,10 @@ class CartWrites(CartActions):
         if self._backend is None:
             return
         cart_backend, cart = self._backend.cart, self._model.cart
+        # A promo code is not held: entered again on resume, it is checked again then.
+        held = without_promo(cart)
         self._busy = True
-        self._tasks.run_in_background(lambda: cart_backend.hold(cart, label),
+        self._tasks.run_in_background(lambda: cart_backend.hold(held, label),
                                       lambda row: self._held(cart, row), self._failed,
                                       lane=Lane.WRITER, owner=self._slot.page)
 

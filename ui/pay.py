@@ -33,13 +33,15 @@ from PySide6.QtWidgets import (
 from services.cart import Cart
 from services.discounts import DiscountGrant
 from services.kasbon import KasbonBalance
+from services.loyalty import MemberPoints
 from services.payments import PaymentsState
 from services.selling import SaleResult
-from services.tender import PROVIDER_METHODS, TenderInput
+from services.tender import POINTS, PROVIDER_METHODS, TenderInput
 from ui.backend import TillBackend
 from ui.backend_money import ChargeState
 from ui.charge_panel import ChargePanel, words
 from ui.i18n import tr
+from ui.loyalty_redeem import RedeemDialog
 from ui.payment_wait import (
     CancelClicked,
     ChargeViewed,
@@ -68,6 +70,8 @@ class PayDialog(QDialog):
     charge_shown = Signal(object)
     #: A refusal or error is shown in the dialog (value: its text).
     refused = Signal(str)
+    #: The member's loyalty points were read (value: services.loyalty.MemberPoints).
+    points_known = Signal(object)
 
     def __init__(self, backend: TillBackend, tasks: TaskManager, cart: Cart, total: int,
                  grants: tuple[DiscountGrant, ...] = (), parent: QWidget | None = None) -> None:
@@ -94,7 +98,18 @@ class PayDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.entry)
         self.pages.addWidget(self.charge_panel)
-        QVBoxLayout(self).addWidget(self.pages)
+        # A member's points pay part of the sale (issue 15): shown once their points are
+        # known and they have some; the redeem dialog asks how many.
+        self.member: MemberPoints | None = None
+        self.redeem_dialog: RedeemDialog | None = None
+        self.points_button = QPushButton(tr("loyalty.redeem.button"))
+        self.points_button.setObjectName("redeemButton")
+        self.points_button.setMinimumHeight(48)
+        self.points_button.clicked.connect(self.redeem)
+        self.points_button.hide()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.pages)
+        lay.addWidget(self.points_button)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(lambda: self._feed(Tick()))
@@ -129,6 +144,9 @@ class PayDialog(QDialog):
             self._tasks.run_in_background(lambda: money.kasbon_room(customer),
                                           self._kasbon_known, lambda exc: None,
                                           lane=Lane.POOL, owner=self)
+            self._tasks.run_in_background(lambda: money.member_points(customer),
+                                          self._points_known, lambda exc: None,
+                                          lane=Lane.POOL, owner=self)
 
     def _payments_known(self, state: PaymentsState) -> None:
         self.entry.show_payments(state)
@@ -139,6 +157,23 @@ class PayDialog(QDialog):
 
     def _kasbon_known(self, room: KasbonBalance) -> None:
         self.entry.show_kasbon(room)
+
+    def _points_known(self, member: MemberPoints) -> None:
+        self.member = member
+        self.points_button.setText(tr("loyalty.redeem.button_points", points=member.balance))
+        self.points_button.setVisible(member.redeemable)
+        self.points_known.emit(member)
+
+    def redeem(self) -> None:
+        """Ask how many points pay (the member's balance and the rupiah value shown)."""
+        if self.member is None or not self.member.redeemable or self.charging:
+            return
+        left = self.entry.total - sum(t.amount for t in self.entry.tenders
+                                      if t.method != POINTS)
+        dialog = self.redeem_dialog = RedeemDialog(self.member, left, self)
+        dialog.accepted.connect(
+            lambda: self.entry.take_tender(TenderInput(POINTS, dialog.value)))
+        dialog.open()
 
     # --- paying -------------------------------------------------------------------------
     def _pay(self, tenders: list[TenderInput]) -> None:

@@ -82,7 +82,10 @@ def till_mid_sale(qapp: QApplication, open_backend: Callable[[], TillBackend],
         panel.close()
 
     from ui.office.screenshots import office_pictures
-    saved += office_pictures(qapp, window, out)
+    from ui.office.shell import screens_for
+    # Every screen the owner has, so a look at docs/screenshots shows what a person sees.
+    saved += office_pictures(qapp, window, out,
+                             screens=tuple(s.key for s in screens_for("owner")))
     window.shutdown()
     window.close()
     # Destroy the window's Qt objects here, on the main thread, before the interpreter's

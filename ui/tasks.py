@@ -19,11 +19,12 @@ A checkout never waits on the network: network work never runs on the writer lan
 from __future__ import annotations
 
 import enum
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
@@ -61,6 +62,10 @@ class TaskManager(QObject):
         self._lock = threading.Lock()
         self._pending = 0
         self._closed = False
+        # What each running job refers to (its function, callbacks and owner), held
+        # here and released on the main thread only: see run_in_background.
+        self._held: dict[int, tuple[Any, ...]] = {}
+        self._keys = itertools.count()
         self._deliver.connect(self._run_closure, Qt.ConnectionType.QueuedConnection)
 
     # --- API --------------------------------------------------------------------------
@@ -79,14 +84,28 @@ class TaskManager(QObject):
             pending = self._pending
         self.busy_changed.emit(pending)
         executor = self._writer if lane is Lane.WRITER else self._pool
-        future: Future[T] = executor.submit(fn)
+        # The worker thread must never drop the last reference to a Qt object: a screen
+        # whose bound method is on_done, or which a closure holds, would have its C++ side
+        # destroyed on that thread (a segfault, seen intermittently in the screens' tests
+        # when a screen was closed while its first load ran). So the function, callbacks
+        # and owner stay in self._held, and neither the submitted job nor the future's
+        # done-callback refer to them; _finish releases them on the main thread.
+        key = next(self._keys)
+        with self._lock:
+            self._held[key] = (fn, on_done, on_error, owner)
+        future: Future[T] = executor.submit(self._call, key)
 
         def finished(done: Future[T]) -> None:
             # Runs on the worker thread (or here, if already done): only hand over.
-            self._deliver.emit(lambda: self._finish(done, on_done, on_error, owner))
+            self._deliver.emit(lambda: self._finish(done, key))
 
         future.add_done_callback(finished)
         return future
+
+    def _call(self, key: int) -> Any:
+        with self._lock:
+            fn = self._held[key][0]
+        return fn()
 
     def run_on_main(self, closure: Callable[[], None]) -> None:
         """Run ``closure`` on the main thread soon (safe to call from any thread)."""
@@ -109,11 +128,11 @@ class TaskManager(QObject):
         assert callable(closure)
         closure()
 
-    def _finish(self, future: Future[T], on_done: Callable[[T], None] | None,
-                on_error: Callable[[Exception], None] | None, owner: QObject | None) -> None:
+    def _finish(self, future: Future[T], key: int) -> None:
         with self._lock:
             self._pending -= 1
             pending = self._pending
+            _fn, on_done, on_error, owner = self._held.pop(key)
         self.busy_changed.emit(pending)
         if future.cancelled():
             return

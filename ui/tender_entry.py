@@ -263,6 +263,23 @@ class TenderEntry(QWidget):
         if self.remaining == 0:
             self._submit(list(self.tenders))  # nothing left for cash: done in one press
 
+    def take_tender(self, tender: TenderInput) -> None:
+        """A tender decided in a dialog of its own (a member's points: ui/loyalty_redeem),
+        taken like a method's; one of each such method (a second replaces the first)."""
+        if self._busy:
+            return
+        others = [t for t in self.tenders if t.method != tender.method]
+        left = self.total - sum(t.amount for t in others)
+        if tender.amount <= 0 or tender.amount > left:
+            self.say(tr("money.pay.too_much", left=rupiah(left)), error=True)
+            return
+        self.tenders = [*others, tender]
+        self.given.clear()
+        self.message.clear()
+        self._draw_tenders()
+        if self.remaining == 0:
+            self._submit(list(self.tenders))
+
     def remove_tender(self) -> None:
         if self._busy or not self.isVisible() or not self.tenders:
             return

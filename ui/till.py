@@ -14,6 +14,8 @@ The parts, one job each:
   with a supervisor's PIN above the limit), the customer (F7 / Shift+F7);
 * ``ui/cart_writes.py`` — voids (Del, Esc on an empty box; audited) and hold / resume
   (F8 / Shift+F8);
+* ``ui/cart_promo.py`` — a promo code on the sale (Ctrl+P), checked by the shop, shown above
+  the cart;
 * ``ui/dialog_slot.py`` — one cart dialog at a time, the scan box's focus back after it;
 * ``ui/totals_panel.py`` — the totals in large type and the last sale;
 * ``ui/category_grid.py`` — categories and products as large buttons, for fingers;
@@ -49,6 +51,7 @@ from services.selling import SaleResult
 from services.users import Actor
 from ui.backend import TillBackend
 from ui.cart_edits import CartEdits
+from ui.cart_promo import CartPromo, PromoBadge
 from ui.cart_view import CartTable, CustomerBadge
 from ui.cart_writes import CartWrites
 from ui.category_grid import CategoryGrid
@@ -74,7 +77,7 @@ _WORDS = {"search": "till.search", "clear": "till.clear", "minus": "till.minus",
           "refund": "money.till.refund", "reprint": "receipt.reprint_button",
           "qty": "cart.qty", "line_discount": "cart.line_discount",
           "order_discount": "cart.order_discount", "customer": "cart.customer",
-          "hold": "cart.hold", "resume": "cart.resume"}
+          "hold": "cart.hold", "resume": "cart.resume", "promo": "promo.button"}
 
 
 class TillPage(QWidget):
@@ -130,6 +133,8 @@ class TillPage(QWidget):
         left.addWidget(self.scan_box.field)
         left.addLayout(message_row)
         left.addWidget(self.customer)
+        self.promo_badge = PromoBadge()  # the sale's promo code and its discount
+        left.addWidget(self.promo_badge)
         left.addWidget(self.scan_box.results)
         left.addWidget(self.table, 3)
         left.addWidget(self.grid, 2)
@@ -138,7 +143,8 @@ class TillPage(QWidget):
         self.dialogs.closed.connect(self.focus_scan)
         self.edits = CartEdits(tasks, self.sale, self.table, self.dialogs)
         self.writes = CartWrites(tasks, self.sale, self.table, self.dialogs)
-        for part in (self.edits, self.writes):
+        self.promo = CartPromo(tasks, self.sale, self.table, self.dialogs)
+        for part in (self.edits, self.writes, self.promo):
             part.said.connect(lambda text, error: self.say(text, error=error))
             part.focus_scan.connect(self.focus_scan)
         self.money = TillMoney(tasks, self.sale, self)
@@ -149,6 +155,10 @@ class TillPage(QWidget):
         # --- right: totals in large type, then the action buttons ---------------------
         self.totals = TotalsPanel(self)
         self.buttons: dict[str, QPushButton] = {}
+        # A promo code (Ctrl+P) beside the message: the message line's height, nothing moves.
+        promo = self._button("promo", self.promo.enter_code, 30, _font(11))
+        promo.setFixedHeight(30)
+        message_row.addWidget(promo, 0, Qt.AlignmentFlag.AlignTop)  # a long message wraps
         edits, writes, money = self.edits, self.writes, self.money
         grid = QGridLayout()
         grid.setSpacing(COLUMN_SPACING)
@@ -200,7 +210,7 @@ class TillPage(QWidget):
                 ("F3", edits.line_discount), ("Shift+F3", edits.order_discount),
                 ("F4", edits.edit_qty), ("F7", edits.choose_customer),
                 ("Shift+F7", edits.detach_customer), ("F8", writes.hold),
-                ("Shift+F8", writes.resume)):
+                ("Shift+F8", writes.resume), ("Ctrl+P", self.promo.enter_code)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -224,6 +234,7 @@ class TillPage(QWidget):
         self.scan_box.attach(backend.core)
         self.edits.attach(backend)
         self.writes.attach(backend)
+        self.promo.attach(backend)
         self.money.attach(backend)
         self.grid.attach(backend)
         self.send.attach(backend)
@@ -353,6 +364,7 @@ class TillPage(QWidget):
             if self._backend is not None and priced is not None else 0
         self.totals.draw(priced, due)
         self.customer.draw(self.sale.customer)
+        self.promo_badge.draw(priced)
         self.buttons["pay_cash"].setEnabled(priced is not None and bool(priced.lines))
         if priced is not None:
             self.cart_changed.emit(priced)

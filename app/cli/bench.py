@@ -16,7 +16,8 @@ from pathlib import Path
 from services.errors import Conflict
 
 BENCHMARKS = ("sale_commit", "lookup", "search", "verify", "push", "pull", "cold_start",
-              "shipments", "messages", "analytics", "report_pdf")
+              "shipments", "messages", "analytics", "report_pdf", "loyalty_commit",
+              "stock_alerts", "campaigns")
 #: ``--sales`` when not given: the verify database, and the push catch-up (issue 3);
 #: analytics and the month's PDF read the cold-start shop (~1,000,000 sale lines).
 DEFAULT_SALES = {"verify": 200_000, "push": 20_000, "cold_start": 352_500,
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         module = importlib.import_module(f"bench.{name}")
         kwargs: dict[str, int] = {"seed": args.seed}
-        if name == "sale_commit":
+        if name in ("sale_commit", "loyalty_commit", "stock_alerts"):
             kwargs.update({} if samples is None else {"samples": samples})
         elif name == "lookup":
             kwargs.update(products=products, **({} if samples is None else {"samples": samples}))
@@ -88,8 +89,9 @@ def run(args: argparse.Namespace) -> int:
             kwargs.update(sales=given or DEFAULT_SALES["push"])
         elif name == "pull":
             kwargs.update(products=products)
-        elif name in ("shipments", "messages"):
-            pass  # their own fixed loads (issue 12: 200 parcels; issue 13: 1,000 messages)
+        elif name in ("shipments", "messages", "campaigns"):
+            pass  # their own fixed loads (issue 12: 200 parcels; issue 13: 1,000 messages;
+            # issue 15: a 5,000-recipient campaign queued, 500 sent at the rate limit)
         elif name in ("analytics", "report_pdf"):
             # The cold-start shop spread over a year (issue 14): analytics over ~1,000,000
             # sale lines on SQLite and PostgreSQL, and November's 30,000 sales as a PDF.

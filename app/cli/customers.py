@@ -1,4 +1,5 @@
-"""``warungin customers add|update|find|show|erase``: customers, their personal data encrypted."""
+"""``warungin customers add|update|find|show|erase|export|consent``: customers, their personal
+data encrypted (export and consent: app/cli/customers_data.py)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     e.add_argument("--even-with-kasbon", action="store_true",
                    help="erase although the customer still owes kasbon")
     e.set_defaults(handler=run_erase)
+
+    from app.cli.customers_data import register_into  # export, consent (UU PDP)
+    register_into(cs, common)
 
 
 def run_add(args: argparse.Namespace) -> int:

@@ -49,6 +49,11 @@ COMMAND_MODULES = [
     "payables",
     "export",
     "period",
+    "loyalty",
+    "alerts",
+    "scheduler",
+    "campaign",
+    "segments",
 ]
 
 log = logging.getLogger("warungin")

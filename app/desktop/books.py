@@ -193,17 +193,37 @@ class BooksAdapter:
     @environment_faults
     def export_statement(self, report: TableReport, fmt: str, path: str,
                          lang: str = "id") -> str:
+        """CSV, HTML or PDF (the Reports screen's PDF: ``app.reports_pdf``, with the
+        store's header and its clock), written aside and renamed: never half a file."""
         from services.errors import BadInput
         from services.reports.export import to_csv, to_html
+        from services.store_settings import read_store_settings
         if fmt not in STATEMENT_FORMATS:
             raise BadInput(f"format must be one of {', '.join(STATEMENT_FORMATS)}",
                            field="format")
         target = Path(path)
         if not target.parent.is_dir():
             raise BadInput("the folder does not exist", field="path")
-        text = (to_csv(report, lang) if fmt == "csv"
-                else to_html(report, report.title(lang), lang))
-        target.write_text(text, "utf-8")
+        title = report.title(lang)
+        note = None if report.period is None else report.period.label()
+        if fmt == "csv":
+            data = to_csv(report, lang).encode("utf-8-sig")  # Excel reads it
+        elif fmt == "html":
+            data = to_html(report, title, lang, note).encode("utf-8")
+        else:
+            from app.reports_pdf import to_pdf  # reportlab loads only when a PDF is asked
+            store = self._ctx.read(lambda uow: read_store_settings(uow.conn))
+            data = to_pdf(report, title, lang, note, shop_name=store.store_name,
+                          zone_name=self._ctx.info.timezone, address=store.address,
+                          npwp=store.npwp)
+        part = target.with_name(target.name + ".part")
+        try:
+            part.write_bytes(data)
+            part.replace(target)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise BadInput(f"the file cannot be written ({exc.strerror})",
+                           field="path") from None
         return str(target)
 
     @environment_faults

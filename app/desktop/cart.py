@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.desktop.context import DesktopContext, environment_faults
+from local_db.ids import now_iso
 from local_db.uow import UnitOfWork
 from services.cart import Cart, Discount
 from services.catalogue import WEIGHED_UNITS
@@ -18,6 +19,7 @@ from services.categories import CategoryRow, ProductTile, category_products, lis
 from services.discounts import DiscountCheck, DiscountGrant, approve_discount, check_discount
 from services.errors import BadInput, NotFound
 from services.held_carts import HeldCartRow, hold_cart, list_held, resume_cart
+from services.promo_till import PromoDiscount, till_promo
 from services.users import Actor, approve
 from services.voids import void_cart, void_line
 from services.selling import Approval
@@ -40,6 +42,9 @@ class CartAdapter:
                        discount: Discount) -> DiscountCheck:
         actor = self._ctx.require_actor()
         return check_discount(self._ctx.config, actor.role, cart, line_no, discount)
+
+    def promo_discount(self, cart: Cart, code: str) -> PromoDiscount:
+        return self._ctx.read(lambda uow: till_promo(uow.conn, cart, code, at=now_iso()))
 
     def verify_approval(self, approval: Approval, role: str, what: str) -> Actor:
         def check(uow: UnitOfWork) -> Actor:

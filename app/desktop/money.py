@@ -17,6 +17,9 @@ from services.checkout import checkout, sale_request
 from services.discounts import DiscountGrant
 from services.errors import BadInput, Refused
 from services.kasbon import KasbonBalance, customer_balance
+from services.loyalty import MemberPoints
+from services.loyalty_ledger import LedgerRow
+from services.loyalty_settings import LoyaltySettings
 from services.payments import PaymentsState
 from services.refunds import RefundableSale, RefundResult, refund_sale, refundable_sale
 from services.selling import Approval, SaleResult
@@ -104,6 +107,28 @@ class MoneyAdapter:
 
     def kasbon_room(self, customer_id: str) -> KasbonBalance:
         return self._ctx.read(lambda uow: customer_balance(uow, customer_id))
+
+    def member_points(self, customer_id: str) -> MemberPoints:
+        from services.loyalty import member_points
+        return self._ctx.read(lambda uow: member_points(uow.conn, customer_id))
+
+    def loyalty_settings(self) -> LoyaltySettings:
+        from services.loyalty_settings import read_loyalty_settings
+        return self._ctx.read(lambda uow: read_loyalty_settings(uow.conn))
+
+    def save_loyalty_settings(self, changes: dict[str, object]) -> LoyaltySettings:
+        from services.loyalty_settings import (
+            parse_changes,
+            read_loyalty_settings,
+            save_loyalty_settings,
+        )
+        return self._ctx.act(lambda uow, actor: save_loyalty_settings(
+            uow, actor, parse_changes(read_loyalty_settings(uow.conn), changes)))
+
+    def loyalty_ledger(self, customer_id: str) -> tuple[MemberPoints, tuple[LedgerRow, ...]]:
+        from services.loyalty import ledger, member_points
+        return self._ctx.read(lambda uow: (member_points(uow.conn, customer_id),
+                                           ledger(uow.conn, customer_id)))
 
     @environment_faults
     def print_receipt(self, receipt_no: str, copy: bool) -> PrintResult:

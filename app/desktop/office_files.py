@@ -7,7 +7,8 @@ from pathlib import Path
 
 from services.errors import BadInput
 from services.formatting import date_text
-from services.reports import REPORTS, Period, Report
+from services.reports import Period, Report
+from services.reports.catalogue import spec_of
 from services.reports import export as reports_export
 from services.store_settings import StoreSettings
 from ui.backend_office import EXPORT_FORMATS
@@ -38,7 +39,7 @@ def write_report(report: Report, key: str, period: Period, fmt: str, path: str, 
     """The report as ``fmt`` in ``path``; returns the path written. ``store``: the PDF's
     header (name, address, NPWP); ``zone_name``: the store's time zone, for the time the
     PDF says it was made (WIB/WITA/WIT)."""
-    spec = REPORTS[key]
+    spec = spec_of(key)  # any report of the catalogue, not only the five built in
     title = spec.title(lang)
     note = None
     if spec.takes_period:

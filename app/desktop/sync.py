@@ -9,6 +9,7 @@ The figures and the actions are ``sync.overview``'s and ``sync.panel_actions``'s
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from services.selling import Approval
 if TYPE_CHECKING:
     # The worker pulls in psycopg, apscheduler and the push/pull code: imported when the
     # sync starts (after the till is up), not when the program starts (cold-start budget).
+    from app.scheduler import ShopScheduler
     from app.sync_worker import BackgroundSync, Connectivity
 
 
@@ -31,6 +33,7 @@ class SyncAdapter:
         self._lock = threading.Lock()
         self._background: BackgroundSync | None = None
         self._watcher: Callable[[], None] | None = None
+        self._scheduler: ShopScheduler | None = None
 
     def start(self) -> None:
         from app.sync_worker import BackgroundSync
@@ -40,11 +43,28 @@ class SyncAdapter:
             background = self._background = BackgroundSync.for_shop(self._ctx.shop)
         background.worker.subscribe(self._pass_done)
         background.start()
+        self._start_scheduler()
+
+    def _start_scheduler(self) -> None:
+        """The shop's scheduler (daily summary, stock alerts, nightly jobs: app.scheduler)
+        starts and stops with the background work. Its failure to start is logged, never
+        in the till's way."""
+        from app.scheduler import ShopScheduler
+        try:
+            scheduler = ShopScheduler(self._ctx.shop)
+            scheduler.start()
+        except Exception:
+            logging.getLogger("warungin.schedule").exception("the scheduler did not start")
+            return
+        self._scheduler = scheduler
 
     def stop(self) -> None:
         with self._lock:
             background, self._background = self._background, None
             self._watcher = None
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.stop()
         if background is not None:
             background.worker.unsubscribe(self._pass_done)
             background.stop()

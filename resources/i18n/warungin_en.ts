@@ -56,6 +56,294 @@
       <translation>{n} s</translation>
     </message>
     <message>
+      <source>alerts.channel.email</source>
+      <translation>email</translation>
+    </message>
+    <message>
+      <source>alerts.channel.push</source>
+      <translation>app notification</translation>
+    </message>
+    <message>
+      <source>alerts.channel.sms</source>
+      <translation>SMS</translation>
+    </message>
+    <message>
+      <source>alerts.channel.whatsapp</source>
+      <translation>WhatsApp</translation>
+    </message>
+    <message>
+      <source>alerts.days</source>
+      <translation>{n} days</translation>
+    </message>
+    <message>
+      <source>alerts.job.campaigns</source>
+      <translation>Scheduled campaigns</translation>
+    </message>
+    <message>
+      <source>alerts.job.daily_summary</source>
+      <translation>Daily summary</translation>
+    </message>
+    <message>
+      <source>alerts.job.nightly</source>
+      <translation>Nightly jobs (points, tiers, segments)</translation>
+    </message>
+    <message>
+      <source>alerts.job.stock_alerts</source>
+      <translation>Low-stock digest</translation>
+    </message>
+    <message>
+      <source>alerts.job.summary_catch_up</source>
+      <translation>Summary catch-up</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.alerts_title</source>
+      <translation>Low stock: {n} open alerts</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.all_sent</source>
+      <translation>{n} open alerts; all sent to the owner by {channel}.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.lead</source>
+      <translation>Lead time</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.level</source>
+      <translation>On hand</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.per_day</source>
+      <translation>Sold/day</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.point</source>
+      <translation>Reorder point</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.product</source>
+      <translation>Product</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.sent</source>
+      <translation>Sent to the owner</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.since</source>
+      <translation>Since</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.sku</source>
+      <translation>SKU</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.suggested</source>
+      <translation>Suggested order</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.supplier</source>
+      <translation>Supplier</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.threshold</source>
+      <translation>Threshold</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.list_title</source>
+      <translation>Suggested orders: {n} products</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.no_channel</source>
+      <translation>{n} open alerts. The owner's channel is not set up (Settings → Messages), so the alerts are only shown here.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.no_channel_short</source>
+      <translation>The owner's channel is not set up: nothing was sent.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.no_supplier</source>
+      <translation>no supplier yet</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.nothing_to_send</source>
+      <translation>No new alert to send.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.packs</source>
+      <translation>{qty} ({n} × pack of {pack})</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.pending</source>
+      <translation>{n} open alerts; {pending} not yet sent to the owner by {channel}.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.rule</source>
+      <translation>Reorder point = average sold per day over the last {days} days (up to before {until}, refunds taken off) × the supplier's lead time + safety stock. Suggested order = reorder point − stock on hand, rounded up to whole packs.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.send</source>
+      <translation>Send the stock digest now</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.sent</source>
+      <translation>A digest of {n} alerts was sent to the owner by {channel}.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.title</source>
+      <translation>Reorder stock</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.waiting</source>
+      <translation>waiting to be sent</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.any_till</source>
+      <translation>any till (the first to claim it at central)</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.day</source>
+      <translation>Day</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.job</source>
+      <translation>Job</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.next</source>
+      <translation>Next run</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.recipient</source>
+      <translation>Recipient</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.scheduled</source>
+      <translation>Scheduled for</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.state</source>
+      <translation>State</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.when</source>
+      <translation>Schedule</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.daily_at</source>
+      <translation>daily at {at}</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.every</source>
+      <translation>every {n} minutes</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.misfire</source>
+      <translation>Catch-up window</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.next</source>
+      <translation>Next</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.recipients</source>
+      <translation>Recipients</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.till</source>
+      <translation>Sending till</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.time</source>
+      <translation>Closing time</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.zone</source>
+      <translation>Time zone</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.hours</source>
+      <translation>{n} hours</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.jobs_title</source>
+      <translation>Scheduled jobs</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.log_title</source>
+      <translation>Email log ({n})</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.misfire_rule</source>
+      <translation>If the PC is off at closing time, the summary is sent when it is back on within {n} hours; later than that it is logged as missed, never sent late. One email per store, day and recipient.</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.no_recipients</source>
+      <translation>no recipient yet: nothing is sent</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.not_running</source>
+      <translation>The scheduler is not running here; the schedule below is from the settings (run the till program or 'warungin scheduler run').</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.off</source>
+      <translation>Off</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.on</source>
+      <translation>On</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.missed</source>
+      <translation>missed: the PC was off or could not send within the catch-up window</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.no_key</source>
+      <translation>the data key cannot be read (keyring)</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.other_till</source>
+      <translation>sent by till {till}</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.unreachable</source>
+      <translation>central unreachable; trying again</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.running</source>
+      <translation>The scheduler is running in this program.</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.summary_title</source>
+      <translation>Daily summary to the owner</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.title</source>
+      <translation>Scheduled emails</translation>
+    </message>
+    <message>
+      <source>alerts.state.failed</source>
+      <translation>Failed</translation>
+    </message>
+    <message>
+      <source>alerts.state.queued</source>
+      <translation>Waiting to send</translation>
+    </message>
+    <message>
+      <source>alerts.state.sent</source>
+      <translation>Sent</translation>
+    </message>
+    <message>
+      <source>alerts.state.skipped</source>
+      <translation>Skipped</translation>
+    </message>
+    <message>
       <source>app.title</source>
       <translation>Warungin — {store}</translation>
     </message>
@@ -548,6 +836,162 @@
       <translation>Statements</translation>
     </message>
     <message>
+      <source>campaigns.channel.email</source>
+      <translation>Email</translation>
+    </message>
+    <message>
+      <source>campaigns.channel.push</source>
+      <translation>App notification</translation>
+    </message>
+    <message>
+      <source>campaigns.channel.sms</source>
+      <translation>SMS</translation>
+    </message>
+    <message>
+      <source>campaigns.channel.whatsapp</source>
+      <translation>WhatsApp</translation>
+    </message>
+    <message>
+      <source>campaigns.col.channel</source>
+      <translation>Channel</translation>
+    </message>
+    <message>
+      <source>campaigns.col.holdout</source>
+      <translation>Holdout</translation>
+    </message>
+    <message>
+      <source>campaigns.col.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>campaigns.col.send</source>
+      <translation>Sent</translation>
+    </message>
+    <message>
+      <source>campaigns.col.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>campaigns.col.when</source>
+      <translation>When</translation>
+    </message>
+    <message>
+      <source>campaigns.compose</source>
+      <translation>New campaign</translation>
+    </message>
+    <message>
+      <source>campaigns.count</source>
+      <translation>{eligible} reachable: {send} to send, {holdout} in the holdout. Left out: {no_consent} without consent, {opted_out} opted out, {no_address} without an address.</translation>
+    </message>
+    <message>
+      <source>campaigns.everyone</source>
+      <translation>Everyone who consented</translation>
+    </message>
+    <message>
+      <source>campaigns.field.audience</source>
+      <translation>Audience</translation>
+    </message>
+    <message>
+      <source>campaigns.field.channel</source>
+      <translation>Channel</translation>
+    </message>
+    <message>
+      <source>campaigns.field.cost</source>
+      <translation>Cost (Rp)</translation>
+    </message>
+    <message>
+      <source>campaigns.field.holdout_share</source>
+      <translation>Holdout share</translation>
+    </message>
+    <message>
+      <source>campaigns.field.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>campaigns.field.schedule_on</source>
+      <translation>Schedule (otherwise a draft, sent by hand)</translation>
+    </message>
+    <message>
+      <source>campaigns.field.scheduled_at</source>
+      <translation>Send time</translation>
+    </message>
+    <message>
+      <source>campaigns.field.text</source>
+      <translation>Message</translation>
+    </message>
+    <message>
+      <source>campaigns.formula</source>
+      <translation>Lift = conversion of the sent group − conversion of the holdout (not sent). Incremental gross profit = (gross profit per sent member − per holdout member) × sent group size. ROI = (incremental gross profit − cost) / cost. Attributed revenue is claimed by last touch or promo code, not incremental.</translation>
+    </message>
+    <message>
+      <source>campaigns.list</source>
+      <translation>Campaigns and results</translation>
+    </message>
+    <message>
+      <source>campaigns.preview</source>
+      <translation>Preview audience</translation>
+    </message>
+    <message>
+      <source>campaigns.results.attributed</source>
+      <translation>Attributed revenue (claimed, not incremental): {amount} from {n} sales</translation>
+    </message>
+    <message>
+      <source>campaigns.results.groups</source>
+      <translation>Sent {send}, conversion {send_conv}; holdout {holdout}, conversion {holdout_conv}</translation>
+    </message>
+    <message>
+      <source>campaigns.results.incremental</source>
+      <translation>Incremental gross profit: {amount} (cost {cost})</translation>
+    </message>
+    <message>
+      <source>campaigns.results.lift</source>
+      <translation>Lift: {lift}</translation>
+    </message>
+    <message>
+      <source>campaigns.results.roi</source>
+      <translation>ROI: {roi}</translation>
+    </message>
+    <message>
+      <source>campaigns.results.window_open</source>
+      <translation>The attribution window is still open: figures may change.</translation>
+    </message>
+    <message>
+      <source>campaigns.save</source>
+      <translation>Save campaign</translation>
+    </message>
+    <message>
+      <source>campaigns.saved</source>
+      <translation>Campaign {name} saved.</translation>
+    </message>
+    <message>
+      <source>campaigns.send</source>
+      <translation>Send now</translation>
+    </message>
+    <message>
+      <source>campaigns.sent</source>
+      <translation>{n} messages queued; the {holdout} in the holdout are not sent.</translation>
+    </message>
+    <message>
+      <source>campaigns.status.cancelled</source>
+      <translation>Cancelled</translation>
+    </message>
+    <message>
+      <source>campaigns.status.draft</source>
+      <translation>Draft</translation>
+    </message>
+    <message>
+      <source>campaigns.status.scheduled</source>
+      <translation>Scheduled</translation>
+    </message>
+    <message>
+      <source>campaigns.status.sent</source>
+      <translation>Sent</translation>
+    </message>
+    <message>
+      <source>campaigns.title</source>
+      <translation>Campaigns</translation>
+    </message>
+    <message>
       <source>cart.busy</source>
       <translation>One moment…</translation>
     </message>
@@ -890,6 +1334,178 @@
       <translation>Best sellers</translation>
     </message>
     <message>
+      <source>datareq.col.consent</source>
+      <translation>Consent</translation>
+    </message>
+    <message>
+      <source>datareq.col.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>datareq.col.phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>datareq.col.source</source>
+      <translation>Through</translation>
+    </message>
+    <message>
+      <source>datareq.col.time</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>datareq.col.who</source>
+      <translation>By</translation>
+    </message>
+    <message>
+      <source>datareq.consent_no</source>
+      <translation>no marketing</translation>
+    </message>
+    <message>
+      <source>datareq.consent_yes</source>
+      <translation>agrees to marketing</translation>
+    </message>
+    <message>
+      <source>datareq.customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>datareq.erase</source>
+      <translation>Erase customer data…</translation>
+    </message>
+    <message>
+      <source>datareq.erase_cancelled</source>
+      <translation>Erasure cancelled.</translation>
+    </message>
+    <message>
+      <source>datareq.erase_confirm</source>
+      <translation>Erase {name}'s personal data? Name, phone, email, address and message addresses are erased on every till; sales stay recorded. This cannot be undone.</translation>
+    </message>
+    <message>
+      <source>datareq.erase_title</source>
+      <translation>Erase customer data</translation>
+    </message>
+    <message>
+      <source>datareq.erased</source>
+      <translation>Customer data erased ({at}).</translation>
+    </message>
+    <message>
+      <source>datareq.even_with_kasbon</source>
+      <translation>Erase even with kasbon owed</translation>
+    </message>
+    <message>
+      <source>datareq.export_json</source>
+      <translation>Export JSON…</translation>
+    </message>
+    <message>
+      <source>datareq.export_pdf</source>
+      <translation>Export PDF…</translation>
+    </message>
+    <message>
+      <source>datareq.exported</source>
+      <translation>Copy saved to {path} ({sales} purchases, {messages} messages).</translation>
+    </message>
+    <message>
+      <source>datareq.exporting</source>
+      <translation>Preparing the copy…</translation>
+    </message>
+    <message>
+      <source>datareq.find</source>
+      <translation>Find</translation>
+    </message>
+    <message>
+      <source>datareq.found</source>
+      <translation>{count} customers found.</translation>
+    </message>
+    <message>
+      <source>datareq.granted</source>
+      <translation>Given</translation>
+    </message>
+    <message>
+      <source>datareq.history</source>
+      <translation>Marketing consent history</translation>
+    </message>
+    <message>
+      <source>datareq.lang.en</source>
+      <translation>English</translation>
+    </message>
+    <message>
+      <source>datareq.lang.id</source>
+      <translation>Bahasa Indonesia</translation>
+    </message>
+    <message>
+      <source>datareq.none_found</source>
+      <translation>No customer matches.</translation>
+    </message>
+    <message>
+      <source>datareq.note</source>
+      <translation>UU PDP: give the copy within 3×24 hours of the request; erasure anonymises the customer, sales and the books stay intact.</translation>
+    </message>
+    <message>
+      <source>datareq.pdf_language</source>
+      <translation>PDF language:</translation>
+    </message>
+    <message>
+      <source>datareq.pick</source>
+      <translation>Pick a customer in the list.</translation>
+    </message>
+    <message>
+      <source>datareq.save_as</source>
+      <translation>Save the copy</translation>
+    </message>
+    <message>
+      <source>datareq.search_hint</source>
+      <translation>Customer's name or phone number</translation>
+    </message>
+    <message>
+      <source>datareq.source.cli</source>
+      <translation>Command line</translation>
+    </message>
+    <message>
+      <source>datareq.source.erasure</source>
+      <translation>Data erasure</translation>
+    </message>
+    <message>
+      <source>datareq.source.import</source>
+      <translation>Import</translation>
+    </message>
+    <message>
+      <source>datareq.source.office</source>
+      <translation>Back office</translation>
+    </message>
+    <message>
+      <source>datareq.source.stop</source>
+      <translation>STOP reply</translation>
+    </message>
+    <message>
+      <source>datareq.source.till</source>
+      <translation>Till</translation>
+    </message>
+    <message>
+      <source>datareq.source.unsubscribe</source>
+      <translation>Unsubscribe link</translation>
+    </message>
+    <message>
+      <source>datareq.the_customer</source>
+      <translation>the customer</translation>
+    </message>
+    <message>
+      <source>datareq.title</source>
+      <translation>Customer data requests</translation>
+    </message>
+    <message>
+      <source>datareq.type_something</source>
+      <translation>Type a name or a phone number first.</translation>
+    </message>
+    <message>
+      <source>datareq.withdrawn</source>
+      <translation>Withdrawn</translation>
+    </message>
+    <message>
+      <source>datareq.yes</source>
+      <translation>yes</translation>
+    </message>
+    <message>
       <source>demo</source>
       <translation>DEMO</translation>
     </message>
@@ -1083,6 +1699,98 @@
       <translation>User</translation>
     </message>
     <message>
+      <source>loyalty.badge</source>
+      <translation>{tier} · {points} points ({value})</translation>
+    </message>
+    <message>
+      <source>loyalty.field.enabled</source>
+      <translation>Points programme on</translation>
+    </message>
+    <message>
+      <source>loyalty.field.expiry_months</source>
+      <translation>Points lapse after (months, 0 = never)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.floor</source>
+      <translation>Minimum spend (Rp)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.point_value</source>
+      <translation>Value of a point (Rp)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.points_per_step</source>
+      <translation>Points per step</translation>
+    </message>
+    <message>
+      <source>loyalty.field.same_sale</source>
+      <translation>Earn and redeem in the same sale</translation>
+    </message>
+    <message>
+      <source>loyalty.field.step</source>
+      <translation>Spend step (Rp)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.tier_basis</source>
+      <translation>Tiers by (spend/points)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.tiers</source>
+      <translation>Tiers (JSON)</translation>
+    </message>
+    <message>
+      <source>loyalty.office.balance</source>
+      <translation>{points} points ({value}) · {tier}</translation>
+    </message>
+    <message>
+      <source>loyalty.office.customer</source>
+      <translation>Customer id</translation>
+    </message>
+    <message>
+      <source>loyalty.office.save</source>
+      <translation>Save settings</translation>
+    </message>
+    <message>
+      <source>loyalty.office.saved</source>
+      <translation>Points settings saved.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.settings</source>
+      <translation>Points settings</translation>
+    </message>
+    <message>
+      <source>loyalty.office.show</source>
+      <translation>Show points history</translation>
+    </message>
+    <message>
+      <source>loyalty.office.title</source>
+      <translation>Points &amp; members</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.ask</source>
+      <translation>How many points pay? (at most {most})</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.balance</source>
+      <translation>{tier} member: {points} points, worth {value}</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.button</source>
+      <translation>Redeem points</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.button_points</source>
+      <translation>Redeem points (has {points} points)</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.title</source>
+      <translation>Redeem points</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.value</source>
+      <translation>Paid with points: {value} · {left} points left</translation>
+    </message>
+    <message>
       <source>main.damaged</source>
       <translation>Stop selling: the shop's database is damaged. {error}</translation>
     </message>
@@ -1109,6 +1817,10 @@
     <message>
       <source>money.method.kasbon</source>
       <translation>Kasbon</translation>
+    </message>
+    <message>
+      <source>money.method.points</source>
+      <translation>Points</translation>
     </message>
     <message>
       <source>money.method.qris</source>
@@ -1719,8 +2431,16 @@
       <translation>Analytics</translation>
     </message>
     <message>
+      <source>office.nav.campaigns</source>
+      <translation>Campaigns</translation>
+    </message>
+    <message>
       <source>office.nav.dashboard</source>
       <translation>Dashboard</translation>
+    </message>
+    <message>
+      <source>office.nav.data_requests</source>
+      <translation>Data requests</translation>
     </message>
     <message>
       <source>office.nav.expenses</source>
@@ -1729,6 +2449,10 @@
     <message>
       <source>office.nav.journal</source>
       <translation>Journal</translation>
+    </message>
+    <message>
+      <source>office.nav.loyalty</source>
+      <translation>Points &amp; members</translation>
     </message>
     <message>
       <source>office.nav.payables</source>
@@ -1747,8 +2471,20 @@
       <translation>Receivables</translation>
     </message>
     <message>
+      <source>office.nav.reorder</source>
+      <translation>Reorder stock</translation>
+    </message>
+    <message>
       <source>office.nav.reports</source>
       <translation>Reports</translation>
+    </message>
+    <message>
+      <source>office.nav.scheduled_emails</source>
+      <translation>Scheduled emails</translation>
+    </message>
+    <message>
+      <source>office.nav.segments</source>
+      <translation>Customer segments</translation>
     </message>
     <message>
       <source>office.nav.settings</source>
@@ -1973,6 +2709,74 @@
     <message>
       <source>products.title</source>
       <translation>Products &amp; stock</translation>
+    </message>
+    <message>
+      <source>promo.applied</source>
+      <translation>Promo code {code} applied: {amount} off</translation>
+    </message>
+    <message>
+      <source>promo.apply</source>
+      <translation>Apply code</translation>
+    </message>
+    <message>
+      <source>promo.badge</source>
+      <translation>Promo code {code}   ·   {amount}</translation>
+    </message>
+    <message>
+      <source>promo.badge_short</source>
+      <translation>Promo code {code}   ·   not yet: the order must be at least {min_spend}</translation>
+    </message>
+    <message>
+      <source>promo.button</source>
+      <translation>Promo code (Ctrl+P)</translation>
+    </message>
+    <message>
+      <source>promo.cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>promo.checking</source>
+      <translation>Checking the code…</translation>
+    </message>
+    <message>
+      <source>promo.current</source>
+      <translation>Code on the cart: {code}</translation>
+    </message>
+    <message>
+      <source>promo.detached</source>
+      <translation>Customer detached; promo code {code} removed with them</translation>
+    </message>
+    <message>
+      <source>promo.empty</source>
+      <translation>Type the code first.</translation>
+    </message>
+    <message>
+      <source>promo.hint</source>
+      <translation>Type the customer's promo code. A code is only for the chosen customer (F7), within its dates and its limit of uses.</translation>
+    </message>
+    <message>
+      <source>promo.placeholder</source>
+      <translation>e.g. HEMAT10</translation>
+    </message>
+    <message>
+      <source>promo.refused</source>
+      <translation>Promo code refused: {reason}</translation>
+    </message>
+    <message>
+      <source>promo.remove</source>
+      <translation>Remove code</translation>
+    </message>
+    <message>
+      <source>promo.remove_first</source>
+      <translation>Promo code {code} is the order discount: remove the code first (Ctrl+P)</translation>
+    </message>
+    <message>
+      <source>promo.removed</source>
+      <translation>Promo code {code} removed</translation>
+    </message>
+    <message>
+      <source>promo.title</source>
+      <translation>Promo code</translation>
     </message>
     <message>
       <source>qty.bad</source>
@@ -2221,6 +3025,46 @@
     <message>
       <source>role.supervisor</source>
       <translation>supervisor</translation>
+    </message>
+    <message>
+      <source>segments.col.customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>segments.col.segment</source>
+      <translation>Segment</translation>
+    </message>
+    <message>
+      <source>segments.col.spend</source>
+      <translation>12-month spend</translation>
+    </message>
+    <message>
+      <source>segments.col.with_consent</source>
+      <translation>Consented</translation>
+    </message>
+    <message>
+      <source>segments.computed</source>
+      <translation>Computed {when}</translation>
+    </message>
+    <message>
+      <source>segments.never</source>
+      <translation>Never computed: press Recompute.</translation>
+    </message>
+    <message>
+      <source>segments.recompute</source>
+      <translation>Recompute now</translation>
+    </message>
+    <message>
+      <source>segments.recomputed</source>
+      <translation>{n} customers recomputed.</translation>
+    </message>
+    <message>
+      <source>segments.rule</source>
+      <translation>Fixed scores for a small shop: R from days since the last purchase (≤14 days = 3, ≤45 = 2), F from purchases in 12 months (≥6 = 3, ≥2 = 2), M from 12-month spend (≥ Rp 1,000,000 = 3, ≥ Rp 250,000 = 2). Thresholds are the segments.* settings. Recomputed nightly.</translation>
+    </message>
+    <message>
+      <source>segments.title</source>
+      <translation>Customer segments (RFM)</translation>
     </message>
     <message>
       <source>settings.address</source>

@@ -56,6 +56,294 @@
       <translation>{n} dtk</translation>
     </message>
     <message>
+      <source>alerts.channel.email</source>
+      <translation>email</translation>
+    </message>
+    <message>
+      <source>alerts.channel.push</source>
+      <translation>notifikasi aplikasi</translation>
+    </message>
+    <message>
+      <source>alerts.channel.sms</source>
+      <translation>SMS</translation>
+    </message>
+    <message>
+      <source>alerts.channel.whatsapp</source>
+      <translation>WhatsApp</translation>
+    </message>
+    <message>
+      <source>alerts.days</source>
+      <translation>{n} hari</translation>
+    </message>
+    <message>
+      <source>alerts.job.campaigns</source>
+      <translation>Kampanye terjadwal</translation>
+    </message>
+    <message>
+      <source>alerts.job.daily_summary</source>
+      <translation>Ringkasan harian</translation>
+    </message>
+    <message>
+      <source>alerts.job.nightly</source>
+      <translation>Tugas malam (poin, tingkat, segmen)</translation>
+    </message>
+    <message>
+      <source>alerts.job.stock_alerts</source>
+      <translation>Ringkasan stok menipis</translation>
+    </message>
+    <message>
+      <source>alerts.job.summary_catch_up</source>
+      <translation>Susulan ringkasan</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.alerts_title</source>
+      <translation>Stok menipis: {n} peringatan terbuka</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.all_sent</source>
+      <translation>{n} peringatan terbuka; semuanya sudah dikirim ke pemilik lewat {channel}.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.lead</source>
+      <translation>Waktu kirim</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.level</source>
+      <translation>Stok</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.per_day</source>
+      <translation>Terjual/hari</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.point</source>
+      <translation>Titik pesan</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.product</source>
+      <translation>Produk</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.sent</source>
+      <translation>Dikirim ke pemilik</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.since</source>
+      <translation>Sejak</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.sku</source>
+      <translation>SKU</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.suggested</source>
+      <translation>Saran pesan</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.supplier</source>
+      <translation>Pemasok</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.col.threshold</source>
+      <translation>Batas</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.list_title</source>
+      <translation>Saran pesan: {n} produk</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.no_channel</source>
+      <translation>{n} peringatan terbuka. Saluran pemilik belum diatur (Pengaturan → Pesan), jadi peringatan hanya tampil di sini.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.no_channel_short</source>
+      <translation>Saluran pemilik belum diatur: tidak ada yang dikirim.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.no_supplier</source>
+      <translation>belum ada pemasok</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.nothing_to_send</source>
+      <translation>Tidak ada peringatan baru untuk dikirim.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.packs</source>
+      <translation>{qty} ({n} × kemasan {pack})</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.pending</source>
+      <translation>{n} peringatan terbuka; {pending} belum dikirim ke pemilik lewat {channel}.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.rule</source>
+      <translation>Titik pesan ulang = rata-rata terjual per hari selama {days} hari terakhir (sampai sebelum {until}, retur dikurangi) × waktu kirim pemasok + stok pengaman. Saran pesan = titik pesan ulang − stok sekarang, dibulatkan ke atas ke kemasan utuh.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.send</source>
+      <translation>Kirim ringkasan stok sekarang</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.sent</source>
+      <translation>Ringkasan {n} peringatan dikirim ke pemilik lewat {channel}.</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.title</source>
+      <translation>Pesan ulang stok</translation>
+    </message>
+    <message>
+      <source>alerts.reorder.waiting</source>
+      <translation>menunggu dikirim</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.any_till</source>
+      <translation>kasir mana pun (yang lebih dulu mengklaim di pusat)</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.day</source>
+      <translation>Hari</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.job</source>
+      <translation>Tugas</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.next</source>
+      <translation>Berikutnya</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.reason</source>
+      <translation>Keterangan</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.recipient</source>
+      <translation>Penerima</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.scheduled</source>
+      <translation>Dijadwalkan</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.state</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.col.when</source>
+      <translation>Jadwal</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.daily_at</source>
+      <translation>setiap hari {at}</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.every</source>
+      <translation>setiap {n} menit</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.misfire</source>
+      <translation>Batas susulan</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.next</source>
+      <translation>Berikutnya</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.recipients</source>
+      <translation>Penerima</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.till</source>
+      <translation>Kasir pengirim</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.time</source>
+      <translation>Jam tutup</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.field.zone</source>
+      <translation>Zona waktu</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.hours</source>
+      <translation>{n} jam</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.jobs_title</source>
+      <translation>Tugas terjadwal</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.log_title</source>
+      <translation>Log email ({n})</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.misfire_rule</source>
+      <translation>Bila PC mati saat jam tutup, ringkasan dikirim susulan saat menyala lagi dalam {n} jam; lewat dari itu dicatat terlewat, tidak dikirim. Satu email per toko, hari dan penerima.</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.no_recipients</source>
+      <translation>belum ada penerima: tidak ada yang dikirim</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.not_running</source>
+      <translation>Penjadwal tidak berjalan di sini; jadwal di bawah dari pengaturan (jalankan program kasir atau 'warungin scheduler run').</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.off</source>
+      <translation>Mati</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.on</source>
+      <translation>Aktif</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.missed</source>
+      <translation>terlewat: PC mati atau tidak bisa mengirim dalam batas susulan</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.no_key</source>
+      <translation>kunci data tidak bisa dibaca (keyring)</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.other_till</source>
+      <translation>sudah dikirim oleh kasir {till}</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.reason.unreachable</source>
+      <translation>pusat tidak terjangkau; dicoba lagi</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.running</source>
+      <translation>Penjadwal berjalan di program ini.</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.summary_title</source>
+      <translation>Ringkasan harian ke pemilik</translation>
+    </message>
+    <message>
+      <source>alerts.schedule.title</source>
+      <translation>Email terjadwal</translation>
+    </message>
+    <message>
+      <source>alerts.state.failed</source>
+      <translation>Gagal</translation>
+    </message>
+    <message>
+      <source>alerts.state.queued</source>
+      <translation>Menunggu dikirim</translation>
+    </message>
+    <message>
+      <source>alerts.state.sent</source>
+      <translation>Terkirim</translation>
+    </message>
+    <message>
+      <source>alerts.state.skipped</source>
+      <translation>Dilewati</translation>
+    </message>
+    <message>
       <source>app.title</source>
       <translation>Warungin — {store}</translation>
     </message>
@@ -548,6 +836,162 @@
       <translation>Laporan keuangan</translation>
     </message>
     <message>
+      <source>campaigns.channel.email</source>
+      <translation>Email</translation>
+    </message>
+    <message>
+      <source>campaigns.channel.push</source>
+      <translation>Notifikasi aplikasi</translation>
+    </message>
+    <message>
+      <source>campaigns.channel.sms</source>
+      <translation>SMS</translation>
+    </message>
+    <message>
+      <source>campaigns.channel.whatsapp</source>
+      <translation>WhatsApp</translation>
+    </message>
+    <message>
+      <source>campaigns.col.channel</source>
+      <translation>Saluran</translation>
+    </message>
+    <message>
+      <source>campaigns.col.holdout</source>
+      <translation>Kontrol</translation>
+    </message>
+    <message>
+      <source>campaigns.col.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>campaigns.col.send</source>
+      <translation>Dikirim</translation>
+    </message>
+    <message>
+      <source>campaigns.col.status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>campaigns.col.when</source>
+      <translation>Waktu</translation>
+    </message>
+    <message>
+      <source>campaigns.compose</source>
+      <translation>Buat kampanye</translation>
+    </message>
+    <message>
+      <source>campaigns.count</source>
+      <translation>{eligible} bisa dijangkau: {send} dikirimi, {holdout} kelompok kontrol. Tidak ikut: {no_consent} belum setuju promo, {opted_out} berhenti berlangganan, {no_address} tanpa alamat.</translation>
+    </message>
+    <message>
+      <source>campaigns.everyone</source>
+      <translation>Semua yang setuju promo</translation>
+    </message>
+    <message>
+      <source>campaigns.field.audience</source>
+      <translation>Penerima</translation>
+    </message>
+    <message>
+      <source>campaigns.field.channel</source>
+      <translation>Saluran</translation>
+    </message>
+    <message>
+      <source>campaigns.field.cost</source>
+      <translation>Biaya (Rp)</translation>
+    </message>
+    <message>
+      <source>campaigns.field.holdout_share</source>
+      <translation>Kelompok kontrol (bagian)</translation>
+    </message>
+    <message>
+      <source>campaigns.field.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>campaigns.field.schedule_on</source>
+      <translation>Jadwalkan (tanpa ini: draf, kirim manual)</translation>
+    </message>
+    <message>
+      <source>campaigns.field.scheduled_at</source>
+      <translation>Waktu kirim</translation>
+    </message>
+    <message>
+      <source>campaigns.field.text</source>
+      <translation>Pesan</translation>
+    </message>
+    <message>
+      <source>campaigns.formula</source>
+      <translation>Lift = konversi kelompok terkirim − konversi kelompok kontrol (tidak dikirimi). Laba kotor tambahan = (laba kotor per anggota terkirim − per anggota kontrol) × jumlah terkirim. ROI = (laba kotor tambahan − biaya) / biaya. Pendapatan teratribusi diklaim oleh sentuhan terakhir atau kode promo, bukan tambahan.</translation>
+    </message>
+    <message>
+      <source>campaigns.list</source>
+      <translation>Kampanye dan hasilnya</translation>
+    </message>
+    <message>
+      <source>campaigns.preview</source>
+      <translation>Pratinjau penerima</translation>
+    </message>
+    <message>
+      <source>campaigns.results.attributed</source>
+      <translation>Pendapatan teratribusi (klaim, bukan tambahan): {amount} dari {n} penjualan</translation>
+    </message>
+    <message>
+      <source>campaigns.results.groups</source>
+      <translation>Terkirim {send} orang, konversi {send_conv}; kontrol {holdout} orang, konversi {holdout_conv}</translation>
+    </message>
+    <message>
+      <source>campaigns.results.incremental</source>
+      <translation>Laba kotor tambahan: {amount} (biaya {cost})</translation>
+    </message>
+    <message>
+      <source>campaigns.results.lift</source>
+      <translation>Lift: {lift}</translation>
+    </message>
+    <message>
+      <source>campaigns.results.roi</source>
+      <translation>ROI: {roi}</translation>
+    </message>
+    <message>
+      <source>campaigns.results.window_open</source>
+      <translation>Jendela atribusi belum tertutup: angka masih bisa berubah.</translation>
+    </message>
+    <message>
+      <source>campaigns.save</source>
+      <translation>Simpan kampanye</translation>
+    </message>
+    <message>
+      <source>campaigns.saved</source>
+      <translation>Kampanye {name} disimpan.</translation>
+    </message>
+    <message>
+      <source>campaigns.send</source>
+      <translation>Kirim sekarang</translation>
+    </message>
+    <message>
+      <source>campaigns.sent</source>
+      <translation>{n} pesan diantrekan; {holdout} orang di kelompok kontrol tidak dikirimi.</translation>
+    </message>
+    <message>
+      <source>campaigns.status.cancelled</source>
+      <translation>Dibatalkan</translation>
+    </message>
+    <message>
+      <source>campaigns.status.draft</source>
+      <translation>Draf</translation>
+    </message>
+    <message>
+      <source>campaigns.status.scheduled</source>
+      <translation>Terjadwal</translation>
+    </message>
+    <message>
+      <source>campaigns.status.sent</source>
+      <translation>Terkirim</translation>
+    </message>
+    <message>
+      <source>campaigns.title</source>
+      <translation>Kampanye promo</translation>
+    </message>
+    <message>
       <source>cart.busy</source>
       <translation>Tunggu sebentar…</translation>
     </message>
@@ -890,6 +1334,178 @@
       <translation>Barang terlaris</translation>
     </message>
     <message>
+      <source>datareq.col.consent</source>
+      <translation>Persetujuan</translation>
+    </message>
+    <message>
+      <source>datareq.col.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>datareq.col.phone</source>
+      <translation>Telepon</translation>
+    </message>
+    <message>
+      <source>datareq.col.source</source>
+      <translation>Lewat</translation>
+    </message>
+    <message>
+      <source>datareq.col.time</source>
+      <translation>Waktu</translation>
+    </message>
+    <message>
+      <source>datareq.col.who</source>
+      <translation>Oleh</translation>
+    </message>
+    <message>
+      <source>datareq.consent_no</source>
+      <translation>tidak menerima pemasaran</translation>
+    </message>
+    <message>
+      <source>datareq.consent_yes</source>
+      <translation>setuju menerima pemasaran</translation>
+    </message>
+    <message>
+      <source>datareq.customer</source>
+      <translation>Pelanggan</translation>
+    </message>
+    <message>
+      <source>datareq.erase</source>
+      <translation>Hapus data pelanggan…</translation>
+    </message>
+    <message>
+      <source>datareq.erase_cancelled</source>
+      <translation>Penghapusan dibatalkan.</translation>
+    </message>
+    <message>
+      <source>datareq.erase_confirm</source>
+      <translation>Hapus data pribadi {name}? Nama, telepon, email, alamat dan alamat pesan dihapus di semua kasir; transaksi tetap tercatat. Tidak bisa dibatalkan.</translation>
+    </message>
+    <message>
+      <source>datareq.erase_title</source>
+      <translation>Hapus data pelanggan</translation>
+    </message>
+    <message>
+      <source>datareq.erased</source>
+      <translation>Data pelanggan dihapus ({at}).</translation>
+    </message>
+    <message>
+      <source>datareq.even_with_kasbon</source>
+      <translation>Hapus walau masih ada kasbon</translation>
+    </message>
+    <message>
+      <source>datareq.export_json</source>
+      <translation>Ekspor JSON…</translation>
+    </message>
+    <message>
+      <source>datareq.export_pdf</source>
+      <translation>Ekspor PDF…</translation>
+    </message>
+    <message>
+      <source>datareq.exported</source>
+      <translation>Salinan data disimpan di {path} ({sales} pembelian, {messages} pesan).</translation>
+    </message>
+    <message>
+      <source>datareq.exporting</source>
+      <translation>Menyiapkan salinan data…</translation>
+    </message>
+    <message>
+      <source>datareq.find</source>
+      <translation>Cari</translation>
+    </message>
+    <message>
+      <source>datareq.found</source>
+      <translation>{count} pelanggan ditemukan.</translation>
+    </message>
+    <message>
+      <source>datareq.granted</source>
+      <translation>Diberikan</translation>
+    </message>
+    <message>
+      <source>datareq.history</source>
+      <translation>Riwayat persetujuan pemasaran</translation>
+    </message>
+    <message>
+      <source>datareq.lang.en</source>
+      <translation>English</translation>
+    </message>
+    <message>
+      <source>datareq.lang.id</source>
+      <translation>Bahasa Indonesia</translation>
+    </message>
+    <message>
+      <source>datareq.none_found</source>
+      <translation>Tidak ada pelanggan yang cocok.</translation>
+    </message>
+    <message>
+      <source>datareq.note</source>
+      <translation>UU PDP: salinan data diberikan paling lambat 3×24 jam setelah diminta; penghapusan menganonimkan pelanggan, transaksi dan pembukuan tetap utuh.</translation>
+    </message>
+    <message>
+      <source>datareq.pdf_language</source>
+      <translation>Bahasa PDF:</translation>
+    </message>
+    <message>
+      <source>datareq.pick</source>
+      <translation>Pilih pelanggan di daftar.</translation>
+    </message>
+    <message>
+      <source>datareq.save_as</source>
+      <translation>Simpan salinan data</translation>
+    </message>
+    <message>
+      <source>datareq.search_hint</source>
+      <translation>Nama atau nomor telepon pelanggan</translation>
+    </message>
+    <message>
+      <source>datareq.source.cli</source>
+      <translation>Perintah</translation>
+    </message>
+    <message>
+      <source>datareq.source.erasure</source>
+      <translation>Penghapusan data</translation>
+    </message>
+    <message>
+      <source>datareq.source.import</source>
+      <translation>Impor</translation>
+    </message>
+    <message>
+      <source>datareq.source.office</source>
+      <translation>Kantor</translation>
+    </message>
+    <message>
+      <source>datareq.source.stop</source>
+      <translation>Balasan STOP</translation>
+    </message>
+    <message>
+      <source>datareq.source.till</source>
+      <translation>Kasir</translation>
+    </message>
+    <message>
+      <source>datareq.source.unsubscribe</source>
+      <translation>Tautan berhenti</translation>
+    </message>
+    <message>
+      <source>datareq.the_customer</source>
+      <translation>pelanggan sendiri</translation>
+    </message>
+    <message>
+      <source>datareq.title</source>
+      <translation>Permintaan data pelanggan</translation>
+    </message>
+    <message>
+      <source>datareq.type_something</source>
+      <translation>Ketik nama atau nomor telepon dulu.</translation>
+    </message>
+    <message>
+      <source>datareq.withdrawn</source>
+      <translation>Ditarik</translation>
+    </message>
+    <message>
+      <source>datareq.yes</source>
+      <translation>ada</translation>
+    </message>
+    <message>
       <source>demo</source>
       <translation>DEMO</translation>
     </message>
@@ -1083,6 +1699,98 @@
       <translation>Pengguna</translation>
     </message>
     <message>
+      <source>loyalty.badge</source>
+      <translation>{tier} · {points} poin ({value})</translation>
+    </message>
+    <message>
+      <source>loyalty.field.enabled</source>
+      <translation>Program poin aktif</translation>
+    </message>
+    <message>
+      <source>loyalty.field.expiry_months</source>
+      <translation>Poin hangus setelah (bulan, 0 = tidak)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.floor</source>
+      <translation>Belanja minimum (Rp)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.point_value</source>
+      <translation>Nilai 1 poin (Rp)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.points_per_step</source>
+      <translation>Poin per kelipatan</translation>
+    </message>
+    <message>
+      <source>loyalty.field.same_sale</source>
+      <translation>Boleh dapat dan tukar poin di transaksi yang sama</translation>
+    </message>
+    <message>
+      <source>loyalty.field.step</source>
+      <translation>Kelipatan belanja (Rp)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.tier_basis</source>
+      <translation>Tingkat member menurut (spend/points)</translation>
+    </message>
+    <message>
+      <source>loyalty.field.tiers</source>
+      <translation>Tingkat member (JSON)</translation>
+    </message>
+    <message>
+      <source>loyalty.office.balance</source>
+      <translation>{points} poin ({value}) · {tier}</translation>
+    </message>
+    <message>
+      <source>loyalty.office.customer</source>
+      <translation>ID pelanggan</translation>
+    </message>
+    <message>
+      <source>loyalty.office.save</source>
+      <translation>Simpan pengaturan</translation>
+    </message>
+    <message>
+      <source>loyalty.office.saved</source>
+      <translation>Pengaturan poin disimpan.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.settings</source>
+      <translation>Pengaturan poin</translation>
+    </message>
+    <message>
+      <source>loyalty.office.show</source>
+      <translation>Lihat riwayat poin</translation>
+    </message>
+    <message>
+      <source>loyalty.office.title</source>
+      <translation>Poin &amp; member</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.ask</source>
+      <translation>Berapa poin dipakai untuk membayar? (paling banyak {most})</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.balance</source>
+      <translation>Member {tier}: {points} poin, senilai {value}</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.button</source>
+      <translation>Tukar poin</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.button_points</source>
+      <translation>Tukar poin (punya {points} poin)</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.title</source>
+      <translation>Tukar poin</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.value</source>
+      <translation>Dibayar dengan poin: {value} · sisa {left} poin</translation>
+    </message>
+    <message>
       <source>main.damaged</source>
       <translation>Berhenti berjualan: database toko rusak. {error}</translation>
     </message>
@@ -1109,6 +1817,10 @@
     <message>
       <source>money.method.kasbon</source>
       <translation>Kasbon</translation>
+    </message>
+    <message>
+      <source>money.method.points</source>
+      <translation>Poin</translation>
     </message>
     <message>
       <source>money.method.qris</source>
@@ -1719,8 +2431,16 @@
       <translation>Analitik</translation>
     </message>
     <message>
+      <source>office.nav.campaigns</source>
+      <translation>Kampanye</translation>
+    </message>
+    <message>
       <source>office.nav.dashboard</source>
       <translation>Ringkasan</translation>
+    </message>
+    <message>
+      <source>office.nav.data_requests</source>
+      <translation>Permintaan data</translation>
     </message>
     <message>
       <source>office.nav.expenses</source>
@@ -1729,6 +2449,10 @@
     <message>
       <source>office.nav.journal</source>
       <translation>Jurnal</translation>
+    </message>
+    <message>
+      <source>office.nav.loyalty</source>
+      <translation>Poin &amp; member</translation>
     </message>
     <message>
       <source>office.nav.payables</source>
@@ -1747,8 +2471,20 @@
       <translation>Piutang</translation>
     </message>
     <message>
+      <source>office.nav.reorder</source>
+      <translation>Pesan ulang stok</translation>
+    </message>
+    <message>
       <source>office.nav.reports</source>
       <translation>Laporan</translation>
+    </message>
+    <message>
+      <source>office.nav.scheduled_emails</source>
+      <translation>Email terjadwal</translation>
+    </message>
+    <message>
+      <source>office.nav.segments</source>
+      <translation>Segmen pelanggan</translation>
     </message>
     <message>
       <source>office.nav.settings</source>
@@ -1973,6 +2709,74 @@
     <message>
       <source>products.title</source>
       <translation>Produk &amp; stok</translation>
+    </message>
+    <message>
+      <source>promo.applied</source>
+      <translation>Kode promo {code} dipakai: potongan {amount}</translation>
+    </message>
+    <message>
+      <source>promo.apply</source>
+      <translation>Pakai kode</translation>
+    </message>
+    <message>
+      <source>promo.badge</source>
+      <translation>Kode promo {code}   ·   {amount}</translation>
+    </message>
+    <message>
+      <source>promo.badge_short</source>
+      <translation>Kode promo {code}   ·   belum berlaku: belanja minimal {min_spend}</translation>
+    </message>
+    <message>
+      <source>promo.button</source>
+      <translation>Kode promo (Ctrl+P)</translation>
+    </message>
+    <message>
+      <source>promo.cancel</source>
+      <translation>Batal</translation>
+    </message>
+    <message>
+      <source>promo.checking</source>
+      <translation>Memeriksa kode…</translation>
+    </message>
+    <message>
+      <source>promo.current</source>
+      <translation>Kode di keranjang: {code}</translation>
+    </message>
+    <message>
+      <source>promo.detached</source>
+      <translation>Pelanggan dilepas; kode promo {code} ikut dihapus</translation>
+    </message>
+    <message>
+      <source>promo.empty</source>
+      <translation>Ketik kodenya dulu.</translation>
+    </message>
+    <message>
+      <source>promo.hint</source>
+      <translation>Ketik kode promo pelanggan. Kode hanya untuk pelanggan yang dipilih (F7), sesuai masa berlaku dan batas pemakaiannya.</translation>
+    </message>
+    <message>
+      <source>promo.placeholder</source>
+      <translation>mis. HEMAT10</translation>
+    </message>
+    <message>
+      <source>promo.refused</source>
+      <translation>Kode promo ditolak: {reason}</translation>
+    </message>
+    <message>
+      <source>promo.remove</source>
+      <translation>Hapus kode</translation>
+    </message>
+    <message>
+      <source>promo.remove_first</source>
+      <translation>Kode promo {code} sudah menjadi diskon total: hapus kodenya dulu (Ctrl+P)</translation>
+    </message>
+    <message>
+      <source>promo.removed</source>
+      <translation>Kode promo {code} dihapus</translation>
+    </message>
+    <message>
+      <source>promo.title</source>
+      <translation>Kode promo</translation>
     </message>
     <message>
       <source>qty.bad</source>
@@ -2221,6 +3025,46 @@
     <message>
       <source>role.supervisor</source>
       <translation>supervisor</translation>
+    </message>
+    <message>
+      <source>segments.col.customers</source>
+      <translation>Pelanggan</translation>
+    </message>
+    <message>
+      <source>segments.col.segment</source>
+      <translation>Segmen</translation>
+    </message>
+    <message>
+      <source>segments.col.spend</source>
+      <translation>Belanja 12 bulan</translation>
+    </message>
+    <message>
+      <source>segments.col.with_consent</source>
+      <translation>Setuju promo</translation>
+    </message>
+    <message>
+      <source>segments.computed</source>
+      <translation>Dihitung {when}</translation>
+    </message>
+    <message>
+      <source>segments.never</source>
+      <translation>Belum pernah dihitung: tekan Hitung ulang.</translation>
+    </message>
+    <message>
+      <source>segments.recompute</source>
+      <translation>Hitung ulang sekarang</translation>
+    </message>
+    <message>
+      <source>segments.recomputed</source>
+      <translation>{n} pelanggan dihitung ulang.</translation>
+    </message>
+    <message>
+      <source>segments.rule</source>
+      <translation>Skor tetap untuk toko kecil: R dari hari sejak belanja terakhir (≤14 hari = 3, ≤45 = 2), F dari jumlah belanja 12 bulan (≥6 = 3, ≥2 = 2), M dari total belanja 12 bulan (≥ Rp 1.000.000 = 3, ≥ Rp 250.000 = 2). Ambang bisa diubah di pengaturan segments.*. Dihitung ulang tiap malam.</translation>
+    </message>
+    <message>
+      <source>segments.title</source>
+      <translation>Segmen pelanggan (RFM)</translation>
     </message>
     <message>
       <source>settings.address</source>

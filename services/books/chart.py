@@ -1,5 +1,5 @@
 """The chart of accounts as data: each account's type and its names in Bahasa Indonesia and
-English (migrations 0001 and 0003), and the expense categories' own accounts (6-11NN).
+English (migrations 0001, 0003 and 0005), and the expense categories' own accounts (6-11NN).
 
 The type of an account comes from the first digit of its code, the one rule both engines
 share (central has no account table): 1 asset, 2 liability, 3 equity, 4 revenue, 5 and 6
@@ -53,6 +53,7 @@ NAMES: Mapping[str, tuple[str, str]] = {
     "6-1108": ("Beban perbaikan", "Repairs"),
     "6-1109": ("Beban lain-lain", "Other expenses"),
     "6-2000": ("Selisih kas", "Cash over/short"),
+    "6-5000": ("Beban program loyalitas", "Loyalty points redeemed"),
     "6-3000": ("Penyesuaian persediaan", "Stock adjustments"),
     "6-4000": ("Biaya MDR", "Payment fees"),
 }

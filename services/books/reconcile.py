@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from services import formatting as fmt
 from services.books.common import Books, books, bounds_of, net, stamp_text
-from services.reports.source import ReportSource
-from services.reports.values import Column, Period, Table, TableReport
+from services.reports.source import DEFAULT_TIMEZONE, ReportSource
+from services.reports.values import Column, Period, Table, TableReport, Words
 from services.tender import PROVIDER_METHODS
 
 CLEARING = "1-1300"
@@ -65,25 +66,28 @@ class MidtransReconciliation:
     unsettled: tuple[UnsettledPayment, ...]  # by the period's end, oldest first
     unsettled_total: int
     by_month: tuple[MonthFees, ...]
+    timezone: str = DEFAULT_TIMEZONE  # the store's, for the times people read
 
     def report(self) -> TableReport:
         summary = Table("clearing", "Kliring Midtrans (1-1300)", "Midtrans clearing (1-1300)",
                         (Column("item", "Pos", "Item"), Column("amount", "Jumlah", "Amount",
                                                                "money")),
-                        (("Saldo awal / opening", self.opening),
-                         ("Dibayar pelanggan / charged", self.charged),
-                         ("Refund lewat Midtrans / refunded", -self.refunded),
-                         ("Dicairkan / settled", -self.settled),
-                         ("Biaya MDR / fees", self.fees),
-                         ("Masuk bank / to bank", self.to_bank),
-                         ("Saldo akhir / closing", self.closing)))
+                        ((Words("Saldo awal", "Opening balance"), self.opening),
+                         (Words("Dibayar pelanggan", "Charged"), self.charged),
+                         (Words("Refund lewat Midtrans", "Refunded through Midtrans"),
+                          -self.refunded),
+                         (Words("Dicairkan", "Settled"), -self.settled),
+                         (Words("Biaya MDR", "MDR fees"), self.fees),
+                         (Words("Masuk bank", "To the bank"), self.to_bank),
+                         (Words("Saldo akhir", "Closing balance"), self.closing)))
         unsettled = Table("unsettled", "Belum dicairkan", "Not yet settled",
                           (Column("created_at", "Waktu", "Time"),
                            Column("receipt_no", "Nota", "Receipt"),
                            Column("method", "Metode", "Method", "method"),
                            Column("amount", "Jumlah", "Amount", "money")),
-                          tuple((u.created_at, u.receipt_no, u.method, u.amount)
-                                for u in self.unsettled),
+                          # The sale's time on the store's clock (stored in UTC).
+                          tuple((fmt.datetime_text(u.created_at, self.timezone),
+                                 u.receipt_no, u.method, u.amount) for u in self.unsettled),
                           (None, None, None, self.unsettled_total))
         months = Table("fees", "Biaya per bulan", "Fees per month",
                        (Column("month", "Bulan", "Month"),
@@ -154,7 +158,8 @@ def midtrans_reconciliation(conn: Connection, period: Period, *,
         period=period, opening=opening, charged=charged, refunded=refunded, settled=settled,
         fees=fees, to_bank=settled - fees,
         closing=opening + charged - refunded - settled, unsettled=unsettled,
-        unsettled_total=sum(u.amount for u in unsettled), by_month=tuple(months))
+        unsettled_total=sum(u.amount for u in unsettled), by_month=tuple(months),
+        timezone=src.timezone)
 
 
 def _month_starts(period: Period) -> list[Any]:

@@ -27,7 +27,7 @@ from services.books.statements import (
 )
 from services.errors import BadInput
 from services.reports.source import ReportSource, zone
-from services.reports.values import Column, Period, ReportSpec, Table, TableReport
+from services.reports.values import Column, Period, ReportSpec, Table, TableReport, Words
 
 Runner = Callable[[Connection, Period | None, ReportSource], TableReport]
 
@@ -38,6 +38,20 @@ def _today(src: ReportSource) -> date:
 
 def _as_of(period: Period | None, src: ReportSource) -> date:
     return period.last if period is not None else _today(src)
+
+
+#: Where a payable comes from (``payable.source``), in the payables screen's words.
+PAYABLE_SOURCES: Mapping[str, Words] = {
+    "goods": Words("Barang masuk", "Goods received"),
+    "expense": Words("Pengeluaran", "Expense"),
+    "other": Words("Lain-lain", "Other"),
+}
+
+
+def source_words(source: str) -> Words:
+    """A payable's source for people (``goods`` -> ``Barang masuk``); an unknown one as
+    stored."""
+    return PAYABLE_SOURCES.get(source, Words(source))
 
 
 def _need(period: Period | None) -> Period:
@@ -91,7 +105,8 @@ def run_payables(conn: Connection, period: Period | None, src: ReportSource) -> 
     b = books(conn, src)
     hi = after_day(b, as_of)
     cols = (Column("supplier", "Pemasok", "Supplier"), Column("source", "Asal", "Source"),
-            Column("created", "Tanggal", "Date"), Column("due_date", "Jatuh tempo", "Due"),
+            Column("created", "Tanggal", "Date", "date"),
+            Column("due_date", "Jatuh tempo", "Due", "date"),
             Column("amount", "Jumlah", "Amount", "money"),
             Column("paid", "Dibayar", "Paid", "money"),
             Column("open", "Sisa", "Open", "money"),
@@ -103,7 +118,8 @@ def run_payables(conn: Connection, period: Period | None, src: ReportSource) -> 
         return TableReport("payables", "Utang usaha", "Payables", None,
                            (Table("payables", "Utang belum lunas", "Open payables", cols, (),
                                   None),), as_of=as_of.isoformat(),
-                           notes=("this source has no payable tables",))
+                           notes=(Words("Sumber ini tidak punya tabel utang",
+                                        "This source has no payable tables"),))
     paid = (select(func.coalesce(func.sum(pp.c.amount), 0))
             .where(pp.c.payable_id == pay.c.id, pp.c.created_at < b.bind(hi),
                    src.same_tenant(pp, pay)).scalar_subquery())
@@ -121,12 +137,13 @@ def run_payables(conn: Connection, period: Period | None, src: ReportSource) -> 
         overdue = max((as_of - due_day).days, 0) if due_day else 0
         made = (created if isinstance(created, datetime)
                 else datetime.fromisoformat(str(created))).astimezone(tz).date()
-        rows.append((str(supplier), str(source), made.isoformat(),
-                     due_day.isoformat() if due_day else None, int(amount), int(paid_),
-                     left, overdue))
+        # Dates on the store's calendar (``created`` is a UTC stamp).
+        rows.append((str(supplier), source_words(str(source)), made, due_day, int(amount),
+                     int(paid_), left, overdue))
     total = sum(r[6] for r in rows)
-    notes = () if total == ledger else (
-        f"ledger payables (2-1100 + 2-1900) = {ledger}, open payables = {total}",)
+    notes: tuple[str, ...] = () if total == ledger else (Words(
+        f"Utang di buku besar (2-1100 + 2-1900) = {ledger}, utang belum lunas = {total}",
+        f"Ledger payables (2-1100 + 2-1900) = {ledger}, open payables = {total}"),)
     return TableReport("payables", "Utang usaha", "Payables", None,
                        (Table("payables", "Utang belum lunas", "Open payables", cols,
                               tuple(rows), (None, None, None, None,
@@ -154,7 +171,8 @@ def run_expenses(conn: Connection, period: Period | None, src: ReportSource) -> 
     cols = (Column("account", "Akun", "Account"), Column("name", "Kategori", "Category"),
             *(Column(m, m, m, "money") for m, _ in months),
             Column("total", "Total", "Total", "money"))
-    rows = tuple((c, account_name(c, "id", categories=cats),
+    rows = tuple((c, Words(account_name(c, "id", categories=cats),
+                           account_name(c, "en", categories=cats)),
                   *(v.get(c, 0) for _, v in months), sum(v.get(c, 0) for _, v in months))
                  for c in codes)
     totals = (None, None, *(sum(v.values()) for _, v in months),

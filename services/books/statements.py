@@ -45,9 +45,10 @@ from services.books.common import (
     net,
     stamp_text,
 )
+from services import formatting as fmt
 from services.errors import BadInput
-from services.reports.source import ReportSource
-from services.reports.values import Column, Period, Table, TableReport
+from services.reports.source import DEFAULT_TIMEZONE, ReportSource
+from services.reports.values import Column, Period, Table, TableReport, Words
 
 
 def _sum(col: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -74,6 +75,47 @@ def _amount(code: str, value: int, cats: Mapping[str, str]) -> AccountAmount:
                          account_name(code, "en", categories=cats), value)
 
 
+#: Journal entry kinds as people read them (services post them: sale, refund, shift...).
+JOURNAL_KINDS: Mapping[str, tuple[str, str]] = {
+    "sale": ("Penjualan", "Sale"),
+    "refund": ("Retur", "Refund"),
+    "shift.float": ("Modal laci", "Drawer float"),
+    "shift.close": ("Tutup shift", "Shift close"),
+    "cash.in": ("Kas masuk", "Cash in"),
+    "cash.out": ("Kas keluar", "Cash out"),
+    "cash.transfer": ("Pindah dana", "Money moved"),
+    "expense": ("Beban", "Expense"),
+    "goods.received": ("Barang masuk", "Goods received"),
+    "kasbon.repayment": ("Bayar kasbon", "Kasbon repaid"),
+    "midtrans.settlement": ("Pencairan Midtrans", "Midtrans settlement"),
+    "payable.payment": ("Bayar utang", "Payable paid"),
+    CLOSING_KIND: ("Tutup buku", "Period close"),
+    "stock.adjust": ("Penyesuaian stok", "Stock adjustment"),
+    "stock.waste": ("Stok rusak/hilang", "Stock written off"),
+    "stock.count": ("Stok opname", "Stock count"),
+}
+#: Memos the services write in English for their own entries (services.shifts).
+_MEMOS: Mapping[str, str] = {"float from the safe": "modal laci dari brankas",
+                             "drawer to the safe": "uang laci ke brankas"}
+
+
+def kind_words(kind: str) -> Words:
+    """A journal entry's kind in words (``shift.float`` -> ``Modal laci``)."""
+    known = JOURNAL_KINDS.get(kind)
+    return Words(*known) if known is not None else Words(kind)
+
+
+def memo_words(memo: str) -> str:
+    """A memo as written; one of the services' own English memos in both languages."""
+    id_text = _MEMOS.get(memo)
+    return Words(id_text, memo) if id_text is not None else memo
+
+
+def _when(stamp: str | None, zone: str) -> str:
+    """A stored UTC time on the store's clock (``07-12-2026 19:37 WIB``)."""
+    return "" if not stamp else fmt.datetime_text(stamp, zone)
+
+
 _ACCOUNT = Column("account", "Akun", "Account")
 _NAME = Column("name", "Nama", "Name")
 _AMOUNT = Column("amount", "Jumlah", "Amount", "money")
@@ -82,17 +124,19 @@ _LATE_COLUMNS = (Column("created_at", "Waktu", "Time"), Column("memo", "Nota", "
                  Column("amount", "Jumlah", "Amount", "money"))
 
 
-def _late_table(late: tuple[LatePosting, ...]) -> Table:
+def _late_table(late: tuple[LatePosting, ...], zone: str) -> Table:
     return Table("late_postings", "Posting terlambat (setelah tutup buku)",
                  "Late postings (after the close)", _LATE_COLUMNS,
-                 tuple((p.created_at, p.memo, p.counted_at, p.amount) for p in late),
+                 tuple((_when(p.created_at, zone), p.memo, _when(p.counted_at, zone), p.amount)
+                       for p in late),
                  (None, None, None, sum(p.amount for p in late)))
 
 
 def _lines_table(key: str, title_id: str, title_en: str, rows: tuple[AccountAmount, ...],
                  total: int) -> Table:
     return Table(key, title_id, title_en, (_ACCOUNT, _NAME, _AMOUNT),
-                 tuple((a.code, a.name_id, a.amount) for a in rows), (None, None, total))
+                 tuple((a.code, Words(a.name_id, a.name_en), a.amount) for a in rows),
+                 (None, None, total))
 
 
 # --- profit and loss -------------------------------------------------------------------
@@ -114,21 +158,25 @@ class ProfitAndLoss:
     total_expenses: int
     net_income: int  # revenue + other income - cost of goods - expenses (= -Σ 4,5,6 balances)
     late_postings: tuple[LatePosting, ...]  # dated in this period, counted later
+    timezone: str = DEFAULT_TIMEZONE  # the store's, for the times people read
 
     def report(self) -> TableReport:
+        # A summary line has no account: its label says what it is (an account's line
+        # shows its code beside its name).
         rows: list[tuple[Any, ...]] = [
-            ("gross_sales", "Penjualan kotor", self.gross_sales),
-            ("discounts", "Diskon", -self.discounts),
-            ("refunds", "Retur", -self.refunds),
-            ("net_sales", "Penjualan bersih", self.net_sales),
-            ("ppn_included", "PPN di dalam harga", -self.ppn_included),
-            ("revenue", "Pendapatan (4-1000 − 4-1100)", self.revenue),
-            ("cost_of_goods", "Harga pokok penjualan", -self.cost_of_goods),
-            ("gross_profit", "Laba kotor", self.gross_profit),
-            *((a.code, a.name_id, a.amount) for a in self.other_income),
-            *((a.code, a.name_id, -a.amount) for a in self.expenses),
-            ("total_expenses", "Total beban", -self.total_expenses),
-            ("net_income", "Laba bersih", self.net_income),
+            ("", Words("Penjualan kotor", "Gross sales"), self.gross_sales),
+            ("", Words("Diskon", "Discounts"), -self.discounts),
+            ("", Words("Retur", "Refunds"), -self.refunds),
+            ("", Words("Penjualan bersih", "Net sales"), self.net_sales),
+            ("", Words("PPN di dalam harga", "PPN included in prices"), -self.ppn_included),
+            ("", Words("Pendapatan (4-1000 − 4-1100)", "Revenue (4-1000 − 4-1100)"),
+             self.revenue),
+            ("", Words("Harga pokok penjualan", "Cost of goods sold"), -self.cost_of_goods),
+            ("", Words("Laba kotor", "Gross profit"), self.gross_profit),
+            *((a.code, Words(a.name_id, a.name_en), a.amount) for a in self.other_income),
+            *((a.code, Words(a.name_id, a.name_en), -a.amount) for a in self.expenses),
+            ("", Words("Total beban", "Total expenses"), -self.total_expenses),
+            ("", Words("Laba bersih", "Net income"), self.net_income),
         ]
         tables = [Table("pnl", "Laba rugi", "Profit and loss", (_ACCOUNT, _NAME, _AMOUNT),
                         tuple(rows)),
@@ -136,7 +184,7 @@ class ProfitAndLoss:
                                self.expenses, self.total_expenses)]
         notes = []
         if self.late_postings:
-            tables.append(_late_table(self.late_postings))
+            tables.append(_late_table(self.late_postings, self.timezone))
             notes.append(f"{len(self.late_postings)} late posting(s) dated in this closed "
                          "period are counted in the next open period")
         if self.unreconciled:
@@ -192,7 +240,8 @@ def profit_and_loss(conn: Connection, period: Period, *, source: ReportSource | 
         net_sales=net_sales, ppn_included=ppn_included, revenue=revenue,
         unreconciled=revenue - (net_sales - ppn_included), other_income=other,
         cost_of_goods=cogs, gross_profit=revenue - cogs, expenses=expenses,
-        total_expenses=total_exp, net_income=net_income, late_postings=b.late_in(lo, hi))
+        total_expenses=total_exp, net_income=net_income, late_postings=b.late_in(lo, hi),
+        timezone=b.src.timezone)
 
 
 # --- balance sheet ---------------------------------------------------------------------
@@ -211,10 +260,27 @@ class BalanceSheet:
     current_earnings: int  # revenue - expenses not yet closed to retained earnings
     total_equity: int  # Σ equity + current earnings
     late_postings: tuple[LatePosting, ...]  # dated by as_of but counted after it
+    timezone: str = DEFAULT_TIMEZONE
+    # Loyalty points members may still redeem, in rupiah (points x point value): a note,
+    # not a booked liability (services/loyalty.py: redemption is booked when it happens).
+    # None where the ledger is not read (central: each till's own figure is its note).
+    points_outstanding: int | None = None
 
     @property
     def balanced(self) -> bool:
         return self.total_assets == self.total_liabilities + self.total_equity
+
+    def _notes(self) -> tuple[str, ...]:
+        notes: list[str] = [] if self.balanced else ["NOT BALANCED"]
+        if self.points_outstanding:
+            notes.append(Words(
+                "Catatan: poin loyalitas yang masih dapat ditukar pelanggan senilai "
+                f"{fmt.money(self.points_outstanding)} (tidak dibukukan sebagai kewajiban; "
+                "dibebankan saat ditukar).",
+                "Note: loyalty points members may still redeem are worth "
+                f"{fmt.money(self.points_outstanding, 'en')} (not booked as a liability; "
+                "expensed when redeemed)."))
+        return tuple(notes)
 
     def report(self) -> TableReport:
         equity_rows = (*self.equity,
@@ -227,10 +293,20 @@ class BalanceSheet:
             _lines_table("equity", "Ekuitas", "Equity", equity_rows, self.total_equity),
         ]
         if self.late_postings:
-            tables.append(_late_table(self.late_postings))
+            tables.append(_late_table(self.late_postings, self.timezone))
         return TableReport("balance-sheet", "Neraca", "Balance sheet", None, tuple(tables),
                            as_of=self.as_of.isoformat(),
-                           notes=() if self.balanced else ("NOT BALANCED",))
+                           notes=self._notes())
+
+
+def _points_outstanding(conn: Connection, source: ReportSource | None, hi: datetime
+                        ) -> int | None:
+    """The till's outstanding points at ``hi`` (its ledger holds every till's rows of the
+    tenant, pulled), or None on central or where there is no loyalty ledger."""
+    if source is not None or conn.dialect.name != "sqlite":
+        return None
+    from services.loyalty import outstanding_points_value  # the books don't need it to load
+    return outstanding_points_value(conn, hi)
 
 
 def balance_sheet(conn: Connection, as_of: date, *, source: ReportSource | None = None
@@ -254,7 +330,8 @@ def balance_sheet(conn: Connection, as_of: date, *, source: ReportSource | None 
         ppn_payable=-net(bal, "2-1200"), other_payables=-net(bal, "2-1900"),
         total_liabilities=sum(a.amount for a in liabilities), equity=equity,
         current_earnings=earnings,
-        total_equity=sum(a.amount for a in equity) + earnings, late_postings=late)
+        total_equity=sum(a.amount for a in equity) + earnings, late_postings=late,
+        timezone=b.src.timezone, points_outstanding=_points_outstanding(conn, source, hi))
 
 
 # --- trial balance ---------------------------------------------------------------------
@@ -278,6 +355,7 @@ class TrialBalance:
     debit: int  # Σ debits in the period
     credit: int  # Σ credits in the period (= debit)
     late_postings: tuple[LatePosting, ...]
+    timezone: str = DEFAULT_TIMEZONE
 
     def closing(self, code: str) -> int:
         return next((r.closing for r in self.rows if r.code == code), 0)
@@ -287,13 +365,13 @@ class TrialBalance:
                 Column("debit", "Debit", "Debit", "money"),
                 Column("credit", "Kredit", "Credit", "money"),
                 Column("closing", "Saldo akhir", "Closing", "money"))
-        rows = tuple((r.code, r.name_id, r.opening, r.debit, r.credit, r.closing)
-                     for r in self.rows)
+        rows = tuple((r.code, Words(r.name_id, r.name_en), r.opening, r.debit, r.credit,
+                      r.closing) for r in self.rows)
         tables = [Table("trial_balance", "Neraca saldo", "Trial balance", cols, rows,
                         (None, None, sum(r.opening for r in self.rows), self.debit,
                          self.credit, sum(r.closing for r in self.rows)))]
         if self.late_postings:
-            tables.append(_late_table(self.late_postings))
+            tables.append(_late_table(self.late_postings, self.timezone))
         return TableReport("trial-balance", "Neraca saldo", "Trial balance", self.period,
                            tuple(tables))
 
@@ -315,7 +393,7 @@ def trial_balance(conn: Connection, period: Period, *, source: ReportSource | No
                              account_name(code, "en", categories=cats), account_type(code),
                              opening, d, c, opening + d - c))
     return TrialBalance(period, tuple(rows), sum(r.debit for r in rows),
-                        sum(r.credit for r in rows), b.late_in(lo, hi))
+                        sum(r.credit for r in rows), b.late_in(lo, hi), b.src.timezone)
 
 
 # --- cash book -------------------------------------------------------------------------
@@ -342,6 +420,7 @@ class CashBook:
     money_in: int
     money_out: int
     closing: int  # opening + in - out
+    timezone: str = DEFAULT_TIMEZONE
 
     def report(self) -> TableReport:
         cols = (Column("at", "Waktu", "Time"), Column("kind", "Jenis", "Kind"),
@@ -349,9 +428,10 @@ class CashBook:
                 Column("debit", "Masuk", "In", "money"),
                 Column("credit", "Keluar", "Out", "money"),
                 Column("balance", "Saldo", "Balance", "money"))
-        rows = ((None, "opening", "Saldo awal", None, None, self.opening),
-                *((m.at, m.kind, m.memo, m.debit, m.credit, m.balance)
-                  for m in self.movements))
+        rows = ((None, None, Words("Saldo awal", "Opening balance"), None, None,
+                 self.opening),
+                *((_when(m.at, self.timezone), kind_words(m.kind), memo_words(m.memo),
+                   m.debit, m.credit, m.balance) for m in self.movements))
         return TableReport(
             "cashbook", f"Buku kas {self.name_id} ({self.account})",
             f"Cash book {self.name_en} ({self.account})", self.period,
@@ -382,7 +462,8 @@ def cash_book(conn: Connection, period: Period, account: str, *,
         rows.append(CashMovementRow(at, eid, kind, memo, d, c, running))
     name = NAMES[account]
     return CashBook(period, account, name[0], name[1], opening, tuple(rows),
-                    sum(r.debit for r in rows), sum(r.credit for r in rows), running)
+                    sum(r.debit for r in rows), sum(r.credit for r in rows), running,
+                    b.src.timezone)
 
 
 # --- journal browser -------------------------------------------------------------------
@@ -393,6 +474,7 @@ class JournalLineView:
     name: str  # in Bahasa Indonesia
     debit: int
     credit: int
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,19 +496,23 @@ class JournalEntryView:
 class JournalPage:
     entries: tuple[JournalEntryView, ...]  # newest first
     truncated: bool  # more entries matched than ``limit``
+    timezone: str = DEFAULT_TIMEZONE
 
     def report(self) -> TableReport:
         cols = (Column("created_at", "Waktu", "Time"), Column("kind", "Jenis", "Kind"),
                 Column("memo", "Keterangan", "Memo"), _ACCOUNT, _NAME,
                 Column("debit", "Debit", "Debit", "money"),
                 Column("credit", "Kredit", "Credit", "money"))
-        rows = tuple((e.created_at, e.kind, e.memo, x.account, x.name, x.debit, x.credit)
-                     for e in self.entries for x in e.lines)
+        rows = tuple((_when(e.created_at, self.timezone), kind_words(e.kind),
+                      memo_words(e.memo), x.account, Words(x.name, x.name_en or x.name),
+                      x.debit, x.credit) for e in self.entries for x in e.lines)
         total = sum(e.amount for e in self.entries)
         return TableReport("journal", "Jurnal", "Journal", None,
                            (Table("journal", "Jurnal", "Journal", cols, rows,
                                   (None, None, None, None, None, total, total)),),
-                           notes=("truncated",) if self.truncated else ())
+                           notes=(Words("Terpotong: lebih banyak entri cocok daripada yang "
+                                        "ditampilkan", "Truncated: more entries matched than "
+                                        "are shown"),) if self.truncated else ())
 
 
 def journal_page(conn: Connection, *, period: Period | None = None, account: str | None = None,
@@ -468,12 +554,13 @@ def journal_page(conn: Connection, *, period: Period | None = None, account: str
         order = jl.c.id if "id" in jl.c else jl.c.line_no
         for eid, code, d, c in conn.execute(lq.order_by(jl.c.entry_id, order)):
             lines.setdefault(str(eid), []).append(JournalLineView(
-                str(code), account_name(str(code), "id", categories=cats), int(d), int(c)))
+                str(code), account_name(str(code), "id", categories=cats), int(d), int(c),
+                account_name(str(code), "en", categories=cats)))
     late = {p.entry_id for p in b.late}
     return JournalPage(tuple(JournalEntryView(
         str(h[0]), str(h[1]), None if h[2] is None else str(h[2]), str(h[3]),
         stamp_text(h[4]), tuple(lines.get(str(h[0]), ())), str(h[0]) in late)
-        for h in heads), truncated)
+        for h in heads), truncated, b.src.timezone)
 
 
 __all__ = ["CLOSING_KIND", "AccountAmount", "BalanceSheet", "CashBook", "CashMovementRow",

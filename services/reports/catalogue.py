@@ -6,7 +6,8 @@
 - then the reports of the modules in :data:`MODULES`, each exposing
   ``REPORTS: Mapping[str, tuple[ReportSpec, Runner]]`` with
   ``Runner = Callable[[Connection, Period | None, ReportSource], TableReport]``
-  (the books' statements, PPN, analytics). A module that is not installed in this build
+  (the daily Z report, the breakdowns, stock value by category, the books' statements,
+  PPN, analytics, sync health). A module that is not installed in this build
   (its own ``ModuleNotFoundError``, nothing else) is left out; any other import error is
   raised, never hidden.
 
@@ -33,8 +34,9 @@ from services.users import Actor, require
 Runner = Callable[[Connection, Period | None, ReportSource], TableReport]
 
 #: The modules whose ``REPORTS`` join the catalogue, in the order they are listed.
-MODULES = ("services.reports.sales_breakdown", "services.analytics",
-           "services.books.reports", "services.tax_reports")
+MODULES = ("services.reports.daily_z", "services.reports.sales_breakdown",
+           "services.reports.stock_value", "services.analytics", "services.books.reports",
+           "services.tax_reports", "services.reports.sync_health")
 
 
 def _missing(exc: ModuleNotFoundError, module: str) -> bool:

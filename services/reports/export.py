@@ -28,9 +28,10 @@ from services import formatting as fmt
 from services.csv_cells import escape_cell
 from services.money import milli_to_decimal
 from services.reports.tables import tables_of
-from services.reports.values import Column, Report, Table
+from services.reports.values import Column, Report, Table, TableReport, Words
 
 TOTAL_ID, TOTAL_EN = "TOTAL", "TOTAL"
+_NOTE = Column("note", "Catatan", "Note")
 _NUMERIC = ("money", "qty", "int", "percent")
 
 
@@ -39,10 +40,13 @@ def _qty(milli: int) -> str:
     return format(value, "f") if value == value.to_integral() else str(value)
 
 
-def machine_value(column: Column, value: Any) -> str:
-    """A cell as CSV text (see the module's conventions)."""
+def machine_value(column: Column, value: Any, lang: str = "id") -> str:
+    """A cell as CSV text (see the module's conventions); a :class:`Words` cell in
+    ``lang``."""
     if value is None:
         return ""
+    if isinstance(value, Words):
+        return escape_cell(value.text(lang))
     if isinstance(value, bool):
         return "1" if value else "0"
     if column.kind == "qty" and isinstance(value, int):
@@ -61,6 +65,8 @@ def display_value(column: Column, value: Any, lang: str = "id") -> str:
     ``0,75``, ``12,98 %``, ``Tunai``, ``ya``, ``07-12-2026``; English in English)."""
     if value is None:
         return ""
+    if isinstance(value, Words):
+        return value.text(lang)
     if isinstance(value, bool):
         yes, no = ("ya", "") if lang != "en" else ("yes", "")
         return yes if value else no
@@ -84,9 +90,11 @@ def _write_table(w: Any, table: Table, lang: str, with_title: bool) -> None:
         w.writerow([escape_cell(table.title(lang))])
     w.writerow([escape_cell(c.title(lang)) for c in table.columns])
     for row in table.rows:
-        w.writerow([machine_value(c, v) for c, v in zip(table.columns, row, strict=True)])
+        w.writerow([machine_value(c, v, lang)
+                    for c, v in zip(table.columns, row, strict=True)])
     if table.totals is not None:
-        cells = [machine_value(c, v) for c, v in zip(table.columns, table.totals, strict=True)]
+        cells = [machine_value(c, v, lang)
+                 for c, v in zip(table.columns, table.totals, strict=True)]
         if cells and not cells[0]:
             cells[0] = TOTAL_EN if lang == "en" else TOTAL_ID
         w.writerow(cells)
@@ -155,6 +163,9 @@ def to_html(report: Report, title: str, lang: str = "id", note: str | None = Non
              f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{esc(title)}</h1>"]
     if note:
         parts.append(f'<p class="note">{esc(note)}</p>')
+    if isinstance(report, TableReport):  # what the figures cannot show (central's limits)
+        parts += [f'<p class="note">{esc(display_value(_NOTE, line, lang))}</p>'
+                  for line in report.notes]
     parts += [_html_table(t, lang) for t in tables_of(report)]
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)

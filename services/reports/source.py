@@ -45,22 +45,29 @@ from sqlalchemy.sql.expression import FromClause, TableClause
 from local_db.models import (
     Account,
     AccountingPeriod,
+    AuditRecord,
+    CashMovement,
+    Category,
     Customer,
     Expense,
     ExpenseCategory,
     JournalEntry,
     JournalLine,
     KasbonEntry,
+    OutboxEvent,
     Payable,
     PayablePayment,
     Payment,
     Product,
+    ProviderJob,
     Refund,
     RefundLine,
     Sale,
     SaleLine,
     Setting,
+    Shift,
     StockMovement,
+    User,
 )
 from services.errors import BadInput
 
@@ -145,6 +152,21 @@ class ReportSource:
     payable: FromClause | None = None
     payable_payment: FromClause | None = None
     accounting_period: FromClause | None = None
+    # The drawer and the sync (the Z and sync-health reports): the till has its shifts,
+    # cash movements, audit log (voids), outbox and provider jobs; central has none of
+    # these but keeps every pushed event, the quarantine and the terminals (and their
+    # stores). A report reads what its engine has and says what it cannot know.
+    shift: FromClause | None = None
+    cash_movement: FromClause | None = None
+    audit_log: FromClause | None = None
+    user: FromClause | None = None
+    category: FromClause | None = None
+    outbox: FromClause | None = None
+    provider_job: FromClause | None = None
+    event: FromClause | None = None
+    quarantine: FromClause | None = None
+    terminal: FromClause | None = None
+    store: FromClause | None = None
 
     # --- time ----------------------------------------------------------------------
 
@@ -212,6 +234,17 @@ class ReportSource:
             conds.append(table.c.terminal_id == self.terminal_id)
         return and_(true(), *conds)
 
+    def events_in_scope(self, event: FromClause, terminal: FromClause
+                        ) -> ColumnElement[bool]:
+        """Central's ``event`` rows of this report (joined to ``terminal`` by the caller):
+        the owner's tenant and the chosen store (the terminal's) or terminal."""
+        conds: list[ColumnElement[bool]] = [event.c.tenant_id == _current_tenant()]
+        if self.store_id is not None:
+            conds.append(terminal.c.store_id == self.store_id)
+        if self.terminal_id is not None:
+            conds.append(event.c.terminal_id == self.terminal_id)
+        return and_(*conds)
+
     def live_products(self) -> ColumnElement[bool]:
         p = self.product
         cond = and_(p.c.active == true(), p.c.tracks_stock == true())
@@ -243,7 +276,10 @@ def local_source(conn: Connection | None = None, timezone: str | None = None) ->
         account=Account.__table__, expense=Expense.__table__,
         expense_category=ExpenseCategory.__table__, payable=Payable.__table__,
         payable_payment=PayablePayment.__table__,
-        accounting_period=AccountingPeriod.__table__)
+        accounting_period=AccountingPeriod.__table__,
+        shift=Shift.__table__, cash_movement=CashMovement.__table__,
+        audit_log=AuditRecord.__table__, user=User.__table__, category=Category.__table__,
+        outbox=OutboxEvent.__table__, provider_job=ProviderJob.__table__)
 
 
 def central_source(tables: Mapping[str, FromClause], timezone: str = DEFAULT_TIMEZONE, *,
@@ -298,4 +334,10 @@ def central_source(tables: Mapping[str, FromClause], timezone: str = DEFAULT_TIM
         # periods closed for the tenant, and journal_entry.received_at for late postings.
         journal_entry=t("journal_entry"), journal_line=t("journal_line"), account=None,
         expense=t("expense"), expense_category=t("expense_category"), payable=t("payable"),
-        payable_payment=t("payable_payment"), accounting_period=t("accounting_period"))
+        payable_payment=t("payable_payment"), accounting_period=t("accounting_period"),
+        # No shift, cash movement, audit, outbox or provider-job tables on central: the
+        # shifts' Z reports and cash movements arrive only as events (shift.closed,
+        # cash.*), which the Z report reads from ``event``.
+        user=t("users"),
+        category=t("category"), event=event, quarantine=t("quarantine"),
+        terminal=terminal, store=t("store"))

@@ -39,6 +39,26 @@ class Column:
         return self.title_en if lang == "en" else self.title_id
 
 
+class Words(str):
+    """A text cell in Bahasa Indonesia that knows its English (a statement's row label,
+    a kind of cash movement). It *is* the Indonesian text (compares, sorts, serialises to
+    JSON and CSV as it); ``services.reports.export.display_value`` shows :attr:`en` to
+    people reading English."""
+
+    en: str
+
+    def __new__(cls, id_text: str, en_text: str | None = None) -> Words:
+        made = super().__new__(cls, id_text)
+        made.en = id_text if en_text is None else en_text
+        return made
+
+    def text(self, lang: str = "id") -> str:
+        return self.en if lang == "en" else str(self)
+
+    def __reduce__(self) -> tuple[type[Words], tuple[str, str]]:
+        return (Words, (str(self), self.en))
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """A titled table: columns, rows (tuples in column order) and an optional totals row

@@ -628,15 +628,151 @@ change_log = Table(
 )
 
 # --- per-day sales summary (migration c0007) ---
+# The tenant's analytics read these instead of a year of sale lines (services.analytics).
+# Days and hours are the store's local ones (its ``timezone`` setting, else Asia/Jakarta:
+# central.sales_summary_zone); keys name the tenant, the day and the terminal (a store
+# scope filters store_id). Statement triggers on sale, sale_line and refund add the rows
+# a push really inserted (ON CONFLICT DO NOTHING leaves re-sent rows out of the
+# transition tables, so nothing counts twice); terminals only read them.
+
+
+def _count(name: str) -> Column[int]:
+    return Column(name, BigInteger, nullable=False)
+
+
+sales_hour_summary = Table(
+    "sales_hour_summary", metadata,
+    _uuid("tenant_id"), Column("day", Text, nullable=False), _uuid("terminal_id"),
+    Column("hour", Integer, nullable=False), _uuid("store_id"),
+    _count("sales_count"), _count("sales_amount"), _count("line_count"),
+    _count("qty_milli"), _count("refund_count"), _count("refund_amount"),
+    PrimaryKeyConstraint("tenant_id", "day", "terminal_id", "hour"),
+)
+
+
+def _product_summary(name: str, key: str) -> Table:
+    return Table(
+        name, metadata,
+        _uuid("tenant_id"), Column(key, Text, nullable=False), _uuid("terminal_id"),
+        _uuid("product_id"), _uuid("store_id"),
+        Column("sku", Text, nullable=False), Column("name", Text, nullable=False),
+        Column("unit", Text, nullable=False),
+        _count("qty_milli"), _count("amount"), _count("line_count"), _count("sales_count"),
+        PrimaryKeyConstraint("tenant_id", key, "terminal_id", "product_id"),
+        # the ranking names its few candidates by product
+        Index(None, "tenant_id", "product_id"),
+    )
+
+
+sales_product_day = _product_summary("sales_product_day", "day")
+sales_product_month = _product_summary("sales_product_month", "month")
+
+sales_customer_day = Table(
+    "sales_customer_day", metadata,
+    _uuid("tenant_id"), Column("day", Text, nullable=False), _uuid("terminal_id"),
+    Column("customer_key", Text, nullable=False),  # '' for sales without a customer
+    _uuid("store_id"), _count("sales_count"),
+    PrimaryKeyConstraint("tenant_id", "day", "terminal_id", "customer_key"),
+)
+
+sales_cashier_day = Table(
+    "sales_cashier_day", metadata,
+    _uuid("tenant_id"), Column("day", Text, nullable=False), _uuid("terminal_id"),
+    _uuid("cashier_id"), _uuid("store_id"), _count("sales_count"), _count("sales_amount"),
+    PrimaryKeyConstraint("tenant_id", "day", "terminal_id", "cashier_id"),
+)
+
+#: The summaries (c0007): terminals read them; only the triggers write them.
+SUMMARY_TABLES = ("sales_hour_summary", "sales_product_day", "sales_product_month",
+                  "sales_customer_day", "sales_cashier_day")
 
 
 # --- loyalty (migration c0008) ---
 
+# Every till's points ledger rows (issue 15): history like sales (a terminal INSERTs rows
+# naming itself, ``ON CONFLICT DO NOTHING``), pulled down to the tenant's tills, so a
+# member's balance is the sum over the tenant. One earn row per sale and one expire row per
+# member and lapse moment, whatever retries or second tills send. The view
+# ``loyalty_conflict`` (c0008) lists redemptions that took a member's tenant balance below
+# zero (two tills redeeming the same points offline) for the owner.
+loyalty_entry = Table(
+    "loyalty_entry", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("store_id"),
+    _uuid("customer_id"),
+    Column("kind", Text, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("spend", Money, nullable=False, server_default=text("0")),
+    Column("value", Money, nullable=False, server_default=text("0")),
+    _uuid("sale_id", nullable=True), _uuid("refund_id", nullable=True),
+    _ts("expires_at", nullable=True), _ts("lot_expiry", nullable=True),
+    _uuid("user_id", nullable=True), _uuid("approver_id", nullable=True),
+    Column("reason", Text, nullable=True),  # an adjustment's; blanked on erasure
+    _ts("created_at"), _ts("received_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "customer_id", "created_at"),
+    Index("uq_loyalty_entry_one_earn_per_sale", "tenant_id", "sale_id", unique=True,
+          postgresql_where=text("kind = 'earn'")),
+    Index("uq_loyalty_entry_one_expiry_per_lot", "tenant_id", "customer_id", "lot_expiry",
+          unique=True, postgresql_where=text("kind = 'expire'")),
+    CheckConstraint("kind IN ('earn', 'redeem', 'expire', 'adjust', 'refund')",
+                    name="known_kind"),
+    CheckConstraint("(kind = 'earn' AND points >= 0) OR (kind IN ('redeem', 'expire') "
+                    "AND points < 0) OR kind IN ('adjust', 'refund')", name="sign"),
+)
+
 
 # --- scheduled emails (migration c0009) ---
 
+# One daily summary per store, day and recipient across the tenant's tills: the till whose
+# INSERT lands sends it (services.schedule_summary). ``recipient`` is a hash, never the
+# address. Terminals INSERT claims naming themselves and read their tenant's.
+daily_summary_claim = Table(
+    "daily_summary_claim", metadata,
+    _uuid("tenant_id"),
+    Column("store_id", Text, nullable=False),
+    Column("day", Text, nullable=False),  # YYYY-MM-DD, the store's day
+    Column("recipient", Text, nullable=False),
+    _uuid("terminal_id"),
+    _ts("claimed_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "store_id", "day", "recipient"),
+)
+
 
 # --- personal data (migration c0010) ---
+
+# A customer erased at some till of the tenant (issue 15, UU PDP). Written by the push when a
+# ``customer.erased`` event arrives; never updated or deleted. Triggers (c0010) obey it:
+# ``customer`` rows of a tombstoned id are forced to the erased shape whatever writes them
+# (a till that was offline pushing an older edit), and a ``customer.upserted`` event of a
+# tombstoned id is stored with its payload redacted. The push ignores such an upsert (it is
+# not quarantined: there is nothing for the owner to decide). ``terminal_id`` is the till
+# that reported the erasure.
+customer_tombstone = Table(
+    "customer_tombstone", metadata,
+    _uuid("tenant_id"), _uuid("customer_id"), _uuid("terminal_id"), _uuid("event_id"),
+    _ts("erased_at"),
+    _ts("recorded_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "customer_id"),
+)
+
+# Every change of a customer's marketing consent, from every till: when, from where (till,
+# cli, office, unsubscribe, stop, import, erasure) and who (a user id or ``customer``).
+# History: a terminal INSERTs rows naming itself. ``customer.consent_marketing`` follows
+# the latest change here (by ``created_at``), so an older edit arriving late never
+# re-grants a withdrawn consent.
+consent_event = Table(
+    "consent_event", metadata,
+    _uuid("tenant_id"), _uuid("id"), _uuid("terminal_id"), _uuid("customer_id"),
+    Column("granted", Boolean, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    _ts("created_at"),
+    _ts("received_at", now=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "customer_id", "created_at"),
+    CheckConstraint("source IN ('till', 'cli', 'office', 'unsubscribe', 'stop', 'import', "
+                    "'erasure')", name="known_source"),
+)
 
 
 # --- groups of tables the security rules are written over ---------------------------------
@@ -644,7 +780,8 @@ change_log = Table(
 #: Sales history: terminals INSERT (their own terminal_id only) and SELECT; never UPDATE or
 #: DELETE. The push upserts these with ``ON CONFLICT (tenant_id, id) DO NOTHING``.
 HISTORY_TABLES = ("sale", "sale_line", "payment", "refund", "refund_line", "stock_movement",
-                  "journal_entry", "journal_line", "expense", "payable", "payable_payment")
+                  "journal_entry", "journal_line", "expense", "payable", "payable_payment",
+                  "loyalty_entry")
 
 #: Terminals INSERT and UPDATE these within their tenant (offline catalogue and customer
 #: edits); the push upserts them ``ON CONFLICT (tenant_id, ...) DO UPDATE``.
@@ -652,14 +789,15 @@ TERMINAL_UPSERT_TABLES = ("customer", "product", "category", "barcode", "device_
                           "expense_category")
 
 #: Terminals INSERT only (append-only logs within their tenant).
-TERMINAL_APPEND_TABLES = ("product_price", "change_log")
+TERMINAL_APPEND_TABLES = ("product_price", "change_log", "daily_summary_claim")
 
 #: Terminals only read these: administration, users and PINs, settings come from central.
 TERMINAL_READ_ONLY = ("tenant", "store", "terminal", "principal", "users", "store_setting",
                       "accounting_period")
 
 #: Where a terminal may write only rows naming itself (terminal_id = its own).
-OWN_TERMINAL_INSERT = ("event", "quarantine", *HISTORY_TABLES)
+OWN_TERMINAL_INSERT = ("event", "quarantine", *HISTORY_TABLES, "consent_event",
+                       "customer_tombstone")
 
 #: Tables whose changes come down to terminals: a trigger logs each change in change_log.
 #: Value: the key columns (besides tenant_id) the puller uses to read the current row.
@@ -667,9 +805,11 @@ PULLED_TABLES: dict[str, tuple[str, ...]] = {
     "category": ("id",), "product": ("id",), "product_price": ("id",),
     "barcode": ("code",), "users": ("id",), "store_setting": ("store_id", "key"),
     "customer": ("id",), "device_token": ("id",), "accounting_period": ("period",),
+    "loyalty_entry": ("id",),
 }
 
 #: Every table with tenant data: RLS is ENABLEd and FORCEd on each, each has policies.
+#: (SUMMARY_TABLES, above, are in it: read like history, written only by c0007's triggers.)
 TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables)
 
 #: Tables in the schema that hold no tenant data and are granted to no terminal.

@@ -258,8 +258,7 @@ def test_the_books_balance_and_verify_is_clean(books: tuple[Shop, dict[str, Any]
 def test_the_takings_are_banked_so_the_bank_never_goes_below_zero(
         books: tuple[Shop, dict[str, Any]]) -> None:
     """The suppliers and salaries are paid from the bank: the owner banks the safe weekly
-    and the card takings daily, so the bank is never overdrawn along the way. (The safe
-    starts below zero by the first day's float: the bare demo shop has no opening cash.)"""
+    and the card takings daily, so the bank is never overdrawn along the way."""
     from sqlalchemy import text
     shop, figures = books
     with shop.uow(write=False) as uow:
@@ -274,6 +273,46 @@ def test_the_takings_are_banked_so_the_bank_never_goes_below_zero(
                 lowest = min(lowest, running)
             assert lowest >= 0, f"{account} went to {lowest}"
     assert figures.get("transfers", 1) > 0
+
+
+def test_no_cash_or_bank_account_is_ever_negative(books: tuple[Shop, dict[str, Any]]) -> None:
+    """The owner puts opening cash in the safe before the till first opens (capital paid
+    into the bank and drawn into the safe: app.demo_books.open_the_safe), so the drawer,
+    the safe and the bank stay at or above zero after every entry, hence at the end of
+    every day of the history (the first float used to take the safe to -Rp 200.000)."""
+    from app.demo_books import OPENING_SAFE
+    from services.books.chart import CASH_ACCOUNTS
+    shop, _ = books
+    with _db(shop) as db:
+        rows = db.execute(
+            "SELECT e.created_at, e.id, e.kind, l.account_code, SUM(l.debit - l.credit) "
+            "FROM journal_line l JOIN journal_entry e ON e.id = l.entry_id "
+            "WHERE l.account_code IN (?, ?, ?) GROUP BY e.id, l.account_code "
+            "ORDER BY e.created_at, e.id", CASH_ACCOUNTS).fetchall()
+        first_float = db.execute("SELECT MIN(created_at) FROM journal_entry "
+                                 "WHERE kind = 'shift.float'").fetchone()[0]
+        opening = db.execute(
+            "SELECT e.created_at, l.debit FROM journal_line l JOIN journal_entry e "
+            "ON e.id = l.entry_id WHERE l.account_code = '1-1110' "
+            "ORDER BY e.created_at, e.id LIMIT 1").fetchone()
+        capital = db.execute(
+            "SELECT SUM(l.credit) FROM journal_line l JOIN journal_entry e "
+            "ON e.id = l.entry_id WHERE l.account_code = '3-1000' "
+            "AND e.kind = 'cash.transfer' AND e.created_at < ?", (first_float,)).fetchone()[0]
+    assert opening[0] < first_float and opening[1] == OPENING_SAFE
+    assert capital == OPENING_SAFE  # the safe's opening cash is the owner's capital
+    running = dict.fromkeys(CASH_ACCOUNTS, 0)
+    lowest: dict[str, tuple[int, str, str]] = {}
+    day_end: dict[tuple[str, str], int] = {}
+    for at, _eid, kind, account, amount in rows:
+        running[account] += int(amount)
+        if running[account] < lowest.get(account, (0, "", ""))[0]:
+            lowest[account] = (running[account], at, kind)
+        day = datetime.fromisoformat(at).astimezone(WIB).date().isoformat()
+        day_end[(account, day)] = running[account]
+    assert lowest == {}, lowest
+    assert len({d for _a, d in day_end}) == DAYS
+    assert all(v >= 0 for v in day_end.values())
 
 
 def test_the_closed_months_pnl_shows_the_expenses_by_category(

@@ -127,3 +127,34 @@ def test_a_quick_expense_from_the_drawer_and_the_export(shop: Shop, tmp_path: Pa
     with pytest.raises(BadInput) as refused:
         owner.books.export_statement(book.report, "xlsx", str(tmp_path / "kas.xlsx"))
     assert refused.value.field == "format"
+
+
+def test_a_statement_exports_to_pdf_as_the_reports_screen_does(
+        shop: Shop, cashier: Actor, tmp_path: Path) -> None:
+    """The statements screen's PDF (app.reports_pdf, the store's header): the P&L's lines
+    by their names (no field keys in the account column), its net income and the store."""
+    import io
+
+    from pypdf import PdfReader
+
+    from services import formatting as fmt
+    from services.books.statements import ProfitAndLoss
+    sell(shop, cashier, 4)
+    owner = owner_backend(shop)
+    pnl = owner.books.statement("pnl", month(owner), Scope.till())
+    assert isinstance(pnl.value, ProfitAndLoss)
+    written = {}
+    for lang in ("id", "en"):
+        path = owner.books.export_statement(pnl.report, "pdf", str(tmp_path / f"pnl-{lang}.pdf"),
+                                            lang)
+        data = Path(path).read_bytes()
+        assert data.startswith(b"%PDF")
+        written[lang] = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert not list(tmp_path.glob("*.part"))
+    ind, eng = written["id"], written["en"]
+    assert "Laba rugi" in ind and "Laba bersih" in ind and "Toko Demo Warungin" in ind
+    assert "Profit and loss" in eng and "Net income" in eng and "Gross sales" in eng
+    assert fmt.money(pnl.value.net_income, "id") in ind
+    assert fmt.money(pnl.value.gross_sales, "en") in eng
+    for key in ("net_income", "gross_sales", "total_expenses", "cost_of_goods"):
+        assert key not in ind and key not in eng

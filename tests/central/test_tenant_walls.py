@@ -102,6 +102,13 @@ def seed(db: CentralDB, term: Terminal) -> None:
         ins("payable_payment", tenant_id=tid, id=_id(), terminal_id=me, store_id=st,
             payable_id=ids["payable"], amount=20000, paid_from="bank", entry_id=_id(),
             created_at=now)
+        ins("loyalty_entry", tenant_id=tid, id=_id(), terminal_id=me, store_id=st,
+            customer_id=ids["cust"], kind="adjust", points=10, approver_id=_id(),
+            created_at=now)
+        ins("consent_event", tenant_id=tid, id=_id(), terminal_id=me, customer_id=ids["cust"],
+            granted=True, source="till", actor=_id(), created_at=now)
+        ins("customer_tombstone", tenant_id=tid, customer_id=_id(), terminal_id=me,
+            event_id=_id(), erased_at=now)
         c.commit()
     with db.connect() as c:
         ins = _inserter(c)
@@ -188,6 +195,8 @@ def _copy_of(db: CentralDB, table: str, tenant_id: str, terminal_id: str | None 
         if key in data:
             data[key] = int(fresh[:6], 16) + 100
     data.pop("id", None) if table == "change_log" else None
+    if table == "customer_tombstone":  # keyed by the customer it names
+        data["customer_id"] = _id()
     return data
 
 
@@ -330,7 +339,7 @@ def test_no_terminal_rewrites_its_own_sales_history(world: World,
              "refund": "gross = 0", "refund_line": "gross = 0", "stock_movement":
              "qty_milli = 0", "journal_entry": "memo = 'x'", "journal_line": "debit = 0",
              "event": "schema_version = 0", "expense": "amount = 1", "payable": "amount = 1",
-             "payable_payment": "amount = 1"}[table]
+             "payable_payment": "amount = 1", "loyalty_entry": "points = 0"}[table]
     _refused(a1, sql.SQL("UPDATE central.{} SET " + money + " WHERE terminal_id = %s")
              .format(t), (me,))
     _refused(a1, sql.SQL("DELETE FROM central.{} WHERE terminal_id = %s").format(t), (me,))

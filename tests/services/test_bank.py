@@ -34,10 +34,11 @@ def test_a_deposit_moves_the_safe_to_the_bank_and_says_so(shop: Shop, owner: Act
     with shop.uow(write=False) as uow:
         assert balance(uow.conn, acc.CASH_SAFE) == safe - 3_000_000
         assert balance(uow.conn, acc.BANK) == bank + 3_000_000
+        # The demo's own opening of the safe (app.demo_books.open_the_safe) moved money too.
         event = uow.conn.execute(OutboxEvent.__table__.select().where(
-            OutboxEvent.type == "cash.transferred")).one()
+            OutboxEvent.type == "cash.transferred", OutboxEvent.aggregate_id == t.id)).one()
         audited = uow.conn.execute(AuditRecord.__table__.select().where(
-            AuditRecord.action == "cash.transfer")).one()
+            AuditRecord.action == "cash.transfer", AuditRecord.entity_id == t.id)).one()
         before = balance(uow.conn, acc.BANK, as_of="2000-01-01T00:00:00.000000+00:00")
     assert json.loads(event.payload)["journal_entry_id"] == t.journal_entry_id
     assert audited.entity_id == t.id and before == 0
@@ -73,8 +74,10 @@ def test_bad_input_names_the_field_and_writes_nothing(shop: Shop, owner: Actor, 
 def test_more_than_the_safe_holds_and_a_cashier_are_refused(shop: Shop, owner: Actor,
                                                            cashier: Actor) -> None:
     fund_safe(shop, 1_000)
+    with shop.uow(write=False) as uow:
+        held = balance(uow.conn, acc.CASH_SAFE)
     with shop.uow() as uow, pytest.raises(Refused) as err:
-        move_money(uow, owner, "deposit", 2_000)
+        move_money(uow, owner, "deposit", held + 1_000)
     assert err.value.field == "amount"
     with shop.uow() as uow, pytest.raises(Refused):
         move_money(uow, cashier, "deposit", 500)

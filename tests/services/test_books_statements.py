@@ -16,6 +16,7 @@ from services.errors import BadInput
 from services.kasbon import repay_kasbon
 from services.payments import mdr_fee, record_settlement
 from services.refunds import refund_sale
+from services.reports.export import to_csv
 from services.reports.source import local_source
 from services.reports.values import Period, TableReport
 from services.selling import Approval
@@ -97,10 +98,16 @@ def test_profit_and_loss_agrees_with_the_rows_and_the_ledger(
     assert fee > 0
     assert [(a.code, a.amount) for a in feb.expenses] == [("6-4000", fee)]
     assert feb.net_income == -fee
-    rows = {r[0]: r[2] for r in pnl.report().tables[0].rows}
-    assert rows["net_income"] == pnl.net_income and rows["net_sales"] == pnl.net_sales
-    assert rows["gross_profit"] + sum(a.amount for a in pnl.other_income) \
+    table = pnl.report().tables[0]
+    # A summary line has no account code (its label names it); an account's line has one.
+    rows = {str(r[1]): r[2] for r in table.rows if not r[0]}
+    assert rows["Laba bersih"] == pnl.net_income and rows["Penjualan bersih"] == pnl.net_sales
+    assert rows["Laba kotor"] + sum(a.amount for a in pnl.other_income) \
         - pnl.total_expenses == pnl.net_income
+    assert all(r[0] == "" or r[0][0].isdigit() for r in table.rows), table.rows
+    english = to_csv(pnl.report(), "en")
+    assert "Net income" in english and "net_income" not in english
+    assert "net_income" not in to_csv(pnl.report(), "id")
 
 
 def test_balance_sheet_balances_and_receivables_are_assets(

@@ -78,7 +78,9 @@ def test_owner_sees_todays_sales_on_the_dashboard(qtbot: QtBot, window: MainWind
     # Every owner screen is listed, with its Ctrl+number.
     assert list(page.nav_buttons) == ["dashboard", "reports", "products", "users", "settings",
                                       "shipments", "expenses", "payables", "receivables",
-                                      "journal", "statements", "periods", "analytics"]
+                                      "journal", "statements", "periods", "analytics",
+                                      "reorder", "scheduled_emails", "loyalty", "segments",
+                                      "campaigns", "data_requests"]
     assert page.nav_buttons["users"].text() == "Pengguna && PIN\nCtrl+4"  # && shows "&"
     # Ctrl+O again: back to the till, the scan box has the focus.
     qtbot.keyClick(dash, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
@@ -109,7 +111,8 @@ def test_a_supervisor_sees_products_stock_and_shipments(qtbot: QtBot, window: Ma
     log_in(qtbot, window, "Budi", "5678")
     open_office(qtbot, window, "products")
     assert list(window.office.page.nav_buttons) == ["products", "shipments", "expenses",
-                                                    "payables"]
+                                                    "payables", "reorder", "loyalty",
+                                                    "segments", "campaigns", "data_requests"]
     backend.core.login("Budi", "5678")
     with pytest.raises(Refused):
         backend.office.dashboard()
@@ -134,12 +137,12 @@ def test_later_issues_register_their_screens(qtbot: QtBot) -> None:
 
     before = screens()
     try:
-        register_screen(OfficeScreen("campaigns", "office.nav.reports",
-                                     lambda _ctx: QLabel("campaigns")),
+        register_screen(OfficeScreen("later_issue", "office.nav.reports",
+                                     lambda _ctx: QLabel("later")),
                         before="users")
         keys = [s.key for s in screens_for("owner")]
-        assert keys.index("campaigns") == keys.index("users") - 1
-        assert "campaigns" not in [s.key for s in screens_for("supervisor")]
+        assert keys.index("later_issue") == keys.index("users") - 1
+        assert "later_issue" not in [s.key for s in screens_for("supervisor")]
     finally:
         from ui.office import shell
         shell._SCREENS[:] = list(before)

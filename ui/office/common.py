@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from services.errors import ShopError
 from services.formatting import date_text
+from services.reports.values import Words
 from services.users import Actor
 from ui.backend import TillBackend
 from ui.i18n import language, method_name, number, percent, quantity, rupiah, tr
@@ -100,9 +101,12 @@ def qty_text(milli: int, unit: str | None = None) -> str:
 def value_text(kind: str, value: object) -> str:
     """A report cell as shown (services.formatting): money as ``Rp 15.000``, quantities
     from milli-units (``0,75``), percentages from basis points (``12,98 %``), payment methods
-    in words, flags as yes/no, dates as DD-MM-YYYY."""
+    in words, flags as yes/no, dates as DD-MM-YYYY, :class:`Words` labels in the screen's
+    language."""
     if value is None:
         return ""
+    if isinstance(value, Words):  # a label that knows its English: the screen's language
+        return value.text(language())
     if kind == "money" and isinstance(value, int):
         return rupiah(value)
     if kind == "qty" and isinstance(value, int):

@@ -154,6 +154,44 @@ def _analytics(ctx: OfficeContext) -> QWidget:
     return AnalyticsScreen(ctx)
 
 
+# --- stock alerts and scheduled emails (issue 15): ui/alerts_*.py -------------------------
+
+def _reorder(ctx: OfficeContext) -> QWidget:
+    from ui.alerts_reorder import ReorderScreen
+    return ReorderScreen(ctx)
+
+
+def _scheduled_emails(ctx: OfficeContext) -> QWidget:
+    from ui.alerts_schedule import ScheduleScreen
+    return ScheduleScreen(ctx)
+
+
+# --- a customer's right to their data (issue 15): ui/personal_data_requests.py ------------
+
+def _data_requests(ctx: OfficeContext) -> QWidget:
+    from ui.personal_data_requests import DataRequestsScreen
+    return DataRequestsScreen(ctx)
+
+
+# --- segments and campaigns (issue 15): ui/campaigns_*.py --------------------------------
+
+def _segments(ctx: OfficeContext) -> QWidget:
+    from ui.campaigns_segments import SegmentsScreen
+    return SegmentsScreen(ctx)
+
+
+def _campaigns(ctx: OfficeContext) -> QWidget:
+    from ui.campaigns_screen import CampaignsScreen
+    return CampaignsScreen(ctx)
+
+
+# --- loyalty points and members (issue 15): ui/loyalty_office.py ---------------------------
+
+def _loyalty(ctx: OfficeContext) -> QWidget:
+    from ui.loyalty_office import LoyaltyScreen
+    return LoyaltyScreen(ctx)
+
+
 for _screen in (OfficeScreen("dashboard", "office.nav.dashboard", _dashboard),
                 OfficeScreen("reports", "office.nav.reports", _reports),
                 OfficeScreen("products", "office.nav.products", _products, SUPERVISOR_UP),
@@ -166,7 +204,15 @@ for _screen in (OfficeScreen("dashboard", "office.nav.dashboard", _dashboard),
                 OfficeScreen("journal", "office.nav.journal", _journal),
                 OfficeScreen("statements", "office.nav.statements", _statements),
                 OfficeScreen("periods", "office.nav.periods", _periods),
-                OfficeScreen("analytics", "office.nav.analytics", _analytics)):
+                OfficeScreen("analytics", "office.nav.analytics", _analytics),
+                OfficeScreen("reorder", "office.nav.reorder", _reorder, SUPERVISOR_UP),
+                OfficeScreen("scheduled_emails", "office.nav.scheduled_emails",
+                             _scheduled_emails),
+                OfficeScreen("loyalty", "office.nav.loyalty", _loyalty, SUPERVISOR_UP),
+                OfficeScreen("segments", "office.nav.segments", _segments, SUPERVISOR_UP),
+                OfficeScreen("campaigns", "office.nav.campaigns", _campaigns, SUPERVISOR_UP),
+                OfficeScreen("data_requests", "office.nav.data_requests", _data_requests,
+                             SUPERVISOR_UP)):
     register_screen(_screen)
 
 
