@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from services.cart import PricedCart
 from services.customer_card import CustomerCard
-from ui.i18n import rupiah, tr
+from ui.i18n import number, rupiah, tr
 from ui.weight_dialog import format_quantity
 from ui.widgets import font as _font
 
@@ -107,7 +107,7 @@ class CustomerBadge(QLabel):
                      available=rupiah(card.kasbon_available)) if card.credit_limit
                   else tr("cart.customer_no_kasbon", balance=rupiah(card.kasbon_balance)))
         points = ("" if card.points is None else "   ·   " + tr(
-            "loyalty.badge", tier=card.tier or "", points=card.points,
+            "loyalty.badge", tier=card.tier or "", points=number(card.points),
             value=rupiah(card.points_value)))
         self.setText(tr("cart.customer_line", name=card.name) + "   ·   " + kasbon + points)
         self.show()

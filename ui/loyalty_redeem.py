@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.loyalty import MemberPoints
-from ui.i18n import rupiah, tr
+from ui.i18n import number, rupiah, tr
 from ui.widgets import font as _font
 
 
@@ -40,27 +40,38 @@ class RedeemDialog(QDialog):
         self.point_value = point_value = member.point_value
         most = redeemable_points(member, point_value, left)
         self.balance_label = QLabel(tr("loyalty.redeem.balance", tier=member.tier_name,
-                                       points=member.balance,
+                                       points=number(member.balance),
                                        value=rupiah(member.value)))
         self.balance_label.setObjectName("redeemBalance")
         self.balance_label.setFont(_font(14))
         self.points = QSpinBox()
         self.points.setObjectName("redeemCount")
         self.points.setFont(_font(20))
+        self.points.setGroupSeparatorShown(True)
         self.points.setRange(0, most)
         self.points.setValue(most)
         self.value_label = QLabel()
         self.value_label.setObjectName("redeemValue")
         self.value_label.setFont(_font(18, bold=True))
+        self.value_label.setWordWrap(True)
         self.points.valueChanged.connect(self._draw)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Qt's own "OK"/"Cancel" are English: the till speaks the shop's language.
+        self.ok_button.setText(tr("loyalty.redeem.ok"))
+        self.ok_button.setMinimumHeight(44)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(tr("loyalty.redeem.cancel"))
+        cancel.setMinimumHeight(44)
+        self.setMinimumWidth(560)
         lay = QVBoxLayout(self)
         lay.addWidget(self.balance_label)
-        lay.addWidget(QLabel(tr("loyalty.redeem.ask", most=most)))
+        self.ask_label = QLabel(tr("loyalty.redeem.ask", most=number(most)))
+        self.ask_label.setFont(_font(13))
+        lay.addWidget(self.ask_label)
         lay.addWidget(self.points)
         lay.addWidget(self.value_label)
         lay.addWidget(buttons)
@@ -73,7 +84,7 @@ class RedeemDialog(QDialog):
 
     def _draw(self) -> None:
         self.value_label.setText(tr("loyalty.redeem.value", value=rupiah(self.value),
-                                    left=self.member.balance - self.points.value()))
+                                    left=number(self.member.balance - self.points.value())))
         self.ok_button.setEnabled(self.points.value() > 0)
 
 

@@ -40,7 +40,7 @@ from services.tender import POINTS, PROVIDER_METHODS, TenderInput
 from ui.backend import TillBackend
 from ui.backend_money import ChargeState
 from ui.charge_panel import ChargePanel, words
-from ui.i18n import tr
+from ui.i18n import number, tr
 from ui.loyalty_redeem import RedeemDialog
 from ui.payment_wait import (
     CancelClicked,
@@ -160,7 +160,7 @@ class PayDialog(QDialog):
 
     def _points_known(self, member: MemberPoints) -> None:
         self.member = member
-        self.points_button.setText(tr("loyalty.redeem.button_points", points=member.balance))
+        self.points_button.setText(tr("loyalty.redeem.button_points", points=number(member.balance)))
         self.points_button.setVisible(member.redeemable)
         self.points_known.emit(member)
 

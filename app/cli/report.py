@@ -35,7 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
     p.add_argument("--to", dest="end", help="first day NOT included, YYYY-MM-DD "
                                             "(default: the day after --from)")
+    p.add_argument("--as-of", dest="as_of",
+                   help="the balance sheet, ageing or payables as they stood at the end of "
+                        "this day, YYYY-MM-DD (default: now)")
     p.add_argument("--format", choices=FORMATS, default="json")
     p.add_argument("--out", help="write the document to this file")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="column titles")
@@ -84,13 +87,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.set_defaults(handler=run)
 
 
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput("a date is written YYYY-MM-DD", field=field) from None
+
+
 def _period(args: argparse.Namespace, tz: str) -> Period | None:
     spec = catalogue.spec_of(args.name)
+    if args.as_of and not spec.as_of:
+        raise BadInput(f"the {args.name} report takes no --as-of"
+                       + (": give --from/--to" if spec.takes_period else ""), field="as_of")
     if not spec.takes_period:
         if args.start or args.end:
-            raise BadInput(f"the {args.name} report is of now: it takes no dates",
+            raise BadInput(f"the {args.name} report is of now: it takes no dates"
+                           + (" (--as-of D: as it stood that day)" if spec.as_of else ""),
                            field="from" if args.start else "to")
-        return None
+        return Period.day(_day(args.as_of, "as_of")) if args.as_of else None
     if args.end and not args.start:
         raise BadInput("--to needs --from", field="from")
     start = args.start or datetime.now(zone(tz)).date().isoformat()

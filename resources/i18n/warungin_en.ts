@@ -1703,6 +1703,42 @@
       <translation>{tier} · {points} points ({value})</translation>
     </message>
     <message>
+      <source>loyalty.basis.points</source>
+      <translation>Points over 12 months</translation>
+    </message>
+    <message>
+      <source>loyalty.basis.spend</source>
+      <translation>Spend (Rp) over 12 months</translation>
+    </message>
+    <message>
+      <source>loyalty.col.created_at</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>loyalty.col.expires_at</source>
+      <translation>Expires</translation>
+    </message>
+    <message>
+      <source>loyalty.col.kind</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>loyalty.col.points</source>
+      <translation>Points</translation>
+    </message>
+    <message>
+      <source>loyalty.col.reason</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>loyalty.col.spend</source>
+      <translation>Spend</translation>
+    </message>
+    <message>
+      <source>loyalty.col.value</source>
+      <translation>Value</translation>
+    </message>
+    <message>
       <source>loyalty.field.enabled</source>
       <translation>Points programme on</translation>
     </message>
@@ -1732,11 +1768,31 @@
     </message>
     <message>
       <source>loyalty.field.tier_basis</source>
-      <translation>Tiers by (spend/points)</translation>
+      <translation>Tiers by</translation>
     </message>
     <message>
       <source>loyalty.field.tiers</source>
-      <translation>Tiers (JSON)</translation>
+      <translation>Member tiers</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.adjust</source>
+      <translation>Adjusted</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.earn</source>
+      <translation>Earned</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.expire</source>
+      <translation>Expired</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.redeem</source>
+      <translation>Redeemed</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.refund</source>
+      <translation>Refund</translation>
     </message>
     <message>
       <source>loyalty.office.balance</source>
@@ -1747,6 +1803,30 @@
       <translation>Customer id</translation>
     </message>
     <message>
+      <source>loyalty.office.find</source>
+      <translation>Search</translation>
+    </message>
+    <message>
+      <source>loyalty.office.fix</source>
+      <translation>Not saved: check the field marked in red.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.no_phone</source>
+      <translation>no phone</translation>
+    </message>
+    <message>
+      <source>loyalty.office.none</source>
+      <translation>No customer matches.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.pick</source>
+      <translation>Search and choose a customer to see their points and history.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.points</source>
+      <translation>{points} points</translation>
+    </message>
+    <message>
       <source>loyalty.office.save</source>
       <translation>Save settings</translation>
     </message>
@@ -1755,12 +1835,28 @@
       <translation>Points settings saved.</translation>
     </message>
     <message>
+      <source>loyalty.office.search</source>
+      <translation>Search a customer's name or phone number</translation>
+    </message>
+    <message>
+      <source>loyalty.office.searching</source>
+      <translation>Searching…</translation>
+    </message>
+    <message>
       <source>loyalty.office.settings</source>
       <translation>Points settings</translation>
     </message>
     <message>
       <source>loyalty.office.show</source>
       <translation>Show points history</translation>
+    </message>
+    <message>
+      <source>loyalty.office.tab_members</source>
+      <translation>Members</translation>
+    </message>
+    <message>
+      <source>loyalty.office.tab_settings</source>
+      <translation>Points settings</translation>
     </message>
     <message>
       <source>loyalty.office.title</source>
@@ -1783,12 +1879,48 @@
       <translation>Redeem points (has {points} points)</translation>
     </message>
     <message>
+      <source>loyalty.redeem.cancel</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.ok</source>
+      <translation>Use points</translation>
+    </message>
+    <message>
       <source>loyalty.redeem.title</source>
       <translation>Redeem points</translation>
     </message>
     <message>
       <source>loyalty.redeem.value</source>
       <translation>Paid with points: {value} · {left} points left</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.add</source>
+      <translation>Add tier</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.code</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.multiplier</source>
+      <translation>Points multiplier</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.remove</source>
+      <translation>Remove tier</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.threshold_points</source>
+      <translation>Points threshold</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.threshold_spend</source>
+      <translation>Spend threshold (Rp)</translation>
     </message>
     <message>
       <source>main.damaged</source>

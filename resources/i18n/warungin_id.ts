@@ -1703,6 +1703,42 @@
       <translation>{tier} · {points} poin ({value})</translation>
     </message>
     <message>
+      <source>loyalty.basis.points</source>
+      <translation>Poin 12 bulan</translation>
+    </message>
+    <message>
+      <source>loyalty.basis.spend</source>
+      <translation>Belanja (Rp) 12 bulan</translation>
+    </message>
+    <message>
+      <source>loyalty.col.created_at</source>
+      <translation>Waktu</translation>
+    </message>
+    <message>
+      <source>loyalty.col.expires_at</source>
+      <translation>Hangus pada</translation>
+    </message>
+    <message>
+      <source>loyalty.col.kind</source>
+      <translation>Jenis</translation>
+    </message>
+    <message>
+      <source>loyalty.col.points</source>
+      <translation>Poin</translation>
+    </message>
+    <message>
+      <source>loyalty.col.reason</source>
+      <translation>Keterangan</translation>
+    </message>
+    <message>
+      <source>loyalty.col.spend</source>
+      <translation>Belanja</translation>
+    </message>
+    <message>
+      <source>loyalty.col.value</source>
+      <translation>Nilai</translation>
+    </message>
+    <message>
       <source>loyalty.field.enabled</source>
       <translation>Program poin aktif</translation>
     </message>
@@ -1732,11 +1768,31 @@
     </message>
     <message>
       <source>loyalty.field.tier_basis</source>
-      <translation>Tingkat member menurut (spend/points)</translation>
+      <translation>Tingkat member menurut</translation>
     </message>
     <message>
       <source>loyalty.field.tiers</source>
-      <translation>Tingkat member (JSON)</translation>
+      <translation>Tingkat member</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.adjust</source>
+      <translation>Koreksi</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.earn</source>
+      <translation>Dapat poin</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.expire</source>
+      <translation>Hangus</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.redeem</source>
+      <translation>Tukar poin</translation>
+    </message>
+    <message>
+      <source>loyalty.kind.refund</source>
+      <translation>Retur</translation>
     </message>
     <message>
       <source>loyalty.office.balance</source>
@@ -1747,6 +1803,30 @@
       <translation>ID pelanggan</translation>
     </message>
     <message>
+      <source>loyalty.office.find</source>
+      <translation>Cari</translation>
+    </message>
+    <message>
+      <source>loyalty.office.fix</source>
+      <translation>Belum disimpan: periksa isian yang bertanda merah.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.no_phone</source>
+      <translation>tanpa HP</translation>
+    </message>
+    <message>
+      <source>loyalty.office.none</source>
+      <translation>Tidak ada pelanggan yang cocok.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.pick</source>
+      <translation>Cari dan pilih pelanggan untuk melihat poin dan riwayatnya.</translation>
+    </message>
+    <message>
+      <source>loyalty.office.points</source>
+      <translation>{points} poin</translation>
+    </message>
+    <message>
       <source>loyalty.office.save</source>
       <translation>Simpan pengaturan</translation>
     </message>
@@ -1755,12 +1835,28 @@
       <translation>Pengaturan poin disimpan.</translation>
     </message>
     <message>
+      <source>loyalty.office.search</source>
+      <translation>Cari nama atau nomor HP pelanggan</translation>
+    </message>
+    <message>
+      <source>loyalty.office.searching</source>
+      <translation>Mencari…</translation>
+    </message>
+    <message>
       <source>loyalty.office.settings</source>
       <translation>Pengaturan poin</translation>
     </message>
     <message>
       <source>loyalty.office.show</source>
       <translation>Lihat riwayat poin</translation>
+    </message>
+    <message>
+      <source>loyalty.office.tab_members</source>
+      <translation>Member</translation>
+    </message>
+    <message>
+      <source>loyalty.office.tab_settings</source>
+      <translation>Pengaturan poin</translation>
     </message>
     <message>
       <source>loyalty.office.title</source>
@@ -1783,12 +1879,48 @@
       <translation>Tukar poin (punya {points} poin)</translation>
     </message>
     <message>
+      <source>loyalty.redeem.cancel</source>
+      <translation>Batal</translation>
+    </message>
+    <message>
+      <source>loyalty.redeem.ok</source>
+      <translation>Pakai poin</translation>
+    </message>
+    <message>
       <source>loyalty.redeem.title</source>
       <translation>Tukar poin</translation>
     </message>
     <message>
       <source>loyalty.redeem.value</source>
       <translation>Dibayar dengan poin: {value} · sisa {left} poin</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.add</source>
+      <translation>Tambah tingkat</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.code</source>
+      <translation>Kode</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.multiplier</source>
+      <translation>Pengali poin</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.name</source>
+      <translation>Nama</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.remove</source>
+      <translation>Hapus tingkat</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.threshold_points</source>
+      <translation>Batas poin</translation>
+    </message>
+    <message>
+      <source>loyalty.tier.threshold_spend</source>
+      <translation>Batas belanja (Rp)</translation>
     </message>
     <message>
       <source>main.damaged</source>

@@ -185,13 +185,13 @@ def run_expenses(conn: Connection, period: Period | None, src: ReportSource) -> 
 REPORTS: Mapping[str, tuple[ReportSpec, Runner]] = {
     spec.name: (spec, runner) for spec, runner in (
         (ReportSpec("pnl", "Laba rugi", "Profit and loss", True), run_pnl),
-        (ReportSpec("balance-sheet", "Neraca", "Balance sheet", False), run_balance_sheet),
+        (ReportSpec("balance-sheet", "Neraca", "Balance sheet", False, as_of=True), run_balance_sheet),
         (ReportSpec("trial-balance", "Neraca saldo", "Trial balance", True),
          run_trial_balance),
         (ReportSpec("cashbook", "Buku kas", "Cash book", True), run_cashbook),
         (ReportSpec("journal", "Jurnal", "Journal", True), run_journal),
-        (ReportSpec("ageing", "Umur piutang", "Receivables ageing", False), run_ageing),
-        (ReportSpec("payables", "Utang usaha", "Payables", False), run_payables),
+        (ReportSpec("ageing", "Umur piutang", "Receivables ageing", False, as_of=True), run_ageing),
+        (ReportSpec("payables", "Utang usaha", "Payables", False, as_of=True), run_payables),
         (ReportSpec("expenses", "Beban per kategori dan bulan",
                     "Expenses by category and month", True), run_expenses),
         (ReportSpec("midtrans", "Rekonsiliasi Midtrans", "Midtrans reconciliation", True),

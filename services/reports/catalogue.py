@@ -86,7 +86,8 @@ def run(conn: Connection, name: str, period: Period | None, *,
         source: ReportSource | None = None, decrypt_name: NameDecryptor | None = None,
         decrypt_phone: NameDecryptor | None = None) -> Report:
     """Run any report of the catalogue by name. ``period`` is ignored by the reports of
-    now (``takes_period`` False); a single-day report gets the period's first day."""
+    now (``takes_period`` False) unless they may be asked as of a day (``as_of``: they
+    get that day, the period's last); a single-day report gets the period's first day."""
     spec = spec_of(name)
     src = source if source is not None else local_source(conn)
     if name in BUILT_IN:
@@ -94,7 +95,8 @@ def run(conn: Connection, name: str, period: Period | None, *,
                           decrypt_phone=decrypt_phone)
     _spec, runner = module_reports()[name]
     if not spec.takes_period:
-        return runner(conn, None, src)
+        as_of = Period.day(period.last) if spec.as_of and period is not None else None
+        return runner(conn, as_of, src)
     if period is None:
         raise BadInput("this report needs a date range", field="from")
     if spec.single_day:

@@ -308,6 +308,9 @@ class ReportSpec:
     title_en: str
     takes_period: bool  # False: "now" (stock, kasbon) — a period is ignored
     single_day: bool = False  # dashboard: the period's first day
+    # A report of now that may also be asked "as of" a past day (the balance sheet,
+    # receivables ageing, payables): it gets a one-day period, that day.
+    as_of: bool = False
 
     def title(self, lang: str = "id") -> str:
         return self.title_en if lang == "en" else self.title_id

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from PySide6.QtWidgets import QListWidgetItem, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from app.gui import GuiBackend
@@ -19,11 +19,13 @@ from local_db.ids import now_iso, uuid7
 from local_db.models import Customer
 from services.cart import Cart
 from services.customer_card import CustomerCard
+from services.loyalty_ledger import new_row, write_rows
 from services.loyalty_settings import LoyaltySettings, Tier, save_loyalty_settings
 from services.selling import SaleResult
 from tests.conftest import login
 from ui.cart_view import CustomerBadge
-from ui.loyalty_office import LoyaltyScreen
+from ui import i18n
+from ui.loyalty_office import LoyaltyScreen, kind_text
 from ui.office.common import OfficeContext
 from ui.pay import PayDialog
 from ui.tasks import TaskManager
@@ -108,6 +110,7 @@ def test_redeem_points_in_the_pay_dialog(qtbot: QtBot, shop: Shop,
     dialog.redeem()
     redeem = dialog.redeem_dialog
     assert redeem is not None
+    assert redeem.ok_button.text() == "Pakai poin"  # not Qt's English "OK"
     assert redeem.points.maximum() == 50  # all the points (Rp 5.000) fit in Rp 10.000
     redeem.points.setValue(30)
     assert "Rp 3.000" in redeem.value_label.text() and "20" in redeem.value_label.text()
@@ -123,31 +126,121 @@ def test_redeem_points_in_the_pay_dialog(qtbot: QtBot, shop: Shop,
         ("earn", 50), ("redeem", -30)]
 
 
-def test_the_back_office_saves_settings_and_shows_a_ledger(
-        qtbot: QtBot, shop: Shop) -> None:
+@pytest.fixture
+def office(qtbot: QtBot, shop: Shop) -> Iterator[tuple[LoyaltyScreen, str]]:
     cid = _member(shop)
+    with shop.uow() as uow:
+        write_rows(uow.conn, [new_row(cid, "earn", 150, "2026-12-01T03:15:00+00:00", "T1",
+                                      spend=15_000, expires_at="2027-12-31T16:59:59+00:00")],
+                   aggregate_id=None, created_at=now_iso())
+        uow.commit()
     backend = GuiBackend(shop)
     owner = backend.core.login("Wati", "9999")
     tasks = TaskManager()
+    screen = LoyaltyScreen(OfficeContext(tasks, backend, owner))
+    qtbot.addWidget(screen)
     try:
-        screen = LoyaltyScreen(OfficeContext(tasks, backend, owner))
-        qtbot.addWidget(screen)
-        screen.activate()
-        qtbot.waitUntil(lambda: screen.settings is not None, timeout=10_000)
-        assert screen.enabled.isChecked() and screen.step.value() == 1000
-        screen.step.setValue(5000)
-        screen.save()
-        qtbot.waitUntil(lambda: screen.message.text() != "", timeout=10_000)
-        assert screen.settings is not None and screen.settings.step == 5000
-        assert _rows(shop, "SELECT value FROM setting WHERE key = 'loyalty.step'") == [
-            ("5000",)]
-        screen.customer.setText(cid)
-        screen.show_ledger()
-        qtbot.waitUntil(lambda: screen.balance.text() != "", timeout=10_000)
-        assert "0 poin" in screen.balance.text() and screen.table.rowCount() == 0
-        screen.tiers.setText("[]")  # no tier at all: refused, the field named
-        screen.save()
-        qtbot.waitUntil(lambda: "tiers" in screen.message.text(), timeout=10_000)
-        assert replace(screen.settings, step=5000).step == 5000
+        yield screen, cid
     finally:
         tasks.shutdown()
+
+
+def _text(item: QTableWidgetItem | QListWidgetItem | None) -> str:
+    assert item is not None
+    return item.text()
+
+
+def _activate(qtbot: QtBot, screen: LoyaltyScreen) -> None:
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.activate()
+
+
+def test_the_back_office_loads_and_saves_settings(qtbot: QtBot, shop: Shop,
+                                                  office: tuple[LoyaltyScreen, str]) -> None:
+    screen, _ = office
+    _activate(qtbot, screen)  # the screenshot tool waits for this signal
+    assert screen.enabled.isChecked() and screen.step.value() == 1000
+    assert screen.step.text() == "1.000"  # grouped as Indonesian writes it
+    assert screen.point_value.value() == 100 and screen.expiry.value() == 12
+    assert screen.tiers.value() == [
+        {"code": "bronze", "name": "Perunggu", "threshold": "0", "multiplier": "1"}]
+    screen.step.setValue(5000)
+    screen.tiers.add_row(("gold", "Emas", "1.000.000", "1,5"))
+    screen.save()
+    qtbot.waitUntil(lambda: screen.message.text() != "", timeout=10_000)
+    assert screen.message.text() == "Pengaturan poin disimpan."
+    assert screen.settings is not None and screen.settings.step == 5000
+    assert [(t.code, t.threshold, str(t.multiplier)) for t in screen.settings.tiers] == [
+        ("bronze", 0, "1"), ("gold", 1_000_000, "1.5")]
+    assert _rows(shop, "SELECT value FROM setting WHERE key = 'loyalty.step'") == [("5000",)]
+    # Read again from the database: what was saved comes back.
+    screen.step.setValue(1)
+    _activate(qtbot, screen)
+    assert screen.step.value() == 5000 and screen.tiers.table.rowCount() == 2
+    assert _text(screen.tiers.table.item(1, 2)) == "1.000.000"
+
+
+def test_a_refused_tier_is_shown_under_the_tiers(qtbot: QtBot, shop: Shop,
+                                                 office: tuple[LoyaltyScreen, str]) -> None:
+    screen, _ = office
+    _activate(qtbot, screen)
+    screen.tiers.add_row(("silver", "Perak", "0", "1"))  # not above the first tier
+    screen.save()
+    error = screen.errors["tiers"]
+    qtbot.waitUntil(lambda: error.text() != "", timeout=10_000)
+    assert "thresholds rise" in error.text() and not error.isHidden()
+    assert screen.tiers.table.currentRow() == 1
+    assert "merah" in screen.message.text()
+    assert _rows(shop, "SELECT value FROM setting WHERE key = 'loyalty.tiers'") == [
+        ('[{"code":"bronze","name":"Perunggu","threshold":0,"multiplier":"1"}]',)]
+
+
+def test_search_a_member_by_name_and_see_the_ledger(qtbot: QtBot,
+                                                    office: tuple[LoyaltyScreen, str]) -> None:
+    screen, cid = office
+    _activate(qtbot, screen)
+    headers = [_text(screen.table.horizontalHeaderItem(j))
+               for j in range(screen.table.columnCount())]
+    assert headers == ["Waktu", "Jenis", "Poin", "Belanja", "Nilai", "Hangus pada",
+                       "Keterangan"]
+    screen.search.setText("ani")
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.search_now()  # the first hit is chosen, and its ledger shown
+    assert screen.results.count() == 1
+    assert _text(screen.results.item(0)).startswith("Bu Ani\n")
+    assert "Perunggu" in _text(screen.results.item(0))
+    assert "150 poin" in _text(screen.results.item(0))
+    assert screen.member is not None and screen.member.customer_id == cid
+    assert screen.member_name.text() == "Bu Ani"
+    assert "150 poin" in screen.balance.text() and "Rp 15.000" in screen.balance.text()
+    assert screen.table.rowCount() == 1
+    cells = [_text(screen.table.item(0, j)) for j in range(screen.table.columnCount())]
+    # 03:15 UTC is 10:15 on the store's clock (WIB by default).
+    assert cells[0] == "01-12-2026 10:15 WIB"
+    assert cells[1:5] == ["Dapat poin", "150", "Rp 15.000", ""]
+    assert cells[5].startswith("31-12-2027")
+    screen.search.setText("nobody-like-this")
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.search_now()
+    assert screen.results.count() == 0 and screen.found.text() != ""
+
+
+def test_the_back_office_in_english(qtbot: QtBot,
+                                    office: tuple[LoyaltyScreen, str]) -> None:
+    screen, _ = office
+    _activate(qtbot, screen)
+    screen.search.setText("Bu Ani")
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.search_now()
+    i18n.set_language("en")  # switched while the screen is open: the shell retranslates
+    screen.retranslate()
+    assert screen.tabs.tabText(0) == "Points settings"
+    assert [_text(screen.table.horizontalHeaderItem(j)) for j in range(7)] == [
+        "Time", "Kind", "Points", "Spend", "Value", "Expires", "Reason"]
+    assert screen.basis.itemText(0).startswith("Spend")
+    assert _text(screen.tiers.table.horizontalHeaderItem(2)) == "Spend threshold (Rp)"
+    assert kind_text("redeem") == "Redeemed" and kind_text("expire") == "Expired"
+    assert kind_text("adjust") == "Adjusted" and kind_text("refund") == "Refund"
+    assert _text(screen.table.item(0, 1)) == "Earned"
+    assert screen.balance.text() == "150 points (Rp 15,000) · Perunggu"
+    assert screen.step.text() == "1,000"
