@@ -109,6 +109,8 @@ def seed(db: CentralDB, term: Terminal) -> None:
             granted=True, source="till", actor=_id(), created_at=now)
         ins("customer_tombstone", tenant_id=tid, customer_id=_id(), terminal_id=me,
             event_id=_id(), erased_at=now)
+        ins("daily_summary_claim", tenant_id=tid, store_id=st, day="2026-12-01",
+            recipient=f"r{me[-8:]}", terminal_id=me)
         c.commit()
     with db.connect() as c:
         ins = _inserter(c)
@@ -197,6 +199,8 @@ def _copy_of(db: CentralDB, table: str, tenant_id: str, terminal_id: str | None 
     data.pop("id", None) if table == "change_log" else None
     if table == "customer_tombstone":  # keyed by the customer it names
         data["customer_id"] = _id()
+    if table == "daily_summary_claim":  # keyed by store, day and recipient
+        data["recipient"] = f"r{fresh[:12]}"
     return data
 
 

@@ -396,6 +396,11 @@ CENTRAL_SIDE = {
     # The write log of the pull: its position (id, xid) and clock. What it logged (table,
     # key, operation, which terminal) is compared.
     "change_log": {"id", "xid", "changed_at"},
+    # Issue 15's tables: when central took the row.
+    "loyalty_entry": {"received_at"},
+    "consent_event": {"received_at"},
+    "customer_tombstone": {"recorded_at"},
+    "daily_summary_claim": {"claimed_at"},
 }
 
 
