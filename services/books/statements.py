@@ -299,11 +299,10 @@ class BalanceSheet:
                            notes=self._notes())
 
 
-def _points_outstanding(conn: Connection, source: ReportSource | None, hi: datetime
-                        ) -> int | None:
+def _points_outstanding(conn: Connection, hi: datetime) -> int | None:
     """The till's outstanding points at ``hi`` (its ledger holds every till's rows of the
-    tenant, pulled), or None on central or where there is no loyalty ledger."""
-    if source is not None or conn.dialect.name != "sqlite":
+    tenant, pulled), or None on central (PostgreSQL: each till's note is its own)."""
+    if conn.dialect.name != "sqlite":
         return None
     from services.loyalty import outstanding_points_value  # the books don't need it to load
     return outstanding_points_value(conn, hi)
@@ -331,7 +330,7 @@ def balance_sheet(conn: Connection, as_of: date, *, source: ReportSource | None 
         total_liabilities=sum(a.amount for a in liabilities), equity=equity,
         current_earnings=earnings,
         total_equity=sum(a.amount for a in equity) + earnings, late_postings=late,
-        timezone=b.src.timezone, points_outstanding=_points_outstanding(conn, source, hi))
+        timezone=b.src.timezone, points_outstanding=_points_outstanding(conn, hi))
 
 
 # --- trial balance ---------------------------------------------------------------------

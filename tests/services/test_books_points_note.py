@@ -44,3 +44,16 @@ def test_outstanding_points_are_a_note_not_a_liability(shop: Shop, owner: Actor,
     english = note.text("en")  # type: ignore[attr-defined]
     assert f"Rp {points * 100:,}" in english and "loyalty points" in english
     assert amount in to_html(report, "Neraca")  # the HTML and PDF carry the notes
+
+
+def test_the_catalogue_report_carries_the_note(shop: Shop, owner: Actor,
+                                              cashier: Actor) -> None:
+    """``warungin report balance-sheet`` and the Reports screen run the statement through
+    the catalogue (with the till's report source): the note is there too."""
+    from services.reports import catalogue
+    setup(shop, owner)
+    cid = member(shop)
+    sell(shop, cashier, [(INDOMIE, 10_000)], [("cash", 35_000)], cid)
+    with shop.uow(write=False) as uow:
+        report = catalogue.run(uow.conn, "balance-sheet", None)
+    assert any(f"Rp {pts(shop, cid) * 100:,}".replace(",", ".") in n for n in report.notes)
