@@ -56,7 +56,7 @@ from services.analytics_summary import Indexed, Summaries, summaries_for, whole_
 from services.errors import BadInput
 from services.formatting import ratio_bp
 from services.reports.source import ReportSource, local_source
-from services.reports.values import Column, Period, ReportSpec, Table, TableReport
+from services.reports.values import Column, Period, ReportSpec, Table, TableReport, Words
 
 Grain = Literal["day", "week", "month"]
 #: Days before a period that feed its first 28-day averages.
@@ -321,7 +321,8 @@ class HourHeatmap:
         cols = (Column("weekday", "Hari", "Day"), Column("hour", "Jam", "Hour", "int"),
                 Column("sales_count", "Transaksi", "Sales", "int"),
                 Column("amount", "Jumlah", "Amount", "money"))
-        rows = tuple((WEEKDAYS_ID[c.weekday], c.hour, c.sales_count, c.amount)
+        rows = tuple((Words(WEEKDAYS_ID[c.weekday], WEEKDAYS_EN[c.weekday]), c.hour,
+                      c.sales_count, c.amount)
                      for c in self.cells if c.sales_count or c.amount)
         label = self.period.label()
         return TableReport(

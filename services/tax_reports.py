@@ -193,7 +193,7 @@ class PpnReport:
         cols = (Column("tax_class", "Kelas pajak", "Tax class"),
                 Column("name", "Nama", "Name"),
                 Column("rate_bp", "Tarif", "Rate", "percent"),
-                Column("base", "DPP nilai lain", "Other base", "text"),
+                Column("base", "Pecahan DPP", "DPP fraction", "text"),
                 Column("gross", "Penjualan bersih", "Net sales", "money"),
                 Column("sales_dpp", "DPP penjualan", "Sales DPP", "money"),
                 Column("refund_dpp", "DPP retur", "Refund DPP", "money"),

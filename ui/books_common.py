@@ -395,7 +395,9 @@ class ScopedReportScreen(BooksScreen):
         self.data = scoped
         self.scope_bar.show_scoped(scoped)
         self.tabs.show_report(scoped.report)
-        self.notes.setText("\n".join(scoped.report.notes))
+        lang = language()  # a note that knows its English shows in the screen's language
+        self.notes.setText("\n".join(n.text(lang) if isinstance(n, Words) else n
+                                     for n in scoped.report.notes))
         self.notes.setVisible(bool(scoped.report.notes))
         self.message.clear()
 

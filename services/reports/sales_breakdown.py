@@ -21,7 +21,7 @@ from services.analytics import _lines_of_sales, _sales_in, _sibling, _sum
 from services.errors import BadInput
 from services.formatting import ratio_bp
 from services.reports.source import ReportSource, local_source
-from services.reports.values import Column, Period, ReportSpec, Table, TableReport
+from services.reports.values import Column, Period, ReportSpec, Table, TableReport, Words
 
 NO_CATEGORY_ID, NO_CATEGORY_EN = "Tanpa kategori", "No category"
 
@@ -212,6 +212,14 @@ def hourly_sales(conn: Connection, period: Period, *, source: ReportSource | Non
 
 # --- stock movements -------------------------------------------------------------------
 
+#: A movement's kind in words (the ledger keeps the key; a kind not listed shows as it is).
+MOVEMENT_KINDS: dict[str, Words] = {
+    "sale": Words("Penjualan", "Sale"), "refund": Words("Retur", "Refund"),
+    "receipt": Words("Barang masuk", "Goods received"),
+    "adjust": Words("Penyesuaian", "Adjustment"), "waste": Words("Rusak/dibuang", "Waste"),
+    "count": Words("Stok opname", "Stock count"), "void": Words("Batal", "Void"),
+}
+
 @dataclass(frozen=True, slots=True)
 class MovementRow:
     kind: str  # sale | refund | receipt | adjust | waste | count ...
@@ -237,7 +245,8 @@ class StockMovements:
         return TableReport(
             "stock-movements", "Mutasi stok", "Stock movements", self.period,
             (Table("stock_movements", f"Mutasi stok {label}", f"Stock movements {label}",
-                   cols, tuple((r.kind, r.movements, r.qty_in_milli, r.qty_out_milli)
+                   cols, tuple((MOVEMENT_KINDS.get(r.kind, r.kind), r.movements,
+                                r.qty_in_milli, r.qty_out_milli)
                                for r in self.rows),
                    (None, self.movements, self.qty_in_milli, self.qty_out_milli)),))
 
