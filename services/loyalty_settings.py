@@ -21,6 +21,7 @@ field) and audits what changed.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -162,6 +163,13 @@ def _parse(rows: tuple[tuple[str, str], ...]) -> LoyaltySettings:
         reward_skus=skus)
 
 
+def settings_from_values(values: Mapping[str, str]) -> LoyaltySettings:
+    """The settings stored as ``values`` (``loyalty.*`` key -> text; other keys ignored,
+    defaults for missing ones): how a till reads its ``setting`` rows, for stores read
+    elsewhere (central's ``store_setting``)."""
+    return _parse(tuple(sorted((k, v) for k, v in values.items() if k.startswith(PREFIX))))
+
+
 def validate_loyalty_settings(new: LoyaltySettings) -> LoyaltySettings:
     """The settings as they will be stored, or BadInput naming the field."""
     if not 1 <= new.step <= 100_000_000:
@@ -266,4 +274,5 @@ def save_loyalty_settings(uow: UnitOfWork, actor: Actor,
 
 __all__ = ["DEFAULT_TIERS", "LoyaltySettings", "Tier", "parse_changes", "read_sale_settings",
            "setting_values",
-           "read_loyalty_settings", "save_loyalty_settings", "validate_loyalty_settings"]
+           "read_loyalty_settings", "save_loyalty_settings", "settings_from_values",
+           "validate_loyalty_settings"]

@@ -10,6 +10,10 @@ stored nowhere, and the password inside it stops working when the terminal enrol
 default service) in every store's settings; each till gets it with its next pull. Keys
 that look like secrets are refused: API keys go into each till's keyring
 (``warungin providers``), never to central.
+
+``loyalty`` sets the tenant's loyalty programme (``--set FIELD=VALUE``, the fields and rules
+of the till's ``warungin loyalty settings``) in every store's settings the same way, so
+every till earns at the same rate.
 """
 
 from __future__ import annotations
@@ -82,6 +86,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     c.add_argument("--unset", action="append", default=[], metavar="KEY",
                    help="remove a courier.* setting")
     c.set_defaults(handler=run_couriers)
+
+    lo = cmd("loyalty", "the tenant's loyalty settings, for every till of the tenant "
+                        "through the pull; with no --set, shows them")
+    lo.add_argument("--tenant", required=True, help="tenant id")
+    lo.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="as 'warungin loyalty settings --set', e.g. step=5000")
+    lo.set_defaults(handler=run_loyalty)
 
     pp = cmd("period", "close (soft), lock (hard, after the PPN return is filed) or reopen a "
                        "month of the tenant's books; every till takes it with the pull")
@@ -162,4 +173,16 @@ def run_couriers(args: argparse.Namespace) -> int:
     for key in args.unset:
         values[str(key).strip()] = None
     emit(admin.set_couriers(_dsn(args), args.tenant, values).as_dict())
+    return 0
+
+
+def run_loyalty(args: argparse.Namespace) -> int:
+    from sync.central.tenant_loyalty import set_tenant_loyalty
+    changes: dict[str, str] = {}
+    for item in args.set:
+        name, sep, value = str(item).partition("=")
+        if not sep or not name.strip():
+            raise BadInput("--set takes FIELD=VALUE", field="set")
+        changes[name.strip()] = value
+    emit(set_tenant_loyalty(_dsn(args), args.tenant, changes).as_dict())
     return 0

@@ -33,7 +33,7 @@ import binascii
 import json
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +45,7 @@ from sqlalchemy.pool import NullPool
 
 from local_db.ids import uuid7
 from services.errors import BadInput, Conflict, NotFound, Refused
+from services.loyalty_settings import PREFIX as LOYALTY_PREFIX
 from sync.central.connect import (
     admin_connect,
     redact_dsn,
@@ -319,15 +320,16 @@ def add_store(dsn: str, tenant_id: str, code: str, name: str) -> StoreCreated:
         conn.execute(text("INSERT INTO central.store (tenant_id, id, code, name) "
                           "VALUES (:t, :s, :c, :n)"),
                      {"t": tenant_id, "s": store_id, "c": code, "n": name})
-        # The tenant's courier configuration is tenant-wide (``set_couriers`` writes it to
-        # every store): a new store starts with it too.
+        # The tenant's courier and loyalty configurations are tenant-wide
+        # (``set_tenant_settings`` writes them to every store): a new store starts with them.
         conn.execute(text(
             "INSERT INTO central.store_setting (tenant_id, store_id, key, value) "
             "SELECT tenant_id, :s, key, value FROM central.store_setting "
-            "WHERE tenant_id = :t AND deleted_at IS NULL AND starts_with(key, :prefix) "
+            "WHERE tenant_id = :t AND deleted_at IS NULL "
+            "AND left(key, strpos(key, '.')) = ANY(CAST(:prefixes AS text[])) "
             "AND store_id = (SELECT id FROM central.store WHERE tenant_id = :t AND id <> :s "
             "ORDER BY created_at, id LIMIT 1)"),
-            {"t": tenant_id, "s": store_id, "prefix": COURIER_PREFIX})
+            {"t": tenant_id, "s": store_id, "prefixes": list(TENANT_WIDE_PREFIXES)})
     return StoreCreated(tenant_id, store_id, code, name)
 
 
@@ -409,16 +411,6 @@ def check_courier_settings(values: Mapping[str, str | None]) -> dict[str, str | 
     return clean
 
 
-def _tenant_couriers(conn: Connection, tenant_id: str, stores: tuple[str, ...]
-                     ) -> dict[str, str]:
-    if not stores:
-        return {}
-    return {str(k): str(v) for k, v in conn.execute(text(
-        "SELECT key, value FROM central.store_setting WHERE tenant_id = :t AND store_id = :s "
-        "AND deleted_at IS NULL AND starts_with(key, :prefix)"),
-        {"t": tenant_id, "s": stores[0], "prefix": COURIER_PREFIX})}
-
-
 def set_couriers(dsn: str, tenant_id: str, values: Mapping[str, str | None]) -> CourierConfig:
     """Write the tenant's courier configuration to every one of its stores' settings (one
     transaction); each till pulls its store's settings, so every till of the tenant gets
@@ -426,12 +418,60 @@ def set_couriers(dsn: str, tenant_id: str, values: Mapping[str, str | None]) -> 
     values it only reads."""
     tenant_id = check_uuid(tenant_id, "tenant")
     clean = check_courier_settings(values)
+    done = set_tenant_settings(dsn, tenant_id, COURIER_PREFIX, lambda _current: clean)
+    return CourierConfig(tenant_id, done.stores, done.settings, done.changed)
+
+
+# --- tenant-wide settings (one key prefix, the same in every store) ----------------------------
+
+#: Setting prefixes that are tenant-wide: written to every store by their ``central``
+#: command, and copied to a store added later (each one word and a dot: ``add_store``
+#: compares a key's first word).
+TENANT_WIDE_PREFIXES = (COURIER_PREFIX, LOYALTY_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class TenantSettings:
+    """A tenant's settings under one prefix as central holds them after a change."""
+
+    stores: tuple[str, ...]
+    settings: dict[str, str]
+    changed: int  # store_setting rows written (0: it was already so)
+
+
+def _tenant_settings(conn: Connection, tenant_id: str, stores: tuple[str, ...],
+                     prefix: str) -> dict[str, str]:
+    if not stores:
+        return {}
+    return {str(k): str(v) for k, v in conn.execute(text(
+        "SELECT key, value FROM central.store_setting WHERE tenant_id = :t AND store_id = :s "
+        "AND deleted_at IS NULL AND starts_with(key, :prefix)"),
+        {"t": tenant_id, "s": stores[0], "prefix": prefix})}
+
+
+def set_tenant_settings(dsn: str, tenant_id: str, prefix: str,
+                        changes: Callable[[dict[str, str]], Mapping[str, str | None]]
+                        ) -> TenantSettings:
+    """Write settings under ``prefix`` to every store of the tenant in one transaction.
+    ``changes`` gets what central holds now (the first store's rows) and returns the keys
+    to write (``None`` removes one); whatever it raises rolls everything back, so a caller
+    validates there against the current state. Unchanged rows are not rewritten (nothing
+    to pull); an empty result only reads. A key outside ``prefix`` or looking like a
+    secret is refused (``store_setting`` reaches every till in clear)."""
+    tenant_id = check_uuid(tenant_id, "tenant")
     with admin_transaction(dsn) as conn:
         _ready(conn)
         _tenant_exists(conn, tenant_id)
         stores = tuple(str(s) for (s,) in conn.execute(text(
             "SELECT id FROM central.store WHERE tenant_id = :t ORDER BY created_at, id"),
             {"t": tenant_id}))
+        clean = dict(changes(_tenant_settings(conn, tenant_id, stores, prefix)))
+        for key in clean:
+            if not key.startswith(prefix):
+                raise BadInput(f"not a {prefix}* setting", field=key)
+            if secret_looking(key):
+                raise Refused(f"{key} looks like a secret: credentials never go to central",
+                              field=key)
         if clean and not stores:
             raise Conflict("the tenant has no store yet; add one first", field="tenant")
         changed = 0
@@ -449,8 +489,8 @@ def set_couriers(dsn: str, tenant_id: str, values: Mapping[str, str | None]) -> 
                 "updated_at = now(), deleted_at = NULL "
                 "WHERE central.store_setting.value IS DISTINCT FROM excluded.value "
                 "OR central.store_setting.deleted_at IS NOT NULL"), args).rowcount
-        settings = _tenant_couriers(conn, tenant_id, stores)
-    return CourierConfig(tenant_id, stores, settings, changed)
+        settings = _tenant_settings(conn, tenant_id, stores, prefix)
+    return TenantSettings(stores, settings, changed)
 
 
 # --- terminals and enrolment codes ------------------------------------------------------------
