@@ -30,6 +30,7 @@ draw (if the endpoint is in ``apply_to``): ``rate_limit`` (one 429 with the head
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 import math
 import random
 import threading
@@ -374,7 +375,7 @@ def form_body(raw: bytes) -> dict[str, str]:
                                            keep_blank_values=True).items()}
 
 
-class CourierSimulator:
+class CourierSimulator(ABC):
     """Thread-safe: state is read and changed under ``self._lock``."""
 
     NAME: ClassVar[str] = "courier"
@@ -487,9 +488,10 @@ class CourierSimulator:
 
     # --- inspection (subclasses) -----------------------------------------------------
 
+    @abstractmethod
     def orders(self) -> list[dict[str, Any]]:
         """Every order/parcel created, oldest first."""
-        raise NotImplementedError
+        ...
 
     def creates(self, reference: str) -> int:
         """How many orders exist with this merchant reference (2+ = a duplicate label)."""
@@ -497,8 +499,9 @@ class CourierSimulator:
 
     # --- subclass hooks --------------------------------------------------------------
 
+    @abstractmethod
     def _route(self, request: Request) -> Route | Answer:
-        raise NotImplementedError
+        ...
 
     def _too_many(self, headers: dict[str, str]) -> Answer:
         return Answer(429, {"error": "Too Many Requests"}, headers=headers)

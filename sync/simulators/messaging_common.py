@@ -16,6 +16,7 @@ and ``POST /_sim/reset`` (forget messages and faults). Subclasses add their own.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 import math
 import random
 import threading
@@ -64,7 +65,7 @@ class Outcome:
     recorded: bool = False  # True when a message was accepted (and is in the outbox)
 
 
-class MessagingSimulator:
+class MessagingSimulator(ABC):
     """Lifecycle, clock, faults, rate limit and the common control endpoints."""
 
     name = "messaging"
@@ -179,24 +180,29 @@ class MessagingSimulator:
 
     # --- what subclasses provide ----------------------------------------------------------
 
+    @abstractmethod
     def outbox(self) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def accepted(self, key: str) -> int:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _api(self, request: Request) -> Answer:
-        raise NotImplementedError
+        ...
 
     def _control_extra(self, method: str, parts: list[str], body: Any) -> Answer | None:
         return None
 
+    @abstractmethod
     def _too_many(self, endpoint: str, state: RateState | None) -> Answer:
         """The provider's 429 (``state`` None: an injected burst)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _server_error(self, endpoint: str, status: int) -> Answer:
-        raise NotImplementedError
+        ...
 
     def _decorate(self, answer: Answer, state: RateState) -> Answer:
         """Add headers every response carries (SendGrid's X-RateLimit-*)."""
